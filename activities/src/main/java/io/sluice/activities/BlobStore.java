@@ -1,0 +1,23 @@
+package io.sluice.activities;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The few deep-storage operations Sluice needs. {@link MinioBlobStore} talks to S3; tests may use a fake. */
+public interface BlobStore {
+  /** Creates {@code key} only if it does not exist ({@code If-None-Match: *}). Returns false if it existed. */
+  boolean createIfAbsent(String key, byte[] bytes) throws IOException;
+
+  void put(String key, byte[] bytes) throws IOException;
+
+  void putFile(String key, Path file) throws IOException;
+
+  Optional<byte[]> get(String key) throws IOException;
+
+  /** Keys under {@code prefix}, recursively, in UTF-8 byte order, strictly after {@code startAfter} if given. */
+  List<String> list(String prefix, String startAfter) throws IOException;
+
+  void delete(String key) throws IOException;
+}

@@ -1,0 +1,55 @@
+package io.sluice.activities;
+
+import io.sluice.workflows.CommitActivities;
+import io.sluice.workflows.Contracts;
+import io.sluice.workflows.Failures;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public final class CommitActivitiesImpl implements CommitActivities {
+  private static final Logger log = LoggerFactory.getLogger(CommitActivitiesImpl.class);
+
+  private final CommitLog commitLog;
+  private final BlobStore store;
+
+  public CommitActivitiesImpl(CommitLog commitLog, BlobStore store) {
+    this.commitLog = commitLog;
+    this.store = store;
+  }
+
+  @Override
+  public Contracts.CommittedState loadCommitted(Contracts.LoadCommittedInput input) {
+    try {
+      return commitLog.head(input.dataSource());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // retried per the options table
+    }
+  }
+
+  @Override
+  public Contracts.CommitResult commitSegments(Contracts.CommitInput input) {
+    try {
+      CommitLog.AppendResult r = commitLog.append(input);
+      switch (r.outcome()) {
+        case COMMITTED:
+          log.info("task {} committed {} segments, offsets {} -> {} ({})", input.taskId(), input.segments().size(),
+              input.startOffsets(), input.endOffsets(), r.detail());
+          return new Contracts.CommitResult(false, r.head());
+        case ALREADY_COMMITTED_BY_THIS_TASK:
+          return new Contracts.CommitResult(false, r.head());
+        case COVERED_BY_ANOTHER_COMMIT:
+          // A replica or an earlier attempt won: our pushed files are referenced by nothing, so remove them.
+          for (Contracts.PushedSegment s : input.segments()) store.delete(s.key());
+          log.info("task {}: {}; removed its {} pushed files", input.taskId(), r.detail(), input.segments().size());
+          return new Contracts.CommitResult(true, r.head());
+        default:
+          throw ApplicationFailure.newNonRetryableFailure(r.detail(), Failures.INCONSISTENT_OFFSETS);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.sluice.activities;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.workflows.CatalogLayout;
+import io.sluice.workflows.Contracts;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A dataSource's append-only commit log in deep storage. Record {@code n} is created with {@code If-None-Match: *},
+ * so each sequence number is claimed at most once and nothing committed is ever rewritten.
+ */
+public final class CommitLog {
+  /** Outcome of {@link #append}. */
+  public enum Outcome { COMMITTED, ALREADY_COMMITTED_BY_THIS_TASK, COVERED_BY_ANOTHER_COMMIT, INCONSISTENT }
+
+  public record AppendResult(Outcome outcome, Contracts.CommittedState head, String detail) {}
+
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final BlobStore store;
+  private final CatalogLayout layout;
+  /** Newest commit key seen per dataSource: a hint that keeps head lookups to one short listing. */
+  private final Map<String, String> headHint = new ConcurrentHashMap<>();
+
+  public CommitLog(BlobStore store, CatalogLayout layout) {
+    this.store = store;
+    this.layout = layout;
+  }
+
+  public Optional<CommitRecord> headRecord(String dataSource) throws IOException {
+    String prefix = layout.commitPrefix(dataSource);
+    String hint = headHint.get(dataSource);
+    List<String> keys = store.list(prefix, hint);
+    String last = hint;
+    for (String k : keys) if (CatalogLayout.commitSeq(k) >= 0) last = k;
+    if (last == null) return Optional.empty();
+    Optional<CommitRecord> r = read(last);
+    if (r.isEmpty()) { // the hint pointed at something gone (a wiped store): list everything again
+      headHint.remove(dataSource);
+      return hint == null ? Optional.empty() : headRecord(dataSource);
+    }
+    headHint.put(dataSource, last);
+    return r;
+  }
+
+  public Contracts.CommittedState head(String dataSource) throws IOException {
+    return headRecord(dataSource).map(CommitRecord::head).orElse(Contracts.CommittedState.empty());
+  }
+
+  public Optional<CommitRecord> read(String key) throws IOException {
+    Optional<byte[]> bytes = store.get(key);
+    if (bytes.isEmpty()) return Optional.empty();
+    return Optional.of(MAPPER.readValue(bytes.get(), CommitRecord.class));
+  }
+
+  /** Every record, oldest first. For tools and tests; the run loop only needs {@link #head}. */
+  public List<CommitRecord> all(String dataSource) throws IOException {
+    List<CommitRecord> out = new ArrayList<>();
+    for (String k : store.list(layout.commitPrefix(dataSource), null)) {
+      if (CatalogLayout.commitSeq(k) >= 0) read(k).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * Appends a commit if its start offsets equal the committed end offsets of its partitions (a partition never
+   * committed, or committed for another topic, accepts any start). Retries a lost race for the next sequence
+   * number against the new head.
+   */
+  public AppendResult append(Contracts.CommitInput in) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      Optional<CommitRecord> headRecord = headRecord(in.dataSource());
+      Contracts.CommittedState head = headRecord.map(CommitRecord::head).orElse(Contracts.CommittedState.empty());
+      Map<Integer, Long> committed = in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of();
+
+      boolean startMatches = true;
+      boolean covered = true;
+      for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
+        Long c = committed.get(e.getKey());
+        if (c != null && !c.equals(e.getValue())) startMatches = false;
+        Long end = in.endOffsets().get(e.getKey());
+        if (c == null || end == null || c < end) covered = false;
+      }
+      if (!startMatches) {
+        if (committedByTask(in, head)) {
+          return new AppendResult(Outcome.ALREADY_COMMITTED_BY_THIS_TASK, head, "this task's commit is in the log");
+        }
+        if (covered) {
+          return new AppendResult(Outcome.COVERED_BY_ANOTHER_COMMIT, head,
+              "offsets " + in.startOffsets() + " to " + in.endOffsets() + " were already committed");
+        }
+        return new AppendResult(Outcome.INCONSISTENT, head, "Inconsistent offsets: the task's start offsets "
+            + new TreeMap<>(in.startOffsets()) + " do not match the committed offsets " + new TreeMap<>(committed)
+            + " of dataSource " + in.dataSource() + ". Reset the supervisor to continue.");
+      }
+      long seq = head.seq() + 1;
+      Map<Integer, Long> after = new TreeMap<>(committed);
+      after.putAll(in.endOffsets());
+      long events = in.rowStats() == null ? 0 : in.rowStats().processed() + in.rowStats().processedWithError()
+          + in.rowStats().thrownAway() + in.rowStats().unparseable();
+      List<Map<String, Object>> segments = new ArrayList<>();
+      for (Contracts.PushedSegment s : in.segments()) segments.add(s.descriptor());
+      CommitRecord record = new CommitRecord(CommitRecord.FORMAT_VERSION, seq, in.dataSource(), in.topic(),
+          in.taskId(), in.sequenceName(), System.currentTimeMillis(), new TreeMap<>(in.startOffsets()),
+          new TreeMap<>(in.endOffsets()), after, segments, in.rowStats(),
+          head.totalSegments() + segments.size(), head.totalEvents() + events);
+      String key = layout.commitKey(in.dataSource(), seq);
+      if (store.createIfAbsent(key, MAPPER.writeValueAsBytes(record))) {
+        headHint.put(in.dataSource(), key);
+        return new AppendResult(Outcome.COMMITTED, record.head(), "committed as " + key);
+      }
+      // Another writer claimed seq first: look again.
+    }
+    throw new IOException("could not claim a commit sequence number for " + in.dataSource() + " after 50 tries");
+  }
+
+  /**
+   * Whether a record of this task is already in the log (a retried commit whose first reply was lost). Walks back
+   * from the head only until records fall before the task's start offsets.
+   */
+  private boolean committedByTask(Contracts.CommitInput in, Contracts.CommittedState head) throws IOException {
+    for (long seq = head.seq(); seq > 0; seq--) {
+      Optional<CommitRecord> r = read(layout.commitKey(in.dataSource(), seq));
+      if (r.isEmpty()) return false;
+      if (in.taskId().equals(r.get().taskId())) return true;
+      boolean before = true;
+      for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
+        Long c = r.get().partitionOffsets().get(e.getKey());
+        if (c != null && c > e.getValue()) before = false;
+      }
+      if (before) return false;
+    }
+    return false;
+  }
+}

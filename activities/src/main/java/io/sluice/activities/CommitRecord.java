@@ -1,0 +1,34 @@
+package io.sluice.activities;
+
+import io.sluice.workflows.Contracts;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entry of a dataSource's commit log: the segments a task published and the offsets they cover, made visible
+ * together by one conditional create. {@code partitionOffsets} holds the committed end offset of every partition
+ * after this commit (like Druid's commit_metadata), so the newest record alone tells where reading resumes.
+ * {@code totalSegments} and {@code totalEvents} are running totals over the whole log.
+ */
+public record CommitRecord(
+    int formatVersion,
+    long seq,
+    String dataSource,
+    String topic,
+    String taskId,
+    String sequenceName,
+    long committedAtMillis,
+    Map<Integer, Long> startOffsets,
+    Map<Integer, Long> endOffsets,
+    Map<Integer, Long> partitionOffsets,
+    List<Map<String, Object>> segments,
+    Contracts.RowStats rowStats,
+    long totalSegments,
+    long totalEvents) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public Contracts.CommittedState head() {
+    return new Contracts.CommittedState(seq, topic, partitionOffsets, totalSegments, totalEvents);
+  }
+}

@@ -1,0 +1,32 @@
+package io.sluice.activities;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Makes Kafka consumers the way Druid's KafkaRecordSupplier does: the workflow owns the offsets, so no group
+ * commits, no automatic reset ({@code auto.offset.reset=none}: out-of-range is handled explicitly) and
+ * {@code isolation.level=read_committed} unless the spec says otherwise. Tests pass a factory of MockConsumers.
+ */
+public interface KafkaConsumerFactory {
+  Consumer<byte[], byte[]> create(Map<String, Object> config);
+
+  static KafkaConsumerFactory real() {
+    return config -> new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The spec's consumer properties with Sluice's required settings applied. */
+  static Map<String, Object> consumerConfig(Map<String, String> specProperties, String clientId) {
+    Map<String, Object> c = new java.util.HashMap<>(specProperties);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG); // assign/seek only: no group membership, no commits
+    c.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+    return c;
+  }
+}

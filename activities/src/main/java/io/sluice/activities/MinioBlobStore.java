@@ -1,0 +1,127 @@
+package io.sluice.activities;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.messages.Item;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link BlobStore} on any S3-compatible server (AWS S3, MinIO, S3Proxy) through the MinIO client. */
+public final class MinioBlobStore implements BlobStore, AutoCloseable {
+  private final MinioClient client;
+  private final String bucket;
+
+  public MinioBlobStore(String endpoint, String accessKey, String secretKey, String region, String bucket) {
+    this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey)
+        .region(region == null || region.isBlank() ? "us-east-1" : region).build();
+    this.bucket = bucket;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /** Creates the bucket if it does not exist. */
+  public void ensureBucket() throws IOException {
+    try {
+      if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+        client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+    } catch (MinioException e) {
+      throw io("create bucket " + bucket, e);
+    }
+  }
+
+  @Override
+  public boolean createIfAbsent(String key, byte[] bytes) throws IOException {
+    try {
+      // extraHeaders, not headers: they go on every request, so the condition also holds for multipart uploads
+      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length)
+          .extraHeaders(Map.of("If-None-Match", "*")).build());
+      return true;
+    } catch (ErrorResponseException e) {
+      if (e.response() != null && e.response().code() == 412) return false;
+      throw io("create " + key, e);
+    } catch (MinioException e) {
+      throw io("create " + key, e);
+    }
+  }
+
+  @Override
+  public void put(String key, byte[] bytes) throws IOException {
+    try {
+      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length).build());
+    } catch (MinioException e) {
+      throw io("put " + key, e);
+    }
+  }
+
+  @Override
+  public void putFile(String key, Path file) throws IOException {
+    try {
+      client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
+    } catch (MinioException e) {
+      throw io("upload " + key, e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) throws IOException {
+    try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      return Optional.of(r.readAllBytes());
+    } catch (ErrorResponseException e) {
+      if (e.response() != null && e.response().code() == 404) return Optional.empty();
+      throw io("get " + key, e);
+    } catch (MinioException e) {
+      throw io("get " + key, e);
+    }
+  }
+
+  @Override
+  public List<String> list(String prefix, String startAfter) throws IOException {
+    ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true);
+    if (startAfter != null) args.startAfter(startAfter);
+    List<String> out = new ArrayList<>();
+    try {
+      for (Result<Item> r : client.listObjects(args.build())) {
+        Item it = r.get();
+        if (!it.isDir()) out.add(it.objectName());
+      }
+    } catch (MinioException e) {
+      throw io("list " + prefix, e);
+    }
+    return out;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+    } catch (MinioException e) {
+      throw io("delete " + key, e);
+    }
+  }
+
+  private IOException io(String what, Exception e) {
+    return new IOException("S3 " + what + " in bucket " + bucket + " failed: " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.close();
+  }
+}

@@ -1,0 +1,116 @@
+package io.sluice.activities;
+
+import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.Contracts;
+import io.sluice.workflows.Failures;
+import io.sluice.workflows.ReadActivities;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reading half of a Kafka indexing task. It assigns the task's partitions, seeks to the start offsets and
+ * polls until the task workflow says stop (asked every {@link #CONTROL_INTERVAL_MS}) or a handoff limit is reached.
+ * It then builds and pushes the segments. The end offsets are the consumer's positions, so transaction markers and
+ * aborted records leave correct gaps. A retried attempt starts again from the start offsets: nothing it read
+ * before is trusted, and nothing was committed.
+ */
+public final class ReadActivitiesImpl implements ReadActivities {
+  private static final Logger log = LoggerFactory.getLogger(ReadActivitiesImpl.class);
+  static final long CONTROL_INTERVAL_MS = 1000;
+
+  private final KafkaConsumerFactory consumers;
+  private final TaskControlClient control;
+  private final SegmentPublisher publisher;
+
+  public ReadActivitiesImpl(KafkaConsumerFactory consumers, TaskControlClient control, BlobStore store,
+                            String bucket, io.sluice.workflows.CatalogLayout layout, Path workDir) {
+    this.consumers = consumers;
+    this.control = control;
+    this.publisher = new SegmentPublisher(store, bucket, layout, workDir);
+  }
+
+  @Override
+  public Contracts.ReadResult readAndPush(Contracts.ReadInput input) {
+    Contracts.TaskInput task = input.task();
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    String workflowId = ctx.getInfo().getWorkflowId();
+    SupervisorSpec spec = task.spec();
+    String topic = spec.ioConfig().topic();
+    RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory());
+    Map<Integer, Long> end;
+    Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
+        spec.ioConfig().consumerPropertiesAsStrings(), task.taskId());
+    try (Consumer<byte[], byte[]> consumer = consumers.create(config)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (Integer p : task.startOffsets().keySet()) tps.add(new TopicPartition(topic, p));
+      consumer.assign(tps);
+      for (TopicPartition tp : tps) consumer.seek(tp, task.startOffsets().get(tp.partition()));
+      Duration pollTimeout = Duration.ofMillis(spec.ioConfig().pollTimeout());
+      long lastControl = 0;
+      while (true) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(pollTimeout);
+        } catch (OffsetOutOfRangeException e) {
+          throw ApplicationFailure.newNonRetryableFailure("Offsets out of range for " + e.offsetOutOfRangePartitions()
+              + " of topic '" + topic + "': they are no longer in Kafka (retention, or the topic was re-created). "
+              + "Reset the supervisor to continue.", Failures.OFFSET_OUT_OF_RANGE);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) ingester.add(r.partition(), r.offset(), r.value());
+        long now = System.currentTimeMillis();
+        if (now - lastControl >= CONTROL_INTERVAL_MS) {
+          lastControl = now;
+          ctx.heartbeat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats()));
+          if (stopRequested(workflowId)) break;
+        }
+        if (ingester.handoffDue()) {
+          log.info("task {}: handoff limit reached after {} rows; publishing", task.taskId(),
+              ingester.stats().processed());
+          break;
+        }
+      }
+      end = positions(consumer, tps);
+    }
+    ctx.heartbeat(new Contracts.ReadProgress(end, ingester.stats()));
+    try {
+      List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), task.taskId(),
+          task.sequenceName(), ingester,
+          (done, total) -> ctx.heartbeat(new Contracts.ReadProgress(end, ingester.stats())));
+      log.info("task {}: read {} -> {}, pushed {} segments", task.taskId(), task.startOffsets(), end, segments.size());
+      return new Contracts.ReadResult(new TreeMap<>(task.startOffsets()), end, segments, ingester.stats());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean stopRequested(String workflowId) {
+    try {
+      return control.stopRequested(workflowId);
+    } catch (RuntimeException e) {
+      log.warn("could not ask task {} for its control state: {}", workflowId, e.toString());
+      return false;
+    }
+  }
+
+  private static Map<Integer, Long> positions(Consumer<byte[], byte[]> consumer, List<TopicPartition> tps) {
+    Map<Integer, Long> out = new TreeMap<>();
+    for (TopicPartition tp : tps) out.put(tp.partition(), consumer.position(tp));
+    return out;
+  }
+}

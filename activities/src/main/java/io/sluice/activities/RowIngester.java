@@ -1,0 +1,146 @@
+package io.sluice.activities;
+
+import io.sluice.segment.granularity.Granularity;
+import io.sluice.segment.index.DimensionSchema;
+import io.sluice.segment.index.IncrementalIndex;
+import io.sluice.segment.index.IndexSchema;
+import io.sluice.segment.parse.JsonRowParser;
+import io.sluice.segment.parse.ParseException;
+import io.sluice.segment.spec.DataSchema;
+import io.sluice.segment.spec.KafkaIoConfig;
+import io.sluice.segment.spec.SpecView;
+import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.segment.spec.TuningConfig;
+import io.sluice.workflows.Contracts;
+import io.sluice.workflows.Failures;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses records, applies the rejection windows, and adds rows to one {@link IncrementalIndex} per
+ * segmentGranularity interval. Counts Druid's row stats. Not thread-safe: one per reading task.
+ */
+final class RowIngester {
+  private static final Logger log = LoggerFactory.getLogger(RowIngester.class);
+
+  private final DataSchema schema;
+  private final TuningConfig tuning;
+  private final Granularity segmentGranularity;
+  private final JsonRowParser parser;
+  private final boolean schemaless;
+  private final Set<String> excluded;
+  private final List<String> discovered = new ArrayList<>();
+  private final Set<String> discoveredSet = new HashSet<>();
+  private final Map<Long, IncrementalIndex> indexes = new TreeMap<>();
+  private final long minTimestamp;
+  private final long maxTimestamp;
+  private final long maxBytesInMemory;
+  private long processed;
+  private long processedBytes;
+  private long thrownAway;
+  private long unparseable;
+  private long totalRows;
+
+  RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes) {
+    this.schema = spec.dataSchema();
+    this.tuning = spec.tuningConfig();
+    KafkaIoConfig io = spec.ioConfig();
+    this.segmentGranularity = schema.granularitySpec().segment();
+    Long missing = schema.timestampSpec().missingValue() == null ? null
+        : OffsetDateTime.parse(schema.timestampSpec().missingValue()).toInstant().toEpochMilli();
+    this.parser = new JsonRowParser(schema.timestampSpec().column(), schema.timestampSpec().format(), missing);
+    this.schemaless = schema.dimensionsSpec().schemaless();
+    this.excluded = SpecView.schemalessExclusions(schema);
+    long min = Long.MIN_VALUE;
+    if (io.lateMessageRejectionStartDateTime() != null) {
+      min = OffsetDateTime.parse(io.lateMessageRejectionStartDateTime()).toInstant().toEpochMilli();
+    } else if (io.lateMessageRejectionPeriod() != null) {
+      min = taskCreatedMillis - Duration.parse(io.lateMessageRejectionPeriod()).toMillis();
+    }
+    this.minTimestamp = min;
+    this.maxTimestamp = io.earlyMessageRejectionPeriod() == null ? Long.MAX_VALUE
+        : taskCreatedMillis + io.taskDurationMillis() + Duration.parse(io.earlyMessageRejectionPeriod()).toMillis();
+    this.maxBytesInMemory = tuning.maxBytesInMemory() > 0 ? tuning.maxBytesInMemory() : heapBytes / 6;
+  }
+
+  void add(int partition, long offset, byte[] value) {
+    JsonRowParser.Row row;
+    try {
+      row = parser.parse(value);
+    } catch (ParseException e) {
+      unparseable++;
+      if (tuning.logParseExceptions()) {
+        log.warn("unparseable record at partition {} offset {}: {}", partition, offset, e.getMessage());
+      }
+      if (unparseable > tuning.maxParseExceptions()) {
+        throw ApplicationFailure.newNonRetryableFailure("Max parse exceptions [" + tuning.maxParseExceptions()
+            + "] exceeded; last at partition " + partition + " offset " + offset + ": " + e.getMessage(),
+            Failures.TOO_MANY_PARSE_EXCEPTIONS);
+      }
+      return;
+    }
+    long ts = row.timestamp();
+    if (ts < minTimestamp || ts > maxTimestamp) {
+      thrownAway++;
+      return;
+    }
+    if (schemaless) discover(row.fields());
+    long bucket = segmentGranularity.bucketStart(ts);
+    IncrementalIndex index = indexes.get(bucket);
+    if (index == null) {
+      index = new IncrementalIndex(indexSchema());
+      indexes.put(bucket, index);
+    }
+    int before = index.rowCount();
+    index.add(ts, row.fields());
+    totalRows += index.rowCount() - before;
+    processed++;
+    processedBytes += value.length;
+  }
+
+  private void discover(Map<String, Object> fields) {
+    for (String name : fields.keySet()) {
+      if (discoveredSet.contains(name) || excluded.contains(name)) continue;
+      discoveredSet.add(name);
+      discovered.add(name);
+      DimensionSchema dim = new DimensionSchema(name, DimensionSchema.ValueType.STRING);
+      for (IncrementalIndex index : indexes.values()) index.addDimension(dim);
+    }
+  }
+
+  private IndexSchema indexSchema() {
+    return SpecView.indexSchema(schema, discovered);
+  }
+
+  /** Druid hands off when maxRowsPerSegment or maxTotalRows is reached; Sluice also bounds heap this way. */
+  boolean handoffDue() {
+    if (totalRows >= tuning.maxTotalRows() || totalRows >= tuning.maxRowsInMemory()) return true;
+    long bytes = 0;
+    for (IncrementalIndex index : indexes.values()) {
+      if (index.rowCount() >= tuning.maxRowsPerSegment()) return true;
+      bytes += index.estimatedBytes();
+    }
+    return bytes >= maxBytesInMemory;
+  }
+
+  Map<Long, IncrementalIndex> indexes() {
+    return indexes;
+  }
+
+  Granularity segmentGranularity() {
+    return segmentGranularity;
+  }
+
+  Contracts.RowStats stats() {
+    return new Contracts.RowStats(processed, processedBytes, 0, thrownAway, unparseable);
+  }
+}

@@ -1,0 +1,64 @@
+package io.sluice.api;
+
+import io.sluice.activities.BlobStore;
+import io.sluice.segment.spec.SpecParser;
+import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.CatalogLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Supervisor specs in deep storage (Druid keeps them in its metadata store): the current spec, every submitted
+ * version as history, and a tombstone once terminated.
+ */
+public final class SpecCatalog {
+  private final BlobStore store;
+  private final CatalogLayout layout;
+
+  public SpecCatalog(BlobStore store, CatalogLayout layout) {
+    this.store = store;
+    this.layout = layout;
+  }
+
+  public void save(SupervisorSpec spec, long nowMillis) throws IOException {
+    byte[] json = SpecParser.toJson(spec).getBytes(StandardCharsets.UTF_8);
+    store.put(layout.specHistoryKey(spec.id(), nowMillis), json);
+    store.put(layout.specKey(spec.id()), json);
+    store.delete(layout.tombstoneKey(spec.id()));
+  }
+
+  public Optional<SupervisorSpec> current(String id) throws IOException {
+    if (isTerminated(id)) return Optional.empty();
+    return store.get(layout.specKey(id)).map(SpecParser::parse);
+  }
+
+  public boolean isTerminated(String id) throws IOException {
+    return store.get(layout.tombstoneKey(id)).isPresent();
+  }
+
+  public void tombstone(String id, long nowMillis) throws IOException {
+    store.put(layout.tombstoneKey(id), ("{\"terminatedAt\":" + nowMillis + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Ids of supervisors that have a spec and no tombstone. */
+  public List<String> activeIds() throws IOException {
+    String prefix = layout.supervisorsPrefix();
+    TreeSet<String> withSpec = new TreeSet<>();
+    TreeSet<String> terminated = new TreeSet<>();
+    for (String key : store.list(prefix, null)) {
+      String rest = key.substring(prefix.length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0) continue;
+      String id = rest.substring(0, slash);
+      String file = rest.substring(slash + 1);
+      if (file.equals("spec.json")) withSpec.add(id);
+      if (file.equals("tombstone.json")) terminated.add(id);
+    }
+    withSpec.removeAll(terminated);
+    return new ArrayList<>(withSpec);
+  }
+}

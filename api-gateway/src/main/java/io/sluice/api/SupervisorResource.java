@@ -1,0 +1,112 @@
+package io.sluice.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.sluice.segment.spec.DataSchema;
+import io.sluice.segment.spec.SpecException;
+import io.sluice.segment.spec.SpecParser;
+import io.sluice.segment.spec.SupervisorSpec;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Druid's supervisor API, {@code /druid/indexer/v1/supervisor}. Thin: parsing and the service do the work. */
+@Path("/druid/indexer/v1/supervisor")
+@Produces(MediaType.APPLICATION_JSON)
+public class SupervisorResource {
+  private final SupervisorService service;
+
+  public SupervisorResource(SupervisorService service) {
+    this.service = service;
+  }
+
+  @POST
+  @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
+  public Response submit(InputStream body) throws Exception {
+    byte[] bytes = readBounded(body, SpecParser.MAX_SPEC_BYTES);
+    SupervisorSpec spec = SpecParser.parse(bytes); // SpecException -> 400 naming the field
+    service.submit(spec);
+    return Response.ok(Map.of("id", spec.id())).build();
+  }
+
+  @GET
+  public Response list() throws Exception {
+    return Response.ok(service.list()).build();
+  }
+
+  @GET
+  @Path("/{id}")
+  public Response spec(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    Optional<SupervisorSpec> spec = service.spec(id);
+    if (spec.isEmpty()) return notFound(id);
+    Map<String, Object> json = SpecParser.mapper().convertValue(spec.get(), new TypeReference<>() {});
+    return Response.ok(redact(json)).build();
+  }
+
+  @GET
+  @Path("/{id}/status")
+  public Response status(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    Optional<Map<String, Object>> status = service.status(id);
+    return status.isPresent() ? Response.ok(status.get()).build() : notFound(id);
+  }
+
+  @POST
+  @Path("/{id}/terminate")
+  public Response terminate(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    return service.terminate(id) ? Response.ok(Map.of("id", id)).build() : notFound(id);
+  }
+
+  static Response notFound(String id) {
+    return Response.status(Response.Status.NOT_FOUND)
+        .entity(Map.of("error", "Cannot find any supervisor with id: [" + id + "]")).build();
+  }
+
+  /** An id from a URL is held to the same rules as a dataSource, so it can never escape a storage prefix. */
+  static void checkId(String id) {
+    try {
+      DataSchema.validateDataSource(id, "id");
+    } catch (SpecException e) {
+      throw new SpecException("id", "invalid supervisor id: " + e.getMessage());
+    }
+  }
+
+  static byte[] readBounded(InputStream in, int max) throws IOException {
+    byte[] bytes = in.readNBytes(max + 1);
+    if (bytes.length > max) {
+      throw new SpecException("", "spec is larger than " + max + " bytes; refused before parsing");
+    }
+    return bytes;
+  }
+
+  /** Literal values of keys that look like secrets are shown as [REDACTED]. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> redact(Map<String, Object> json) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : json.entrySet()) {
+      Object v = e.getValue();
+      String k = e.getKey().toLowerCase(Locale.ROOT);
+      if (v instanceof Map<?, ?> m) {
+        out.put(e.getKey(), redact((Map<String, Object>) m));
+      } else if (v instanceof String && (k.contains("password") || k.contains("secret")
+          || k.equals("sasl.jaas.config"))) {
+        out.put(e.getKey(), "[REDACTED]");
+      } else {
+        out.put(e.getKey(), v);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,157 @@
+package io.sluice.api;
+
+import io.sluice.activities.BlobStore;
+import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.Contracts;
+import io.sluice.workflows.SluiceOptions;
+import io.sluice.workflows.SupervisorStatus;
+import io.sluice.workflows.SupervisorWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervisors as Temporal workflows, specs in the catalog. Reaches Temporal only through {@link WorkflowClient}.
+ */
+public final class TemporalSupervisorService implements SupervisorService {
+  private static final Logger log = LoggerFactory.getLogger(TemporalSupervisorService.class);
+
+  private final WorkflowClient client;
+  private final SpecCatalog catalog;
+  private final Contracts.SupervisorConfig config;
+
+  public TemporalSupervisorService(WorkflowClient client, SpecCatalog catalog, Contracts.SupervisorConfig config) {
+    this.client = client;
+    this.catalog = catalog;
+    this.config = config;
+  }
+
+  @Override
+  public void submit(SupervisorSpec spec) throws Exception {
+    catalog.save(spec, System.currentTimeMillis());
+    if (isRunning(SupervisorWorkflow.workflowId(spec.id()))) {
+      client.newWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId(spec.id())).updateSpec(spec);
+      log.info("supervisor {}: spec updated", spec.id());
+    } else {
+      start(spec);
+    }
+  }
+
+  /** Starts the workflow for a stored spec. Its committed offsets come from the commit log. */
+  void start(SupervisorSpec spec) {
+    SupervisorWorkflow wf = client.newWorkflowStub(SupervisorWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(SupervisorWorkflow.workflowId(spec.id()))
+        .setTaskQueue(SluiceOptions.CONTROL_QUEUE)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setMemo(Map.of("dataSource", spec.id(), "topic", spec.ioConfig().topic()))
+        .setStaticSummary("Kafka supervisor for dataSource " + spec.id() + " (topic " + spec.ioConfig().topic() + ")")
+        .build());
+    WorkflowClient.start(wf::run, new Contracts.SupervisorInput(spec, config, null));
+    log.info("supervisor {}: started", spec.id());
+  }
+
+  /** Re-creates the workflow of every stored supervisor that has none running (a Temporal that lost its state). */
+  public void recover() throws Exception {
+    for (String id : catalog.activeIds()) {
+      if (!isRunning(SupervisorWorkflow.workflowId(id))) {
+        Optional<SupervisorSpec> spec = catalog.current(id);
+        if (spec.isPresent()) {
+          log.info("supervisor {}: in the catalog but not running; re-creating it", id);
+          start(spec.get());
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<String> list() throws Exception {
+    return catalog.activeIds();
+  }
+
+  @Override
+  public Optional<SupervisorSpec> spec(String id) throws Exception {
+    return catalog.current(id);
+  }
+
+  @Override
+  public Optional<Map<String, Object>> status(String id) throws Exception {
+    if (catalog.current(id).isEmpty()) return Optional.empty();
+    String wfId = SupervisorWorkflow.workflowId(id);
+    if (!isRunning(wfId)) return Optional.empty();
+    SupervisorStatus s = client.newWorkflowStub(SupervisorWorkflow.class, wfId).status();
+    return Optional.of(DruidJson.statusReport(s, currentOffsets(s)));
+  }
+
+  /** Each active task's offsets, from its reading activity's latest heartbeat. */
+  private Map<String, Contracts.ReadProgress> currentOffsets(SupervisorStatus s) {
+    Map<String, Contracts.ReadProgress> out = new LinkedHashMap<>();
+    List<SupervisorStatus.TaskView> tasks = new ArrayList<>(s.activeTasks());
+    tasks.addAll(s.publishingTasks());
+    for (SupervisorStatus.TaskView t : tasks) {
+      try {
+        for (PendingActivityInfo a : describe(t.id()).getPendingActivitiesList()) {
+          if (a.hasHeartbeatDetails()) {
+            out.put(t.id(), client.getOptions().getDataConverter().fromPayloads(0,
+                Optional.of(a.getHeartbeatDetails()), Contracts.ReadProgress.class, Contracts.ReadProgress.class));
+          }
+        }
+      } catch (RuntimeException e) {
+        log.debug("no progress for task {}: {}", t.id(), e.toString());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean terminate(String id) throws Exception {
+    if (catalog.current(id).isEmpty()) return false;
+    catalog.tombstone(id, System.currentTimeMillis());
+    String wfId = SupervisorWorkflow.workflowId(id);
+    if (isRunning(wfId)) client.newWorkflowStub(SupervisorWorkflow.class, wfId).terminate();
+    return true;
+  }
+
+  private DescribeWorkflowExecutionResponse describe(String workflowId) {
+    return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).build())
+            .build());
+  }
+
+  boolean isRunning(String workflowId) {
+    try {
+      return describe(workflowId).getWorkflowExecutionInfo().getStatus()
+          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return false;
+      throw e;
+    }
+  }
+
+  static String iso(long millis) {
+    return Instant.ofEpochMilli(millis).toString();
+  }
+
+  static Map<String, Long> stringKeys(Map<Integer, Long> m) {
+    Map<String, Long> out = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+    if (m != null) m.forEach((k, v) -> out.put(String.valueOf(k), v));
+    return out;
+  }
+}

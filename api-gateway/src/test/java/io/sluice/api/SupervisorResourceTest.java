@@ -1,0 +1,150 @@
+package io.sluice.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import io.sluice.segment.spec.SupervisorSpec;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The HTTP contract of the supervisor API, with a fake service behind it. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class SupervisorResourceTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final class FakeService implements SupervisorService {
+    final Map<String, SupervisorSpec> specs = new LinkedHashMap<>();
+    final List<String> terminated = new ArrayList<>();
+
+    @Override
+    public void submit(SupervisorSpec spec) {
+      specs.put(spec.id(), spec);
+    }
+
+    @Override
+    public List<String> list() {
+      return new ArrayList<>(specs.keySet());
+    }
+
+    @Override
+    public Optional<SupervisorSpec> spec(String id) {
+      return Optional.ofNullable(specs.get(id));
+    }
+
+    @Override
+    public Optional<Map<String, Object>> status(String id) {
+      return specs.containsKey(id) ? Optional.of(Map.of("id", id, "payload", Map.of("state", "RUNNING")))
+          : Optional.empty();
+    }
+
+    @Override
+    public boolean terminate(String id) {
+      if (specs.remove(id) == null) return false;
+      terminated.add(id);
+      return true;
+    }
+  }
+
+  static final FakeService service = new FakeService();
+  static final ResourceExtension resources = ResourceExtension.builder()
+      .addResource(new SupervisorResource(service))
+      .addProvider(new ErrorMappers.Spec())
+      .addProvider(new ErrorMappers.WebApp())
+      .addProvider(new ErrorMappers.Any())
+      .build();
+
+  @BeforeEach
+  void reset() {
+    service.specs.clear();
+    service.terminated.clear();
+  }
+
+  static ObjectNode sample() throws Exception {
+    try (InputStream in = SupervisorResourceTest.class.getResourceAsStream("/sample-supervisor-spec.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  Response post(String body) {
+    return resources.target("/druid/indexer/v1/supervisor").request()
+        .post(Entity.entity(body, MediaType.APPLICATION_JSON));
+  }
+
+  @Test
+  void createListStatusTerminate() throws Exception {
+    Response created = post(sample().toString());
+    assertEquals(200, created.getStatus());
+    assertEquals("metrics-kafka", JSON.readTree(created.readEntity(String.class)).get("id").asText());
+    assertEquals("[\"metrics-kafka\"]",
+        resources.target("/druid/indexer/v1/supervisor").request().get(String.class));
+    JsonNode status = JSON.readTree(resources.target("/druid/indexer/v1/supervisor/metrics-kafka/status")
+        .request().get(String.class));
+    assertEquals("RUNNING", status.get("payload").get("state").asText());
+    JsonNode spec = JSON.readTree(resources.target("/druid/indexer/v1/supervisor/metrics-kafka").request()
+        .get(String.class));
+    assertEquals("PT30M", spec.get("ioConfig").get("completionTimeout").asText(), "defaults are filled in");
+    Response t = resources.target("/druid/indexer/v1/supervisor/metrics-kafka/terminate").request()
+        .post(Entity.json(""));
+    assertEquals(200, t.getStatus());
+    assertEquals(List.of("metrics-kafka"), service.terminated);
+  }
+
+  @Test
+  void badSpecsAre400WithTheField() throws Exception {
+    Response notJson = post("{oops");
+    assertEquals(400, notJson.getStatus());
+    assertTrue(JSON.readTree(notJson.readEntity(String.class)).get("error").asText().contains("not valid JSON"));
+
+    ObjectNode spec = sample();
+    ((ObjectNode) spec.get("ioConfig").get("consumerProperties")).remove("bootstrap.servers");
+    Response r = post(spec.toString());
+    assertEquals(400, r.getStatus());
+    JsonNode body = JSON.readTree(r.readEntity(String.class));
+    assertEquals("ioConfig.consumerProperties.bootstrap.servers", body.get("field").asText());
+    assertTrue(body.get("error").asText().contains("bootstrap.servers"));
+
+    Response huge = post("{\"x\":\"" + "a".repeat(2 << 20) + "\"}");
+    assertEquals(400, huge.getStatus());
+    assertTrue(service.specs.isEmpty());
+  }
+
+  @Test
+  void unknownIdsAre404AndUnsafeIds400() throws Exception {
+    Response missing = resources.target("/druid/indexer/v1/supervisor/nope/status").request().get();
+    assertEquals(404, missing.getStatus());
+    assertTrue(JSON.readTree(missing.readEntity(String.class)).get("error").asText().contains("nope"));
+    assertEquals(404, resources.target("/druid/indexer/v1/supervisor/nope/terminate").request()
+        .post(Entity.json("")).getStatus());
+    assertEquals(400, resources.target("/druid/indexer/v1/supervisor/.hidden").request().get().getStatus());
+  }
+
+  @Test
+  void secretsAreRedacted() {
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("bootstrap.servers", "k:9092");
+    props.put("ssl.keystore.password", "hunter2");
+    props.put("sasl.jaas.config", "org.apache... password=\"x\";");
+    Map<String, Object> redacted = SupervisorResource.redact(Map.of("ioConfig", Map.of("consumerProperties", props)));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> out = (Map<String, Object>) ((Map<String, Object>) redacted.get("ioConfig"))
+        .get("consumerProperties");
+    assertEquals("k:9092", out.get("bootstrap.servers"));
+    assertEquals("[REDACTED]", out.get("ssl.keystore.password"));
+    assertEquals("[REDACTED]", out.get("sasl.jaas.config"));
+  }
+}

@@ -1,0 +1,955 @@
+package io.sluice.segment.index;
+
+import io.sluice.segment.granularity.Granularity;
+import io.sluice.segment.index.DimensionSchema.ValueType;
+import io.sluice.segment.index.MetricSchema.Kind;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-memory rollup index of one segment interval, with Druid's ingestion semantics.
+ *
+ * <p>Each added row gets the key ({@code max(queryGranularity.bucketStart(timestamp), minTimestamp)}, dimension
+ * values in schema order). With {@code rollup} rows with equal keys are combined by every aggregator; without it
+ * every row is kept. Dimension values are interned into per-dimension dictionaries of int ids (id 0 is null), so a
+ * row is stored as a {@code long} time, an {@code int[]} key slice and primitive metric slots: no per-row objects.
+ *
+ * <p>Value conversion:
+ * <ul>
+ *   <li>STRING dimensions: null or missing → null; a String as is; any other scalar → {@code String.valueOf};
+ *       a list of one element → that element; an empty list → null; a longer list → IllegalArgumentException
+ *       (multi-value dimensions are not supported), thrown before the index changes.</li>
+ *   <li>LONG / FLOAT / DOUBLE dimensions: a Number converted; a String parsed (a decimal string for a LONG dimension is
+ *       truncated, as Druid does); a Boolean is 1 or 0; anything unparseable → null.</li>
+ *   <li>metrics read {@code row.get(fieldName)}: a Number, or a String parsed as a number; missing or unparseable
+ *       values are ignored. {@code count} counts added rows. Sums start at 0; a min or max that never saw a value is
+ *       null.</li>
+ * </ul>
+ *
+ * <p>{@link #sort()} returns the rows ordered by {@code __time}, then by each dimension in order, then by insertion
+ * order. Strings compare as Java Strings (UTF-16 code units), numbers numerically, nulls first. That is Druid's
+ * dictionary order: Druid binary-searches string dictionaries with
+ * {@code StringUtils.compareUtf8UsingJavaStringOrdering}, which differs from unsigned UTF-8 byte order for characters
+ * above U+FFFF versus U+E000..U+FFFF. Not thread-safe.
+ */
+public final class IncrementalIndex
+{
+  private static final int INITIAL_CAPACITY = 1024;
+  /** Rough heap cost of one distinct string: String + byte[] + HashMap node and slot + Integer + list slot. */
+  private static final long STRING_ENTRY_OVERHEAD = 112;
+  private static final long NUMERIC_ENTRY_OVERHEAD = 24;
+
+  private IndexSchema schema;
+  private final Granularity granularity;
+  private final boolean granularityIsNone;
+  private final long minTimestamp;
+  private final boolean rollup;
+  private int numDims;
+  private String[] dimNames;
+  private ValueType[] dimTypes;
+  private Dictionary[] dicts;
+  private final Metric[] metrics;
+
+  private int[] scratchIds;
+  private String[] scratchStrings;
+  private long[] scratchBits;
+  private boolean[] scratchPresent;
+
+  private int rows;
+  private int capacity;
+  private long[] times;
+  private int[] keys;
+  private int[] hashes;
+  private int[] table;
+  private int tableMask;
+
+  private long bucketStart = 1;
+  private long bucketEnd = 0;
+  private long minTime = Long.MAX_VALUE;
+  private long maxTime = Long.MIN_VALUE;
+
+  /** An index whose row times are the query-granularity bucket starts. */
+  public IncrementalIndex(IndexSchema schema)
+  {
+    this(schema, Long.MIN_VALUE);
+  }
+
+  /**
+   * An index whose row times are {@code max(bucketStart, minTimestampMillis)}, as Druid does with the segment
+   * interval start. Needed for queryGranularity ALL, whose only bucket starts long before any interval.
+   */
+  public IncrementalIndex(IndexSchema schema, long minTimestampMillis)
+  {
+    if (schema == null) {
+      throw new IllegalArgumentException("schema must not be null");
+    }
+    this.schema = schema;
+    this.granularity = schema.queryGranularity();
+    this.granularityIsNone = granularity.equals(Granularity.NONE);
+    this.minTimestamp = minTimestampMillis;
+    this.rollup = schema.rollup();
+    this.numDims = schema.dimensions().size();
+    this.dimNames = new String[numDims];
+    this.dimTypes = new ValueType[numDims];
+    this.dicts = new Dictionary[numDims];
+    for (int d = 0; d < numDims; d++) {
+      DimensionSchema ds = schema.dimensions().get(d);
+      dimNames[d] = ds.name();
+      dimTypes[d] = ds.type();
+      dicts[d] = ds.type() == ValueType.STRING ? new StringDictionary() : new NumericDictionary(ds.type());
+    }
+    this.metrics = new Metric[schema.metrics().size()];
+    for (int m = 0; m < metrics.length; m++) {
+      MetricSchema ms = schema.metrics().get(m);
+      switch (ms.kind().valueType()) {
+        case LONG:
+          metrics[m] = new LongMetric(ms);
+          break;
+        case DOUBLE:
+          metrics[m] = new DoubleMetric(ms);
+          break;
+        case FLOAT:
+          metrics[m] = new FloatMetric(ms);
+          break;
+        default:
+          throw new IllegalStateException("unexpected metric type " + ms.kind());
+      }
+    }
+    this.scratchIds = new int[numDims];
+    this.scratchStrings = new String[numDims];
+    this.scratchBits = new long[numDims];
+    this.scratchPresent = new boolean[numDims];
+    allocate(INITIAL_CAPACITY);
+  }
+
+  public IndexSchema schema()
+  {
+    return schema;
+  }
+
+  /**
+   * Adds one input row.
+   *
+   * @param timestampMillis the row's event time
+   * @param row             field values by name; dimensions and metric fields are read from it
+   * @throws IllegalArgumentException for a multi-value STRING dimension; the index is then unchanged
+   */
+  public void add(long timestampMillis, Map<String, ?> row)
+  {
+    final long time = truncate(timestampMillis);
+
+    // 1. convert every dimension value first, so a bad value leaves the dictionaries untouched
+    for (int d = 0; d < numDims; d++) {
+      final Object v = row.get(dimNames[d]);
+      if (dimTypes[d] == ValueType.STRING) {
+        scratchStrings[d] = toDimensionString(v, dimNames[d]);
+      } else {
+        scratchPresent[d] = toNumericBits(v, dimTypes[d], d);
+      }
+    }
+    // 2. intern
+    for (int d = 0; d < numDims; d++) {
+      if (dimTypes[d] == ValueType.STRING) {
+        scratchIds[d] = ((StringDictionary) dicts[d]).idOf(scratchStrings[d]);
+        scratchStrings[d] = null;
+      } else {
+        scratchIds[d] = scratchPresent[d] ? ((NumericDictionary) dicts[d]).idOf(scratchBits[d]) : 0;
+      }
+    }
+    // 3. find or create the row
+    final int r;
+    if (rollup) {
+      final int h = hash(time, scratchIds);
+      int slot = h & tableMask;
+      int found = -1;
+      while (true) {
+        final int candidate = table[slot];
+        if (candidate < 0) {
+          break;
+        }
+        if (hashes[candidate] == h && times[candidate] == time && keyEquals(candidate)) {
+          found = candidate;
+          break;
+        }
+        slot = (slot + 1) & tableMask;
+      }
+      if (found >= 0) {
+        r = found;
+      } else {
+        r = appendRow(time);
+        hashes[r] = h;
+        table[slot] = r;
+        if ((long) rows * 2 > table.length) {
+          rehash(table.length * 2);
+        }
+      }
+    } else {
+      r = appendRow(time);
+    }
+    // 4. aggregate
+    for (Metric metric : metrics) {
+      metric.aggregate(r, metric.kind == Kind.COUNT ? null : row.get(metric.fieldName));
+    }
+  }
+
+  /**
+   * Appends a dimension discovered after rows were added (schemaless ingestion, as Druid discovers dimensions in
+   * the order fields first appear). Rows already held get null for it; with rollup their keys stay distinct, since
+   * they differ in the other dimensions or in time.
+   *
+   * @throws IllegalArgumentException if a column of that name exists
+   */
+  public void addDimension(DimensionSchema dimension)
+  {
+    List<DimensionSchema> dims = new ArrayList<>(schema.dimensions());
+    dims.add(dimension);
+    schema = new IndexSchema(dims, schema.metrics(), schema.queryGranularity(), schema.rollup(),
+        schema.timestampSpecJson());
+    final int old = numDims;
+    numDims = old + 1;
+    dimNames = Arrays.copyOf(dimNames, numDims);
+    dimTypes = Arrays.copyOf(dimTypes, numDims);
+    dicts = Arrays.copyOf(dicts, numDims);
+    dimNames[old] = dimension.name();
+    dimTypes[old] = dimension.type();
+    dicts[old] = dimension.type() == ValueType.STRING ? new StringDictionary() : new NumericDictionary(dimension.type());
+    if (rows > 0) {
+      dicts[old].hasNull = true;
+    }
+    scratchIds = new int[numDims];
+    scratchStrings = new String[numDims];
+    scratchBits = new long[numDims];
+    scratchPresent = new boolean[numDims];
+    final int[] widened = new int[capacity * numDims];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(keys, r * old, widened, r * numDims, old); // the new id is 0: null
+    }
+    keys = widened;
+    if (rollup) {
+      final int[] key = new int[numDims];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(keys, r * numDims, key, 0, numDims);
+        hashes[r] = hash(times[r], key);
+      }
+      rehash(table.length);
+    }
+  }
+
+  /** Number of rows held: distinct keys with rollup, added rows without. */
+  public int rowCount()
+  {
+    return rows;
+  }
+
+  public boolean isEmpty()
+  {
+    return rows == 0;
+  }
+
+  /** Smallest stored {@code __time} (a bucket start), or {@code Long.MAX_VALUE} when empty. */
+  public long minTime()
+  {
+    return minTime;
+  }
+
+  /** Largest stored {@code __time} (a bucket start), or {@code Long.MIN_VALUE} when empty. */
+  public long maxTime()
+  {
+    return maxTime;
+  }
+
+  /**
+   * Estimated heap held by this index: the row arrays and hash table at their current capacity, metric slots,
+   * and the dictionaries (strings counted with their object overhead).
+   */
+  public long estimatedBytes()
+  {
+    long bytes = 256;
+    bytes += (long) capacity * (Long.BYTES + (long) Integer.BYTES * numDims);
+    if (rollup) {
+      bytes += (long) capacity * Integer.BYTES + (long) table.length * Integer.BYTES;
+    }
+    for (Metric m : metrics) {
+      bytes += m.estimatedBytes();
+    }
+    for (Dictionary d : dicts) {
+      bytes += d.estimatedBytes();
+    }
+    return bytes;
+  }
+
+  /**
+   * Sorts the rows (see the class comment) and returns a columnar view of them. The view reads this index's
+   * storage: do not add rows while using it.
+   */
+  public SortedIndex sort()
+  {
+    final int n = rows;
+    final int[][] ranks = new int[numDims][];
+    final SortedIndex.DimensionDictionary[] sortedDicts = new SortedIndex.DimensionDictionary[numDims];
+    for (int d = 0; d < numDims; d++) {
+      sortedDicts[d] = dicts[d].sorted(dimNames[d]);
+      ranks[d] = sortedDicts[d].rankOfId;
+    }
+    // rank keys: row-major, so a comparison touches one small region
+    final int[] rankKeys = new int[n * numDims];
+    for (int r = 0, k = 0; r < n; r++) {
+      for (int d = 0; d < numDims; d++, k++) {
+        rankKeys[k] = ranks[d][keys[k]];
+      }
+    }
+    final long[] t = times;
+    final int nd = numDims;
+    final int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    IntSort.sort(perm, (a, b) -> {
+      int c = Long.compare(t[a], t[b]);
+      if (c != 0) {
+        return c;
+      }
+      for (int i = a * nd, j = b * nd, end = i + nd; i < end; i++, j++) {
+        if (rankKeys[i] != rankKeys[j]) {
+          return rankKeys[i] < rankKeys[j] ? -1 : 1;
+        }
+      }
+      return 0;
+    });
+    return new SortedIndex(schema, n, perm, times, rankKeys, sortedDicts, metrics);
+  }
+
+  /** Rows in sorted order; a convenience over {@link #sort()}. */
+  public Iterator<Row> sortedRows()
+  {
+    return sort().rows();
+  }
+
+  /**
+   * One output row.
+   *
+   * @param timestamp  {@code __time}
+   * @param dimensions values in schema order: String, Long, Float or Double, or null
+   * @param metrics    values in schema order: Long, Float or Double, or null (min/max without a value)
+   */
+  public record Row(long timestamp, List<Object> dimensions, List<Object> metrics)
+  {
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private long truncate(long timestampMillis)
+  {
+    long start;
+    if (granularityIsNone) {
+      start = timestampMillis;
+    } else if (timestampMillis >= bucketStart && timestampMillis < bucketEnd) {
+      start = bucketStart;
+    } else {
+      start = granularity.bucketStart(timestampMillis);
+      bucketStart = start;
+      bucketEnd = granularity.bucketEnd(timestampMillis);
+    }
+    return Math.max(start, minTimestamp);
+  }
+
+  private int appendRow(long time)
+  {
+    if (rows == capacity) {
+      if (capacity >= Integer.MAX_VALUE / Math.max(1, numDims) / 2) {
+        throw new IllegalStateException("IncrementalIndex is full at " + rows + " rows");
+      }
+      allocate(capacity * 2);
+    }
+    final int r = rows++;
+    times[r] = time;
+    System.arraycopy(scratchIds, 0, keys, r * numDims, numDims);
+    for (Metric m : metrics) {
+      m.init(r);
+    }
+    if (time < minTime) {
+      minTime = time;
+    }
+    if (time > maxTime) {
+      maxTime = time;
+    }
+    for (int d = 0; d < numDims; d++) {
+      if (scratchIds[d] == 0) {
+        dicts[d].hasNull = true;
+      }
+    }
+    return r;
+  }
+
+  private void allocate(int newCapacity)
+  {
+    times = times == null ? new long[newCapacity] : Arrays.copyOf(times, newCapacity);
+    keys = keys == null ? new int[newCapacity * numDims] : Arrays.copyOf(keys, newCapacity * numDims);
+    for (Metric m : metrics) {
+      m.resize(newCapacity);
+    }
+    if (rollup) {
+      hashes = hashes == null ? new int[newCapacity] : Arrays.copyOf(hashes, newCapacity);
+      if (table == null) {
+        table = new int[Integer.highestOneBit(newCapacity) * 4];
+        Arrays.fill(table, -1);
+        tableMask = table.length - 1;
+      }
+    }
+    capacity = newCapacity;
+  }
+
+  private void rehash(int newSize)
+  {
+    table = new int[newSize];
+    Arrays.fill(table, -1);
+    tableMask = newSize - 1;
+    for (int r = 0; r < rows; r++) {
+      int slot = hashes[r] & tableMask;
+      while (table[slot] >= 0) {
+        slot = (slot + 1) & tableMask;
+      }
+      table[slot] = r;
+    }
+  }
+
+  private boolean keyEquals(int r)
+  {
+    for (int d = 0, k = r * numDims; d < numDims; d++, k++) {
+      if (keys[k] != scratchIds[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int hash(long time, int[] ids)
+  {
+    long x = time * 0x9E3779B97F4A7C15L;
+    for (int id : ids) {
+      x = (x ^ id) * 0x9E3779B97F4A7C15L;
+    }
+    x ^= x >>> 31;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    return (int) x;
+  }
+
+  static String toDimensionString(Object v, String dimension)
+  {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof String) {
+      return (String) v;
+    }
+    if (v instanceof List) {
+      List<?> list = (List<?>) v;
+      if (list.isEmpty()) {
+        return null;
+      }
+      if (list.size() == 1 && !(list.get(0) instanceof List)) {
+        return toDimensionString(list.get(0), dimension);
+      }
+      throw new IllegalArgumentException(
+          "dimension [" + dimension + "] got a multi-value " + list.size()
+          + "-element list; multi-value dimensions are not supported"
+      );
+    }
+    return String.valueOf(v);
+  }
+
+  /**
+   * Converts a numeric dimension value into {@code scratchBits[d]}: the long value, or the raw bits of the float or
+   * double. Returns false for null (missing or unparseable).
+   */
+  private boolean toNumericBits(Object v, ValueType type, int d)
+  {
+    switch (type) {
+      case LONG: {
+        Long l = parseLong(v);
+        if (l == null) {
+          return false;
+        }
+        scratchBits[d] = l;
+        return true;
+      }
+      case FLOAT: {
+        final float f;
+        if (v instanceof Number) {
+          f = ((Number) v).floatValue();
+        } else if (v instanceof Boolean) {
+          f = (Boolean) v ? 1f : 0f;
+        } else if (v instanceof String && !((String) v).isEmpty()) {
+          try {
+            f = Float.parseFloat((String) v);
+          }
+          catch (NumberFormatException e) {
+            return false;
+          }
+        } else {
+          return false;
+        }
+        scratchBits[d] = Float.floatToIntBits(f) & 0xFFFFFFFFL;
+        return true;
+      }
+      case DOUBLE: {
+        final Double x = v instanceof Boolean ? Double.valueOf((Boolean) v ? 1d : 0d) : parseDouble(v);
+        if (x == null) {
+          return false;
+        }
+        scratchBits[d] = Double.doubleToLongBits(x);
+        return true;
+      }
+      default:
+        throw new IllegalStateException();
+    }
+  }
+
+  static Long parseLong(Object v)
+  {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Number) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof String) {
+      String s = (String) v;
+      if (s.isEmpty()) {
+        return null;
+      }
+      try {
+        return Long.parseLong(s);
+      }
+      catch (NumberFormatException e) {
+        try {
+          return (long) Double.parseDouble(s);
+        }
+        catch (NumberFormatException e2) {
+          return null;
+        }
+      }
+    }
+    if (v instanceof Boolean) {
+      return (Boolean) v ? 1L : 0L;
+    }
+    return null;
+  }
+
+  static Double parseDouble(Object v)
+  {
+    if (v instanceof Number) {
+      return ((Number) v).doubleValue();
+    }
+    if (v instanceof String) {
+      String s = (String) v;
+      if (s.isEmpty()) {
+        return null;
+      }
+      try {
+        return Double.parseDouble(s);
+      }
+      catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // dictionaries
+
+  abstract static class Dictionary
+  {
+    boolean hasNull;
+
+    abstract long estimatedBytes();
+
+    abstract SortedIndex.DimensionDictionary sorted(String name);
+  }
+
+  /** id 0 is null; values get ids 1, 2, ... in arrival order. */
+  static final class StringDictionary extends Dictionary
+  {
+    private final HashMap<String, Integer> ids = new HashMap<>();
+    private final ArrayList<String> values = new ArrayList<>();
+    private long bytes;
+
+    StringDictionary()
+    {
+      values.add(null);
+    }
+
+    int idOf(String s)
+    {
+      if (s == null) {
+        return 0;
+      }
+      Integer id = ids.get(s);
+      if (id != null) {
+        return id;
+      }
+      int newId = values.size();
+      values.add(s);
+      ids.put(s, newId);
+      bytes += STRING_ENTRY_OVERHEAD + (long) s.length() * (isLatin1(s) ? 1 : 2);
+      return newId;
+    }
+
+    private static boolean isLatin1(String s)
+    {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) > 0xFF) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    long estimatedBytes()
+    {
+      return 64 + bytes;
+    }
+
+    @Override
+    SortedIndex.DimensionDictionary sorted(String name)
+    {
+      final int k = values.size();
+      final byte[][] utf8 = new byte[k][];
+      for (int i = 1; i < k; i++) {
+        utf8[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
+      }
+      final int[] order = new int[k - 1];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i + 1;
+      }
+      // Java String order, as Druid's dictionaries (see the class comment)
+      IntSort.sort(order, (a, b) -> values.get(a).compareTo(values.get(b)));
+      return SortedIndex.DimensionDictionary.ofStrings(name, hasNull, order, values, utf8);
+    }
+  }
+
+  /** Numeric dimension values keyed by their bits; id 0 is null. */
+  static final class NumericDictionary extends Dictionary
+  {
+    private final ValueType type;
+    private final LongIntHashMap ids = new LongIntHashMap();
+    private long[] bits = new long[16];
+    private int size = 1;
+
+    NumericDictionary(ValueType type)
+    {
+      this.type = type;
+    }
+
+    /** Id of a non-null value; null is always id 0. */
+    int idOf(long valueBits)
+    {
+      int id = ids.get(valueBits);
+      if (id >= 0) {
+        return id;
+      }
+      if (size == bits.length) {
+        bits = Arrays.copyOf(bits, size * 2);
+      }
+      bits[size] = valueBits;
+      ids.putNew(valueBits, size);
+      return size++;
+    }
+
+    @Override
+    long estimatedBytes()
+    {
+      return 64 + ids.estimatedBytes() + bits.length * 8L + size * NUMERIC_ENTRY_OVERHEAD / 4;
+    }
+
+    @Override
+    SortedIndex.DimensionDictionary sorted(String name)
+    {
+      final int[] order = new int[size - 1];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i + 1;
+      }
+      final long[] b = bits;
+      switch (type) {
+        case LONG:
+          IntSort.sort(order, (x, y) -> Long.compare(b[x], b[y]));
+          break;
+        case FLOAT:
+          IntSort.sort(order, (x, y) -> Float.compare(Float.intBitsToFloat((int) b[x]), Float.intBitsToFloat((int) b[y])));
+          break;
+        case DOUBLE:
+          IntSort.sort(order, (x, y) -> Double.compare(Double.longBitsToDouble(b[x]), Double.longBitsToDouble(b[y])));
+          break;
+        default:
+          throw new IllegalStateException();
+      }
+      return SortedIndex.DimensionDictionary.ofNumbers(name, type, hasNull, order, Arrays.copyOf(bits, size));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // metrics
+
+  abstract static class Metric
+  {
+    final MetricSchema schema;
+    final Kind kind;
+    final String fieldName;
+    /** One bit per row: min/max saw a value. Null for count and sums. */
+    long[] seen;
+
+    Metric(MetricSchema schema)
+    {
+      this.schema = schema;
+      this.kind = schema.kind();
+      this.fieldName = schema.fieldName();
+    }
+
+    abstract void init(int row);
+
+    abstract void aggregate(int row, Object value);
+
+    abstract void resizeValues(int capacity);
+
+    abstract long valueBytes();
+
+    void resize(int capacity)
+    {
+      resizeValues(capacity);
+      if (kind.isMin() || kind.isMax()) {
+        int words = (capacity + 63) >>> 6;
+        seen = seen == null ? new long[words] : Arrays.copyOf(seen, words);
+      }
+    }
+
+    long estimatedBytes()
+    {
+      return 32 + valueBytes() + (seen == null ? 0 : seen.length * 8L);
+    }
+
+    final void markSeen(int row)
+    {
+      seen[row >>> 6] |= 1L << row;
+    }
+
+    final void clearSeen(int row)
+    {
+      if (seen != null) {
+        seen[row >>> 6] &= ~(1L << row);
+      }
+    }
+
+    /** Whether the row has a value: always for count and sums. */
+    final boolean hasValue(int row)
+    {
+      return seen == null || (seen[row >>> 6] & (1L << row)) != 0;
+    }
+  }
+
+  static final class LongMetric extends Metric
+  {
+    long[] values;
+
+    LongMetric(MetricSchema schema)
+    {
+      super(schema);
+    }
+
+    @Override
+    void init(int row)
+    {
+      values[row] = kind.isMin() ? Long.MAX_VALUE : kind.isMax() ? Long.MIN_VALUE : 0L;
+      clearSeen(row);
+    }
+
+    @Override
+    void aggregate(int row, Object value)
+    {
+      if (kind == Kind.COUNT) {
+        values[row]++;
+        return;
+      }
+      final long v;
+      if (value instanceof Long || value instanceof Integer) {
+        v = ((Number) value).longValue();
+      } else {
+        if (value == null || value instanceof Boolean) {
+          return;
+        }
+        Long parsed = parseLong(value);
+        if (parsed == null) {
+          return;
+        }
+        v = parsed;
+      }
+      switch (kind) {
+        case LONG_SUM:
+          values[row] += v;
+          break;
+        case LONG_MIN:
+          values[row] = Math.min(values[row], v);
+          markSeen(row);
+          break;
+        case LONG_MAX:
+          values[row] = Math.max(values[row], v);
+          markSeen(row);
+          break;
+        default:
+          throw new IllegalStateException();
+      }
+    }
+
+    @Override
+    void resizeValues(int capacity)
+    {
+      values = values == null ? new long[capacity] : Arrays.copyOf(values, capacity);
+    }
+
+    @Override
+    long valueBytes()
+    {
+      return values.length * 8L;
+    }
+  }
+
+  static final class DoubleMetric extends Metric
+  {
+    double[] values;
+
+    DoubleMetric(MetricSchema schema)
+    {
+      super(schema);
+    }
+
+    @Override
+    void init(int row)
+    {
+      values[row] = kind.isMin() ? Double.POSITIVE_INFINITY : kind.isMax() ? Double.NEGATIVE_INFINITY : 0d;
+      clearSeen(row);
+    }
+
+    @Override
+    void aggregate(int row, Object value)
+    {
+      final double v;
+      if (value instanceof Double) {
+        v = (Double) value;
+      } else {
+        Double parsed = parseDouble(value);
+        if (parsed == null) {
+          return;
+        }
+        v = parsed;
+      }
+      switch (kind) {
+        case DOUBLE_SUM:
+          values[row] += v;
+          break;
+        case DOUBLE_MIN:
+          values[row] = Math.min(values[row], v);
+          markSeen(row);
+          break;
+        case DOUBLE_MAX:
+          values[row] = Math.max(values[row], v);
+          markSeen(row);
+          break;
+        default:
+          throw new IllegalStateException();
+      }
+    }
+
+    @Override
+    void resizeValues(int capacity)
+    {
+      values = values == null ? new double[capacity] : Arrays.copyOf(values, capacity);
+    }
+
+    @Override
+    long valueBytes()
+    {
+      return values.length * 8L;
+    }
+  }
+
+  static final class FloatMetric extends Metric
+  {
+    float[] values;
+
+    FloatMetric(MetricSchema schema)
+    {
+      super(schema);
+    }
+
+    @Override
+    void init(int row)
+    {
+      values[row] = kind.isMin() ? Float.POSITIVE_INFINITY : kind.isMax() ? Float.NEGATIVE_INFINITY : 0f;
+      clearSeen(row);
+    }
+
+    @Override
+    void aggregate(int row, Object value)
+    {
+      final float v;
+      if (value instanceof Number) {
+        v = ((Number) value).floatValue();
+      } else if (value instanceof String) {
+        String s = (String) value;
+        if (s.isEmpty()) {
+          return;
+        }
+        try {
+          v = Float.parseFloat(s);
+        }
+        catch (NumberFormatException e) {
+          return;
+        }
+      } else {
+        return;
+      }
+      switch (kind) {
+        case FLOAT_SUM:
+          values[row] += v;
+          break;
+        case FLOAT_MIN:
+          values[row] = Math.min(values[row], v);
+          markSeen(row);
+          break;
+        case FLOAT_MAX:
+          values[row] = Math.max(values[row], v);
+          markSeen(row);
+          break;
+        default:
+          throw new IllegalStateException();
+      }
+    }
+
+    @Override
+    void resizeValues(int capacity)
+    {
+      values = values == null ? new float[capacity] : Arrays.copyOf(values, capacity);
+    }
+
+    @Override
+    long valueBytes()
+    {
+      return values.length * 4L;
+    }
+  }
+
+  /** For {@link SortedIndex#rows()}: an unmodifiable list that may hold nulls. */
+  static List<Object> listOf(Object[] values)
+  {
+    return Collections.unmodifiableList(Arrays.asList(values));
+  }
+}

@@ -1,0 +1,138 @@
+package io.sluice.segment.index;
+
+import io.sluice.segment.index.DimensionSchema.ValueType;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One metric (aggregator) of a rollup index.
+ *
+ * @param name      output column name
+ * @param kind      the aggregator
+ * @param fieldName input field read from each row; ignored (may be null) for {@link Kind#COUNT}
+ */
+public record MetricSchema(String name, Kind kind, String fieldName)
+{
+  public MetricSchema
+  {
+    IndexSchema.checkColumnName(name, "metric");
+    if (kind == null) {
+      throw new IllegalArgumentException("metric [" + name + "] has no kind");
+    }
+    if (kind != Kind.COUNT && (fieldName == null || fieldName.isEmpty())) {
+      throw new IllegalArgumentException("metric [" + name + "] of kind " + kind.typeName() + " needs a fieldName");
+    }
+  }
+
+  public static MetricSchema count(String name)
+  {
+    return new MetricSchema(name, Kind.COUNT, null);
+  }
+
+  /** The value type of the stored column. */
+  public ValueType valueType()
+  {
+    return kind.valueType();
+  }
+
+  /**
+   * The combining aggregator Druid stores in {@code metadata.drd}: it reads the already aggregated column.
+   * {@code count} becomes {@code {"type":"longSum","name":n,"fieldName":n}}, the others keep their type.
+   */
+  public Map<String, Object> combiningJson()
+  {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", kind.combining().typeName());
+    m.put("name", name);
+    m.put("fieldName", name);
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Aggregators. Persisted by {@link #typeName()} (Druid's aggregator type) and {@link #id()}; never by ordinal().
+   */
+  public enum Kind
+  {
+    COUNT((byte) 0x01, "count", ValueType.LONG),
+    LONG_SUM((byte) 0x02, "longSum", ValueType.LONG),
+    LONG_MIN((byte) 0x03, "longMin", ValueType.LONG),
+    LONG_MAX((byte) 0x04, "longMax", ValueType.LONG),
+    DOUBLE_SUM((byte) 0x05, "doubleSum", ValueType.DOUBLE),
+    DOUBLE_MIN((byte) 0x06, "doubleMin", ValueType.DOUBLE),
+    DOUBLE_MAX((byte) 0x07, "doubleMax", ValueType.DOUBLE),
+    FLOAT_SUM((byte) 0x08, "floatSum", ValueType.FLOAT),
+    FLOAT_MIN((byte) 0x09, "floatMin", ValueType.FLOAT),
+    FLOAT_MAX((byte) 0x0A, "floatMax", ValueType.FLOAT);
+
+    private final byte id;
+    private final String typeName;
+    private final ValueType valueType;
+
+    Kind(byte id, String typeName, ValueType valueType)
+    {
+      this.id = id;
+      this.typeName = typeName;
+      this.valueType = valueType;
+    }
+
+    public byte id()
+    {
+      return id;
+    }
+
+    /** Druid's aggregator type name, e.g. {@code "doubleSum"}. */
+    public String typeName()
+    {
+      return typeName;
+    }
+
+    /** Type of the column this aggregator produces. */
+    public ValueType valueType()
+    {
+      return valueType;
+    }
+
+    /** The aggregator that merges already aggregated values: COUNT → LONG_SUM, every other kind → itself. */
+    public Kind combining()
+    {
+      return this == COUNT ? LONG_SUM : this;
+    }
+
+    public boolean isSum()
+    {
+      return this == LONG_SUM || this == DOUBLE_SUM || this == FLOAT_SUM;
+    }
+
+    public boolean isMin()
+    {
+      return this == LONG_MIN || this == DOUBLE_MIN || this == FLOAT_MIN;
+    }
+
+    public boolean isMax()
+    {
+      return this == LONG_MAX || this == DOUBLE_MAX || this == FLOAT_MAX;
+    }
+
+    public static Kind fromTypeName(String typeName)
+    {
+      for (Kind k : values()) {
+        if (k.typeName.equals(typeName)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("Unknown aggregator type [" + typeName + "]");
+    }
+
+    public static Kind fromId(byte id)
+    {
+      for (Kind k : values()) {
+        if (k.id == id) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("Unknown aggregator id [" + id + "]");
+    }
+  }
+}

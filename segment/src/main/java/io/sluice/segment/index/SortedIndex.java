@@ -1,0 +1,410 @@
+package io.sluice.segment.index;
+
+import io.sluice.segment.index.DimensionSchema.ValueType;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The rows of an {@link IncrementalIndex} in segment order, read column by column. Made by
+ * {@link IncrementalIndex#sort()}; it shares the index's storage, so the index must not change while this is used.
+ * Each column accessor builds fresh arrays of {@link #rowCount()} entries, so a writer holds one column at a time.
+ */
+public final class SortedIndex
+{
+  private final IndexSchema schema;
+  private final int rowCount;
+  /** perm[i] = the index row at sorted position i. */
+  private final int[] perm;
+  private final long[] times;
+  /** Dimension ranks of each index row, row-major; rank 0 is null. */
+  private final int[] rankKeys;
+  private final DimensionDictionary[] dictionaries;
+  private final IncrementalIndex.Metric[] metrics;
+  private final int numDims;
+
+  SortedIndex(
+      IndexSchema schema,
+      int rowCount,
+      int[] perm,
+      long[] times,
+      int[] rankKeys,
+      DimensionDictionary[] dictionaries,
+      IncrementalIndex.Metric[] metrics
+  )
+  {
+    this.schema = schema;
+    this.rowCount = rowCount;
+    this.perm = perm;
+    this.times = times;
+    this.rankKeys = rankKeys;
+    this.dictionaries = dictionaries;
+    this.metrics = metrics;
+    this.numDims = dictionaries.length;
+  }
+
+  public IndexSchema schema()
+  {
+    return schema;
+  }
+
+  public int rowCount()
+  {
+    return rowCount;
+  }
+
+  /** {@code __time} of every row, non-decreasing. */
+  public long[] times()
+  {
+    long[] out = new long[rowCount];
+    for (int i = 0; i < rowCount; i++) {
+      out[i] = times[perm[i]];
+    }
+    return out;
+  }
+
+  /** A STRING dimension as its sorted dictionary plus one dictionary id per row. */
+  public StringColumn stringDimension(int dimensionIndex)
+  {
+    final DimensionDictionary dict = dictionaries[dimensionIndex];
+    if (dict.type != ValueType.STRING) {
+      throw new IllegalArgumentException("dimension [" + dict.name + "] is " + dict.type + ", not STRING");
+    }
+    final int shift = dict.hasNull ? 0 : 1;
+    final int[] ids = new int[rowCount];
+    for (int i = 0; i < rowCount; i++) {
+      ids[i] = rankKeys[perm[i] * numDims + dimensionIndex] - shift;
+    }
+    final int size = dict.stringsByRank.length - shift;
+    final String[] values = new String[size];
+    final byte[][] utf8 = new byte[size][];
+    System.arraycopy(dict.stringsByRank, shift, values, 0, size);
+    System.arraycopy(dict.utf8ByRank, shift, utf8, 0, size);
+    return new StringColumn(dict.name, values, utf8, ids);
+  }
+
+  /** A LONG, FLOAT or DOUBLE dimension, one value per row (0 where null). */
+  public NumericColumn numericDimension(int dimensionIndex)
+  {
+    final DimensionDictionary dict = dictionaries[dimensionIndex];
+    if (dict.type == ValueType.STRING) {
+      throw new IllegalArgumentException("dimension [" + dict.name + "] is STRING");
+    }
+    final BitSet nulls = new BitSet();
+    final NumericColumn col = NumericColumn.allocate(dict.name, dict.type, rowCount, nulls);
+    for (int i = 0; i < rowCount; i++) {
+      final int rank = rankKeys[perm[i] * numDims + dimensionIndex];
+      if (rank == 0) {
+        nulls.set(i);
+        continue;
+      }
+      final long bits = dict.bitsByRank[rank];
+      switch (dict.type) {
+        case LONG:
+          col.longs[i] = bits;
+          break;
+        case FLOAT:
+          col.floats[i] = Float.intBitsToFloat((int) bits);
+          break;
+        default:
+          col.doubles[i] = Double.longBitsToDouble(bits);
+      }
+    }
+    return col;
+  }
+
+  /** A metric column, one value per row (0 where null: a min or max that saw no value). */
+  public NumericColumn metric(int metricIndex)
+  {
+    final IncrementalIndex.Metric m = metrics[metricIndex];
+    final BitSet nulls = new BitSet();
+    final ValueType type = m.kind.valueType();
+    final NumericColumn col = NumericColumn.allocate(m.schema.name(), type, rowCount, nulls);
+    for (int i = 0; i < rowCount; i++) {
+      final int r = perm[i];
+      if (!m.hasValue(r)) {
+        nulls.set(i);
+        continue;
+      }
+      switch (type) {
+        case LONG:
+          col.longs[i] = ((IncrementalIndex.LongMetric) m).values[r];
+          break;
+        case FLOAT:
+          col.floats[i] = ((IncrementalIndex.FloatMetric) m).values[r];
+          break;
+        default:
+          col.doubles[i] = ((IncrementalIndex.DoubleMetric) m).values[r];
+      }
+    }
+    return col;
+  }
+
+  /** The rows as objects, in order. Meant for tests and small indexes. */
+  public Iterator<IncrementalIndex.Row> rows()
+  {
+    return new Iterator<>()
+    {
+      private int i = 0;
+
+      @Override
+      public boolean hasNext()
+      {
+        return i < rowCount;
+      }
+
+      @Override
+      public IncrementalIndex.Row next()
+      {
+        if (i >= rowCount) {
+          throw new NoSuchElementException();
+        }
+        final int r = perm[i++];
+        final Object[] dims = new Object[numDims];
+        for (int d = 0; d < numDims; d++) {
+          dims[d] = dictionaries[d].valueOfRank(rankKeys[r * numDims + d]);
+        }
+        final Object[] mets = new Object[metrics.length];
+        for (int k = 0; k < metrics.length; k++) {
+          final IncrementalIndex.Metric m = metrics[k];
+          if (!m.hasValue(r)) {
+            continue;
+          }
+          switch (m.kind.valueType()) {
+            case LONG:
+              mets[k] = ((IncrementalIndex.LongMetric) m).values[r];
+              break;
+            case FLOAT:
+              mets[k] = ((IncrementalIndex.FloatMetric) m).values[r];
+              break;
+            default:
+              mets[k] = ((IncrementalIndex.DoubleMetric) m).values[r];
+          }
+        }
+        return new IncrementalIndex.Row(times[r], IncrementalIndex.listOf(dims), IncrementalIndex.listOf(mets));
+      }
+    };
+  }
+
+  /** Rows as a list; see {@link #rows()}. */
+  public List<IncrementalIndex.Row> rowList()
+  {
+    List<IncrementalIndex.Row> out = new ArrayList<>(rowCount);
+    rows().forEachRemaining(out::add);
+    return out;
+  }
+
+  /**
+   * A dictionary-encoded STRING column. {@code dictionary} is strictly ascending in Java String order (Druid's
+   * dictionary order) and starts with null exactly when some row is null; {@code utf8Dictionary} holds the same values
+   * UTF-8 encoded (null stays null).
+   */
+  public static final class StringColumn
+  {
+    private final String name;
+    private final String[] dictionary;
+    private final byte[][] utf8Dictionary;
+    private final int[] ids;
+
+    StringColumn(String name, String[] dictionary, byte[][] utf8Dictionary, int[] ids)
+    {
+      this.name = name;
+      this.dictionary = dictionary;
+      this.utf8Dictionary = utf8Dictionary;
+      this.ids = ids;
+    }
+
+    public String name()
+    {
+      return name;
+    }
+
+    public String[] dictionary()
+    {
+      return dictionary;
+    }
+
+    public byte[][] utf8Dictionary()
+    {
+      return utf8Dictionary;
+    }
+
+    /** Dictionary id of each row. */
+    public int[] ids()
+    {
+      return ids;
+    }
+
+    public int cardinality()
+    {
+      return dictionary.length;
+    }
+
+    public boolean hasNulls()
+    {
+      return dictionary.length > 0 && dictionary[0] == null;
+    }
+  }
+
+  /** A numeric column: exactly one of longs/floats/doubles is non-null, per {@code type}. */
+  public static final class NumericColumn
+  {
+    private final String name;
+    private final ValueType type;
+    final long[] longs;
+    final float[] floats;
+    final double[] doubles;
+    private final BitSet nulls;
+
+    private NumericColumn(String name, ValueType type, long[] longs, float[] floats, double[] doubles, BitSet nulls)
+    {
+      this.name = name;
+      this.type = type;
+      this.longs = longs;
+      this.floats = floats;
+      this.doubles = doubles;
+      this.nulls = nulls;
+    }
+
+    static NumericColumn allocate(String name, ValueType type, int n, BitSet nulls)
+    {
+      switch (type) {
+        case LONG:
+          return new NumericColumn(name, type, new long[n], null, null, nulls);
+        case FLOAT:
+          return new NumericColumn(name, type, null, new float[n], null, nulls);
+        case DOUBLE:
+          return new NumericColumn(name, type, null, null, new double[n], nulls);
+        default:
+          throw new IllegalArgumentException("not numeric: " + type);
+      }
+    }
+
+    public String name()
+    {
+      return name;
+    }
+
+    public ValueType type()
+    {
+      return type;
+    }
+
+    public long[] longs()
+    {
+      return longs;
+    }
+
+    public float[] floats()
+    {
+      return floats;
+    }
+
+    public double[] doubles()
+    {
+      return doubles;
+    }
+
+    /** Rows whose value is null; empty when none. */
+    public BitSet nulls()
+    {
+      return nulls;
+    }
+  }
+
+  /** A dimension's values in sort order. Rank 0 is null; ranks 1.. are the sorted non-null values. */
+  static final class DimensionDictionary
+  {
+    final String name;
+    final ValueType type;
+    final boolean hasNull;
+    /** rank of each internal id (id 0 = null → rank 0). */
+    final int[] rankOfId;
+    final String[] stringsByRank;
+    final byte[][] utf8ByRank;
+    final long[] bitsByRank;
+
+    private DimensionDictionary(
+        String name,
+        ValueType type,
+        boolean hasNull,
+        int[] rankOfId,
+        String[] stringsByRank,
+        byte[][] utf8ByRank,
+        long[] bitsByRank
+    )
+    {
+      this.name = name;
+      this.type = type;
+      this.hasNull = hasNull;
+      this.rankOfId = rankOfId;
+      this.stringsByRank = stringsByRank;
+      this.utf8ByRank = utf8ByRank;
+      this.bitsByRank = bitsByRank;
+    }
+
+    /**
+     * @param sortedIds internal ids (1..k-1) in value order
+     * @param values    value of each internal id (index 0 = null)
+     * @param utf8      UTF-8 of each internal id (index 0 = null)
+     */
+    static DimensionDictionary ofStrings(
+        String name,
+        boolean hasNull,
+        int[] sortedIds,
+        List<String> values,
+        byte[][] utf8
+    )
+    {
+      final int k = sortedIds.length + 1;
+      final int[] rankOfId = new int[k];
+      final String[] strings = new String[k];
+      final byte[][] bytes = new byte[k][];
+      for (int p = 0; p < sortedIds.length; p++) {
+        final int id = sortedIds[p];
+        rankOfId[id] = p + 1;
+        strings[p + 1] = values.get(id);
+        bytes[p + 1] = utf8[id];
+      }
+      return new DimensionDictionary(name, ValueType.STRING, hasNull, rankOfId, strings, bytes, null);
+    }
+
+    static DimensionDictionary ofNumbers(
+        String name,
+        ValueType type,
+        boolean hasNull,
+        int[] sortedIds,
+        long[] bitsById
+    )
+    {
+      final int k = sortedIds.length + 1;
+      final int[] rankOfId = new int[k];
+      final long[] bits = new long[k];
+      for (int p = 0; p < sortedIds.length; p++) {
+        rankOfId[sortedIds[p]] = p + 1;
+        bits[p + 1] = bitsById[sortedIds[p]];
+      }
+      return new DimensionDictionary(name, type, hasNull, rankOfId, null, null, bits);
+    }
+
+    Object valueOfRank(int rank)
+    {
+      if (rank == 0) {
+        return null;
+      }
+      switch (type) {
+        case STRING:
+          return stringsByRank[rank];
+        case LONG:
+          return bitsByRank[rank];
+        case FLOAT:
+          return Float.intBitsToFloat((int) bitsByRank[rank]);
+        default:
+          return Double.longBitsToDouble(bitsByRank[rank]);
+      }
+    }
+  }
+}

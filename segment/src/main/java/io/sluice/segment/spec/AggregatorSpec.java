@@ -1,0 +1,46 @@
+package io.sluice.segment.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.sluice.segment.index.MetricSchema;
+import java.util.Map;
+
+/** One entry of {@code metricsSpec}: Druid's aggregator factories that Sluice can write. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AggregatorSpec(
+    @JsonProperty("type") String type,
+    @JsonProperty("name") String name,
+    @JsonProperty("fieldName") String fieldName,
+    @JsonProperty("expression") String expression) {
+
+  private static final Map<String, MetricSchema.Kind> KINDS = Map.ofEntries(
+      Map.entry("count", MetricSchema.Kind.COUNT),
+      Map.entry("longSum", MetricSchema.Kind.LONG_SUM),
+      Map.entry("longMin", MetricSchema.Kind.LONG_MIN),
+      Map.entry("longMax", MetricSchema.Kind.LONG_MAX),
+      Map.entry("doubleSum", MetricSchema.Kind.DOUBLE_SUM),
+      Map.entry("doubleMin", MetricSchema.Kind.DOUBLE_MIN),
+      Map.entry("doubleMax", MetricSchema.Kind.DOUBLE_MAX),
+      Map.entry("floatSum", MetricSchema.Kind.FLOAT_SUM),
+      Map.entry("floatMin", MetricSchema.Kind.FLOAT_MIN),
+      Map.entry("floatMax", MetricSchema.Kind.FLOAT_MAX));
+
+  public AggregatorSpec {
+    Checks.required(type, "type");
+    Checks.required(name, "name");
+    if (!KINDS.containsKey(type)) {
+      throw new SpecException("type", "aggregator type '" + type + "' is not supported; use one of " + KINDS.keySet());
+    }
+    if ("__time".equals(name)) throw new SpecException("name", "'__time' is reserved");
+    if (expression != null) throw new SpecException("expression", "aggregator expressions are not supported yet");
+    if ("count".equals(type)) {
+      if (fieldName != null) throw new SpecException("fieldName", "a count aggregator takes no fieldName");
+    } else {
+      Checks.required(fieldName, "fieldName");
+    }
+  }
+
+  public MetricSchema toMetricSchema() {
+    return new MetricSchema(name, KINDS.get(type), fieldName);
+  }
+}

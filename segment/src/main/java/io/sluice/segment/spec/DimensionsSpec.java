@@ -1,0 +1,88 @@
+package io.sluice.segment.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Druid's dimensionsSpec. {@code dimensions} holds plain names or typed entries
+ * {@code {"type":"string|long|float|double","name":…}}. Empty {@code dimensions} means schemaless: every input
+ * field that is not excluded, not the timestamp and not a metric input becomes a string dimension.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DimensionsSpec(
+    @JsonProperty("dimensions") List<Object> dimensions,
+    @JsonProperty("dimensionExclusions") List<String> dimensionExclusions,
+    @JsonProperty("includeAllDimensions") Boolean includeAllDimensions,
+    @JsonProperty("useSchemaDiscovery") Boolean useSchemaDiscovery) {
+
+  /** One declared dimension. */
+  public record Dimension(String name, String type) {}
+
+  private static final Set<String> TYPES = Set.of("string", "long", "float", "double");
+  private static final Set<String> TYPED_KEYS = Set.of("type", "name", "createBitmapIndex", "multiValueHandling");
+
+  public DimensionsSpec {
+    dimensions = dimensions == null ? List.of() : List.copyOf(dimensions);
+    dimensionExclusions = dimensionExclusions == null ? List.of() : List.copyOf(dimensionExclusions);
+    includeAllDimensions = includeAllDimensions == null ? Boolean.FALSE : includeAllDimensions;
+    useSchemaDiscovery = useSchemaDiscovery == null ? Boolean.FALSE : useSchemaDiscovery;
+    if (useSchemaDiscovery) {
+      throw new SpecException("useSchemaDiscovery", "is not supported yet; list the dimensions or leave them empty");
+    }
+    if (includeAllDimensions) {
+      throw new SpecException("includeAllDimensions", "is not supported yet");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < dimensions.size(); i++) {
+      String name = parse(dimensions.get(i), i).name();
+      if (!seen.add(name)) throw new SpecException("dimensions[" + i + "]", "duplicate dimension '" + name + "'");
+    }
+  }
+
+  @JsonIgnore
+  public List<Dimension> dimensionList() {
+    List<Dimension> out = new ArrayList<>(dimensions.size());
+    for (int i = 0; i < dimensions.size(); i++) out.add(parse(dimensions.get(i), i));
+    return out;
+  }
+
+  @JsonIgnore
+  public boolean schemaless() {
+    return dimensions.isEmpty();
+  }
+
+  private static Dimension parse(Object o, int i) {
+    String field = "dimensions[" + i + "]";
+    if (o instanceof String s) {
+      if (s.isBlank()) throw new SpecException(field, "dimension name must not be empty");
+      return new Dimension(s, "string");
+    }
+    if (o instanceof Map<?, ?> m) {
+      for (Object k : m.keySet()) {
+        if (!TYPED_KEYS.contains(String.valueOf(k))) {
+          throw new SpecException(field + "." + k, "unknown field");
+        }
+      }
+      Object name = m.get("name");
+      if (!(name instanceof String n) || n.isBlank()) throw new SpecException(field + ".name", "is required");
+      Object type = m.get("type") == null ? "string" : m.get("type");
+      if (!(type instanceof String t) || !TYPES.contains(t)) {
+        throw new SpecException(field + ".type", "must be one of string, long, float, double; got " + type);
+      }
+      Object mv = m.get("multiValueHandling");
+      if (mv != null) throw new SpecException(field + ".multiValueHandling", "multi-value dimensions are not supported yet");
+      Object bitmap = m.get("createBitmapIndex");
+      if (bitmap != null && !Boolean.TRUE.equals(bitmap)) {
+        throw new SpecException(field + ".createBitmapIndex", "only true (the default) is supported yet");
+      }
+      return new Dimension(n, t);
+    }
+    throw new SpecException(field, "must be a dimension name or an object with type and name");
+  }
+}

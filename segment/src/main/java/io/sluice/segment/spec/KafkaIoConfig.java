@@ -1,0 +1,116 @@
+package io.sluice.segment.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Druid's KafkaSupervisorIOConfig, with its documented defaults: pollTimeout 100, replicas 1, taskCount 1,
+ * taskDuration PT1H, startDelay PT5S, period PT30S, useEarliestOffset false, completionTimeout PT30M.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record KafkaIoConfig(
+    @JsonProperty("topic") String topic,
+    @JsonProperty("topicPattern") String topicPattern,
+    @JsonProperty("inputFormat") InputFormat inputFormat,
+    @JsonProperty("consumerProperties") Map<String, Object> consumerProperties,
+    @JsonProperty("pollTimeout") Long pollTimeout,
+    @JsonProperty("replicas") Integer replicas,
+    @JsonProperty("taskCount") Integer taskCount,
+    @JsonProperty("taskDuration") String taskDuration,
+    @JsonProperty("startDelay") String startDelay,
+    @JsonProperty("period") String period,
+    @JsonProperty("useEarliestOffset") Boolean useEarliestOffset,
+    @JsonProperty("completionTimeout") String completionTimeout,
+    @JsonProperty("lateMessageRejectionStartDateTime") String lateMessageRejectionStartDateTime,
+    @JsonProperty("lateMessageRejectionPeriod") String lateMessageRejectionPeriod,
+    @JsonProperty("earlyMessageRejectionPeriod") String earlyMessageRejectionPeriod,
+    @JsonProperty("autoScalerConfig") Map<String, Object> autoScalerConfig,
+    @JsonProperty("idleConfig") Map<String, Object> idleConfig) {
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+
+  public KafkaIoConfig {
+    if (topicPattern != null) throw new SpecException("topicPattern", "topic patterns are not supported yet; use topic");
+    Checks.required(topic, "topic");
+    Checks.required(inputFormat, "inputFormat");
+    Checks.required(consumerProperties, "consumerProperties");
+    consumerProperties = checkConsumerProperties(consumerProperties);
+    pollTimeout = Checks.positive(pollTimeout, 100L, "pollTimeout");
+    replicas = Checks.positive(replicas, 1, "replicas");
+    taskCount = Checks.positive(taskCount, 1, "taskCount");
+    taskDuration = Checks.period(taskDuration, "PT1H", "taskDuration");
+    if (Checks.millis(taskDuration) <= 0) throw new SpecException("taskDuration", "must be longer than zero");
+    startDelay = Checks.period(startDelay, "PT5S", "startDelay");
+    period = Checks.period(period, "PT30S", "period");
+    if (Checks.millis(period) <= 0) throw new SpecException("period", "must be longer than zero");
+    useEarliestOffset = useEarliestOffset != null && useEarliestOffset;
+    completionTimeout = Checks.period(completionTimeout, "PT30M", "completionTimeout");
+    Checks.dateTime(lateMessageRejectionStartDateTime, "lateMessageRejectionStartDateTime");
+    Checks.period(lateMessageRejectionPeriod, null, "lateMessageRejectionPeriod");
+    Checks.period(earlyMessageRejectionPeriod, null, "earlyMessageRejectionPeriod");
+    if (lateMessageRejectionStartDateTime != null && lateMessageRejectionPeriod != null) {
+      throw new SpecException("lateMessageRejectionPeriod",
+          "only one of lateMessageRejectionPeriod and lateMessageRejectionStartDateTime can be specified");
+    }
+    if (replicas > 1) throw new SpecException("replicas", "replicas > 1 is not supported yet");
+    if (autoScalerConfig != null && Boolean.TRUE.equals(autoScalerConfig.get("enableTaskAutoScaler"))) {
+      throw new SpecException("autoScalerConfig.enableTaskAutoScaler", "the task autoscaler is not supported yet");
+    }
+    if (idleConfig != null && Boolean.TRUE.equals(idleConfig.get("enabled"))) {
+      throw new SpecException("idleConfig.enabled", "idle supervisors are not supported yet");
+    }
+  }
+
+  private static Map<String, Object> checkConsumerProperties(Map<String, Object> props) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : props.entrySet()) {
+      String field = "consumerProperties." + e.getKey();
+      Object v = e.getValue();
+      if ("druid.dynamic.config.provider".equals(e.getKey())) {
+        throw new SpecException(field, "dynamic config providers are not supported yet");
+      }
+      if (v instanceof Map) throw new SpecException(field, "password providers are not supported yet; use a string");
+      if (v == null) throw new SpecException(field, "must not be null");
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw new SpecException(field, "must be a string, number or boolean");
+      }
+      out.put(e.getKey(), v);
+    }
+    Object servers = out.get(BOOTSTRAP_SERVERS);
+    if (!(servers instanceof String s) || s.isBlank()) {
+      throw new SpecException("consumerProperties." + BOOTSTRAP_SERVERS, "is required (host:port[,host:port…])");
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  @JsonIgnore
+  public long taskDurationMillis() {
+    return Checks.millis(taskDuration);
+  }
+
+  @JsonIgnore
+  public long startDelayMillis() {
+    return Checks.millis(startDelay);
+  }
+
+  @JsonIgnore
+  public long periodMillis() {
+    return Checks.millis(period);
+  }
+
+  @JsonIgnore
+  public long completionTimeoutMillis() {
+    return Checks.millis(completionTimeout);
+  }
+
+  /** The consumer properties as strings, for a Kafka client. */
+  @JsonIgnore
+  public Map<String, String> consumerPropertiesAsStrings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    consumerProperties.forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
+  }
+}

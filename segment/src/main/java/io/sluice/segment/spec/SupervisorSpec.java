@@ -1,0 +1,33 @@
+package io.sluice.segment.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A Druid {@code kafka} supervisor spec, exactly the JSON Druid's Overlord accepts at
+ * {@code POST /druid/indexer/v1/supervisor}. Every record of the model is immutable and validated in its
+ * constructor; defaults are Druid's documented ones and are filled in, so a spec serializes back in normalized form.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SupervisorSpec(
+    @JsonProperty("type") String type,
+    @JsonProperty("dataSchema") DataSchema dataSchema,
+    @JsonProperty("ioConfig") KafkaIoConfig ioConfig,
+    @JsonProperty("tuningConfig") TuningConfig tuningConfig) {
+
+  public SupervisorSpec {
+    Checks.required(type, "type");
+    if (!"kafka".equals(type)) {
+      throw new SpecException("type", "must be \"kafka\" (the only supervisor type Sluice runs), got \"" + type + "\"");
+    }
+    Checks.required(dataSchema, "dataSchema");
+    Checks.required(ioConfig, "ioConfig");
+    tuningConfig = tuningConfig == null ? TuningConfig.defaults() : tuningConfig;
+    dataSchema.checkAgainstColumns();
+  }
+
+  /** The supervisor id. Druid uses the dataSource. */
+  public String id() {
+    return dataSchema.dataSource();
+  }
+}

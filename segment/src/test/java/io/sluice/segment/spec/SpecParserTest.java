@@ -1,0 +1,123 @@
+package io.sluice.segment.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class SpecParserTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static ObjectNode sample() throws IOException {
+    try (InputStream in = SpecParserTest.class.getResourceAsStream("/sample-supervisor-spec.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  @Test
+  void theReferenceSampleSpecParsesWithDruidsDefaults() throws IOException {
+    SupervisorSpec spec = SpecParser.parse(sample().toString());
+    assertEquals("metrics-kafka", spec.id());
+    KafkaIoConfig io = spec.ioConfig();
+    assertEquals("metrics", io.topic());
+    assertEquals(100L, io.pollTimeout());
+    assertEquals(1, io.replicas());
+    assertEquals(1, io.taskCount());
+    assertEquals("PT1H", io.taskDuration());
+    assertEquals("PT5S", io.startDelay());
+    assertEquals("PT30S", io.period());
+    assertFalse(io.useEarliestOffset());
+    assertEquals("PT30M", io.completionTimeout());
+    assertEquals(5_000_000, spec.tuningConfig().maxRowsPerSegment());
+    assertEquals(1_000_000, spec.tuningConfig().maxRowsInMemory());
+    assertEquals(0, spec.tuningConfig().maxSavedParseExceptions());
+    assertEquals(Integer.MAX_VALUE, spec.tuningConfig().maxParseExceptions());
+    assertEquals("PT30S", spec.tuningConfig().offsetFetchPeriod());
+    assertTrue(spec.dataSchema().dimensionsSpec().schemaless());
+    assertEquals("HOUR", spec.dataSchema().granularitySpec().segmentGranularity());
+    assertTrue(spec.dataSchema().granularitySpec().rollup());
+    assertEquals(4, spec.dataSchema().metricsSpec().size());
+  }
+
+  @Test
+  void normalizedFormRoundTrips() throws IOException {
+    SupervisorSpec spec = SpecParser.parse(sample().toString());
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+  }
+
+  static Stream<Arguments> invalidSpecs() {
+    return Stream.of(
+        Arguments.of("missing dataSource", "dataSchema.dataSource",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema")).remove("dataSource")),
+        Arguments.of("dataSource with slash", "dataSchema.dataSource",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema")).put("dataSource", "a/b")),
+        Arguments.of("dataSource with leading dot", "dataSchema.dataSource",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema")).put("dataSource", ".hidden")),
+        Arguments.of("reserved dataSource", "dataSchema.dataSource",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema")).put("dataSource", "_sluice")),
+        Arguments.of("missing topic", "ioConfig.topic",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig")).remove("topic")),
+        Arguments.of("missing bootstrap.servers", "ioConfig.consumerProperties.bootstrap.servers",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig").get("consumerProperties"))
+                .remove("bootstrap.servers")),
+        Arguments.of("misspelled ioConfig field", "ioConfig.taskCuont",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig")).put("taskCuont", 2)),
+        Arguments.of("misspelled top-level field", "tunningConfig",
+            (Consumer<ObjectNode>) s -> s.putObject("tunningConfig")),
+        Arguments.of("wrong type", "ioConfig.taskCount",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig")).put("taskCount", "two")),
+        Arguments.of("zero taskCount", "ioConfig.taskCount",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig")).put("taskCount", 0)),
+        Arguments.of("bad period", "ioConfig.taskDuration",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig")).put("taskDuration", "1 hour")),
+        Arguments.of("both late rejections", "ioConfig.lateMessageRejectionPeriod",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("ioConfig"))
+                .put("lateMessageRejectionPeriod", "PT1H").put("lateMessageRejectionStartDateTime", "2016-01-01T11:00Z")),
+        Arguments.of("unknown aggregator", "dataSchema.metricsSpec[1].type",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema").get("metricsSpec").get(1))
+                .put("type", "doubleAverage")),
+        Arguments.of("aggregator without fieldName", "dataSchema.metricsSpec[2].fieldName",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema").get("metricsSpec").get(2))
+                .remove("fieldName")),
+        Arguments.of("bad granularity", "dataSchema.granularitySpec.segmentGranularity",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema").get("granularitySpec"))
+                .put("segmentGranularity", "FORTNIGHT")),
+        Arguments.of("offsetFetchPeriod below PT5S", "tuningConfig.offsetFetchPeriod",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("tuningConfig")).put("offsetFetchPeriod", "PT1S")),
+        Arguments.of("wrong supervisor type", "type",
+            (Consumer<ObjectNode>) s -> s.put("type", "kinesis")),
+        Arguments.of("metric named like a dimension", "dataSchema.dimensionsSpec.dimensions[0]",
+            (Consumer<ObjectNode>) s -> ((ObjectNode) s.get("dataSchema").get("dimensionsSpec"))
+                .putArray("dimensions").add("count")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidSpecs")
+  void invalidSpecsNameTheField(String name, String field, Consumer<ObjectNode> breakIt) throws IOException {
+    ObjectNode spec = sample();
+    breakIt.accept(spec);
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(spec.toString()));
+    assertEquals(field, e.field(), e.getMessage());
+    assertFalse(e.getMessage().isBlank());
+  }
+
+  @Test
+  void notJsonAndHugeSpecsAreRefused() {
+    SpecException notJson = assertThrows(SpecException.class, () -> SpecParser.parse("{not json"));
+    assertTrue(notJson.getMessage().startsWith("not valid JSON"), notJson.getMessage());
+    byte[] huge = new byte[SpecParser.MAX_SPEC_BYTES + 1];
+    SpecException tooBig = assertThrows(SpecException.class, () -> SpecParser.parse(huge));
+    assertTrue(tooBig.getMessage().contains("limit"), tooBig.getMessage());
+  }
+}

@@ -1,0 +1,15 @@
+package io.sluice.workflows;
+
+import io.temporal.activity.ActivityInterface;
+
+/** The dataSource's append-only commit log in deep storage: segments and offsets, committed as one record. */
+@ActivityInterface
+public interface CommitActivities {
+  Contracts.CommittedState loadCommitted(Contracts.LoadCommittedInput input);
+
+  /**
+   * Appends one commit record with a conditional create, accepted only if its start offsets equal the last
+   * committed end offsets (compare-and-set). Fails with {@link Failures#INCONSISTENT_OFFSETS} otherwise.
+   */
+  Contracts.CommitResult commitSegments(Contracts.CommitInput input);
+}

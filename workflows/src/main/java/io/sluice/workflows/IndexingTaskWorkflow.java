@@ -1,0 +1,21 @@
+package io.sluice.workflows;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** A Kafka indexing task: read, then publish. Its workflow id is a Druid-style task id. */
+@WorkflowInterface
+public interface IndexingTaskWorkflow {
+  @WorkflowMethod
+  Contracts.TaskReport run(Contracts.TaskInput input);
+
+  /** Stop reading and publish what was read. Idempotent. */
+  @SignalMethod
+  void stopReading();
+
+  /** Polled by the reading activity every few seconds. */
+  @QueryMethod
+  Contracts.TaskControl control();
+}

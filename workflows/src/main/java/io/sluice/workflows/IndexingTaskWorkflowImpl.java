@@ -1,0 +1,86 @@
+package io.sluice.workflows;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+/**
+ * One Kafka indexing task: the reading activity (which also builds and pushes segments), then the commit of those
+ * segments with their offsets as one record. It reports to its supervisor by signal when it ends.
+ */
+public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
+  private static final Logger log = Workflow.getLogger(IndexingTaskWorkflowImpl.class);
+
+  private final ReadActivities read = Workflow.newActivityStub(ReadActivities.class);
+  private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
+  private boolean stop;
+
+  @Override
+  public Contracts.TaskReport run(Contracts.TaskInput in) {
+    Workflow.setCurrentDetails("reading partitions " + in.startOffsets().keySet() + " from " + in.startOffsets());
+    Contracts.TaskReport report;
+    try {
+      Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(in));
+      if (r.endOffsets().equals(r.startOffsets()) && r.segments().isEmpty()) {
+        report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
+            r.endOffsets(), 0, r.rowStats(), null, null, null);
+      } else {
+        Workflow.setCurrentDetails("publishing " + r.segments().size() + " segments, offsets " + r.startOffsets()
+            + " to " + r.endOffsets());
+        Contracts.CommitResult c = commits.commitSegments(new Contracts.CommitInput(in.supervisorId(),
+            in.spec().ioConfig().topic(), in.taskId(), in.sequenceName(), r.startOffsets(), r.endOffsets(),
+            r.segments(), r.rowStats()));
+        report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
+            r.endOffsets(), c.alreadyCommitted() ? 0 : r.segments().size(), r.rowStats(), c.head(), null, null);
+      }
+    } catch (ActivityFailure | CanceledFailure e) {
+      report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.FAILED, in.startOffsets(), null, 0,
+          null, null, failureType(e), rootMessage(e));
+    }
+    Workflow.setCurrentDetails(report.status() + (report.errorMessage() == null ? "" : ": " + report.errorMessage()));
+    final Contracts.TaskReport done = report;
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        Workflow.newExternalWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId(in.supervisorId()))
+            .taskFinished(done);
+      } catch (TemporalFailure e) {
+        log.warn("task {}: could not report to its supervisor: {}", in.taskId(), e.getMessage());
+      }
+    }).run();
+    return report;
+  }
+
+  private static String failureType(Throwable e) {
+    Throwable c = e;
+    while (c != null) {
+      if (c instanceof ApplicationFailure af) return af.getType();
+      if (c instanceof CanceledFailure) return "Canceled";
+      c = c.getCause();
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable c = e;
+    String msg = e.getMessage();
+    while (c != null) {
+      if (c instanceof ApplicationFailure af) return af.getOriginalMessage();
+      if (c.getMessage() != null) msg = c.getMessage();
+      c = c.getCause();
+    }
+    return msg;
+  }
+
+  @Override
+  public void stopReading() {
+    stop = true;
+  }
+
+  @Override
+  public Contracts.TaskControl control() {
+    return new Contracts.TaskControl(stop);
+  }
+}

@@ -1,0 +1,55 @@
+package io.sluice.workflows;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The one place where task queues, timeouts and retry policies live. Workers register the workflows with
+ * {@link #workflowOptions}; workflow code creates activity stubs without options of its own.
+ */
+public final class SluiceOptions {
+  private SluiceOptions() {}
+
+  /** Supervisor and task workflows, and the supervisor's short activities. */
+  public static final String CONTROL_QUEUE = "sluice-control";
+  /** Reading activities: one slot per concurrent task (Druid's worker capacity). */
+  public static final String READ_QUEUE = "sluice-read";
+
+  /** How long a reading activity may go without a heartbeat before Temporal retries it elsewhere. */
+  public static final Duration READ_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+
+  public static WorkflowImplementationOptions workflowOptions() {
+    RetryOptions kafka = RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(10))
+        .setMaximumAttempts(3).build();
+    RetryOptions storage = RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(30))
+        .setDoNotRetry(Failures.INCONSISTENT_OFFSETS).build();
+    RetryOptions reading = RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(30))
+        .setMaximumAttempts(10)
+        .setDoNotRetry(Failures.TOO_MANY_PARSE_EXCEPTIONS, Failures.INVALID_SPEC, Failures.OFFSET_OUT_OF_RANGE)
+        .build();
+    return WorkflowImplementationOptions.newBuilder()
+        .setActivityOptions(Map.of(
+            "FetchStreamOffsets", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(kafka).build(),
+            "LoadCommitted", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(storage).build(),
+            "CommitSegments", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(storage).build(),
+            "ReadAndPush", ActivityOptions.newBuilder()
+                .setTaskQueue(READ_QUEUE)
+                // bounded by the heartbeat; the supervisor's completionTimeout bounds publishing
+                .setStartToCloseTimeout(Duration.ofDays(7))
+                .setHeartbeatTimeout(READ_HEARTBEAT_TIMEOUT)
+                .setRetryOptions(reading).build()))
+        .build();
+  }
+}

@@ -1,0 +1,77 @@
+package io.sluice.workflows;
+
+import io.sluice.segment.spec.SupervisorSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The supervisor's whole state, carried across continue-as-new. Only the workflow thread touches it. Fields may be
+ * added (with defaults) but never removed: recorded histories hold it.
+ */
+public final class SupervisorState {
+  /** One reading or publishing task. */
+  public static final class TaskEntry {
+    public String taskId;
+    public int group;
+    public String sequenceName;
+    public Map<Integer, Long> startOffsets = new LinkedHashMap<>();
+    public long startedAtMillis;
+    /** READING, then PUBLISHING once told to stop reading. */
+    public String phase = "READING";
+    public long publishingSinceMillis;
+    /** Set once a completionTimeout cancellation was sent, so it is sent once. */
+    public boolean cancelRequested;
+
+    public TaskEntry() {}
+
+    public TaskEntry(String taskId, int group, String sequenceName, Map<Integer, Long> startOffsets,
+                     long startedAtMillis) {
+      this.taskId = taskId;
+      this.group = group;
+      this.sequenceName = sequenceName;
+      this.startOffsets = new LinkedHashMap<>(startOffsets);
+      this.startedAtMillis = startedAtMillis;
+    }
+  }
+
+  /** An error kept for {@code recentErrors}, as Druid reports them. */
+  public record ErrorEvent(long timestampMillis, String exceptionClass, String message, boolean streamException) {}
+
+  public SupervisorSpec spec;
+  /** A spec submitted while tasks ran; applied when they have handed off. */
+  public SupervisorSpec pendingSpec;
+  public boolean committedLoaded;
+  public Contracts.CommittedState committed = Contracts.CommittedState.empty();
+  public List<Integer> partitions = new ArrayList<>();
+  public Map<Integer, Long> latestOffsets = new LinkedHashMap<>();
+  public Map<Integer, Long> earliestOffsets = new LinkedHashMap<>();
+  public long offsetsLastUpdatedMillis;
+  public List<TaskEntry> tasks = new ArrayList<>();
+  public long taskSequence;
+  public boolean startDelayDone;
+  public boolean firstIterationDone;
+  public boolean everConnected;
+  public String detailedState = "PENDING";
+  public int consecutiveIterationErrors;
+  public int consecutiveIterationSuccesses;
+  public int consecutiveTaskFailures;
+  public int consecutiveTaskSuccesses;
+  public boolean unhealthySupervisor;
+  public boolean unhealthyTasks;
+  public List<ErrorEvent> recentErrors = new ArrayList<>();
+  public Contracts.RowStats lastTaskRowStats = Contracts.RowStats.zero();
+  public boolean terminateRequested;
+  /** Task reports received by signal and not yet applied by the loop. */
+  public List<Contracts.TaskReport> pendingReports = new ArrayList<>();
+  public boolean lastErrorWasStream;
+
+  public SupervisorState() {}
+
+  public static SupervisorState initial(SupervisorSpec spec) {
+    SupervisorState s = new SupervisorState();
+    s.spec = spec;
+    return s;
+  }
+}

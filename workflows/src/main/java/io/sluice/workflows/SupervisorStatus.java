@@ -1,0 +1,33 @@
+package io.sluice.workflows;
+
+import io.sluice.segment.spec.SupervisorSpec;
+import java.util.List;
+import java.util.Map;
+
+/** What the supervisor reports by query; the gateway renders it in Druid's status JSON shape. */
+public record SupervisorStatus(
+    String dataSource,
+    String topic,
+    String state,
+    String detailedState,
+    boolean healthy,
+    boolean suspended,
+    int partitions,
+    int replicas,
+    long durationSeconds,
+    List<TaskView> activeTasks,
+    List<TaskView> publishingTasks,
+    Map<Integer, Long> latestOffsets,
+    Map<Integer, Long> committedOffsets,
+    Map<Integer, Long> minimumLag,
+    long aggregateLag,
+    long offsetsLastUpdatedMillis,
+    List<SupervisorState.ErrorEvent> recentErrors,
+    long publishedSegments,
+    long committedEvents,
+    long commitSeq,
+    SupervisorSpec spec) {
+
+  public record TaskView(String id, Map<Integer, Long> startingOffsets, long startTimeMillis, long remainingSeconds,
+                         String type) {}
+}

@@ -1,0 +1,88 @@
+package io.sluice.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RunLoopPolicyTest {
+  @Test
+  void partitionsGroupByModuloAndNeverExceedPartitionCount() {
+    assertEquals(Map.of(0, List.of(0, 2), 1, List.of(1, 3)), RunLoopPolicy.groups(List.of(0, 1, 2, 3), 2));
+    assertEquals(2, RunLoopPolicy.groups(List.of(0, 1), 5).size());
+    assertEquals(Map.of(0, List.of(0, 1, 2)), RunLoopPolicy.groups(List.of(0, 1, 2), 1));
+  }
+
+  @Test
+  void startOffsetsPreferCommittedThenEarliestOrLatest() {
+    Map<Integer, Long> earliest = Map.of(0, 5L, 1, 0L);
+    Map<Integer, Long> latest = Map.of(0, 50L, 1, 70L);
+    assertEquals(Map.of(0, 20L, 1, 0L),
+        RunLoopPolicy.startOffsets(List.of(0, 1), Map.of(0, 20L), true, earliest, latest, true));
+    assertEquals(Map.of(0, 20L, 1, 70L),
+        RunLoopPolicy.startOffsets(List.of(0, 1), Map.of(0, 20L), true, earliest, latest, false));
+    // offsets committed for another topic do not apply
+    assertEquals(Map.of(0, 5L, 1, 0L),
+        RunLoopPolicy.startOffsets(List.of(0, 1), Map.of(0, 20L), false, earliest, latest, true));
+  }
+
+  @Test
+  void rolloverAndCompletionTimeout() {
+    assertFalse(RunLoopPolicy.shouldStopReading(1000, 1999, 1000));
+    assertTrue(RunLoopPolicy.shouldStopReading(1000, 2000, 1000));
+    assertFalse(RunLoopPolicy.completionTimedOut(0, 1000, 1000));
+    assertTrue(RunLoopPolicy.completionTimedOut(0, 1001, 1000));
+  }
+
+  @Test
+  void healthNeedsThresholdsBothWays() {
+    RunLoopPolicy.Health h = new RunLoopPolicy.Health(0, 0, false);
+    h = h.next(true, 3, 3);
+    h = h.next(true, 3, 3);
+    assertFalse(h.unhealthy());
+    h = h.next(true, 3, 3);
+    assertTrue(h.unhealthy());
+    h = h.next(false, 3, 3).next(false, 3, 3);
+    assertTrue(h.unhealthy());
+    h = h.next(false, 3, 3);
+    assertFalse(h.unhealthy());
+  }
+
+  @Test
+  void detailedStatesMapToDruidStates() {
+    assertEquals("UNABLE_TO_CONNECT_TO_STREAM",
+        RunLoopPolicy.detailedState(false, true, true, false, false, false, "CONNECTING_TO_STREAM"));
+    assertEquals("LOST_CONTACT_WITH_STREAM",
+        RunLoopPolicy.detailedState(false, true, true, true, false, true, "RUNNING"));
+    assertEquals("UNHEALTHY_TASKS", RunLoopPolicy.detailedState(false, false, false, true, true, true, "RUNNING"));
+    assertEquals("CREATING_TASKS", RunLoopPolicy.detailedState(false, false, false, true, false, false,
+        "CREATING_TASKS"));
+    assertEquals("UNHEALTHY_SUPERVISOR", RunLoopPolicy.stateOf("LOST_CONTACT_WITH_STREAM"));
+    assertEquals("RUNNING", RunLoopPolicy.stateOf("DISCOVERING_INITIAL_TASKS"));
+    assertEquals("PENDING", RunLoopPolicy.stateOf("PENDING"));
+  }
+
+  @Test
+  void taskIdsLookLikeDruidsAndDependOnTheirWork() {
+    String a = RunLoopPolicy.sequenceName("ds", "t", 0, Map.of(0, 0L), 1);
+    String b = RunLoopPolicy.sequenceName("ds", "t", 0, Map.of(0, 10L), 1);
+    assertNotEquals(a, b);
+    assertTrue(a.matches("index_kafka_ds_[0-9a-f]{15}"), a);
+    assertTrue(RunLoopPolicy.taskId(a, new Random(1)).matches("index_kafka_ds_[0-9a-f]{15}_[a-z]{8}"));
+  }
+
+  @Test
+  void recentErrorsAreBounded() {
+    List<SupervisorState.ErrorEvent> errors = List.of();
+    for (int i = 0; i < 30; i++) {
+      errors = RunLoopPolicy.addError(errors, new SupervisorState.ErrorEvent(i, "E", "m" + i, false), 5);
+    }
+    assertEquals(5, errors.size());
+    assertEquals("m29", errors.get(4).message());
+  }
+}
