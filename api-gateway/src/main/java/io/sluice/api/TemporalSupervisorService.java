@@ -3,6 +3,7 @@ package io.sluice.api;
 import io.sluice.activities.BlobStore;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.sluice.workflows.Contracts;
+import io.sluice.workflows.IndexingTaskWorkflow;
 import io.sluice.workflows.SluiceOptions;
 import io.sluice.workflows.SupervisorStatus;
 import io.sluice.workflows.SupervisorWorkflow;
@@ -106,10 +107,14 @@ public final class TemporalSupervisorService implements SupervisorService {
     for (SupervisorStatus.TaskView t : tasks) {
       try {
         for (PendingActivityInfo a : describe(t.id()).getPendingActivitiesList()) {
-          if (a.hasHeartbeatDetails()) {
+          if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("ReadAndPush")) {
             out.put(t.id(), client.getOptions().getDataConverter().fromPayloads(0,
                 Optional.of(a.getHeartbeatDetails()), Contracts.ReadProgress.class, Contracts.ReadProgress.class));
           }
+        }
+        if (!out.containsKey(t.id())) { // reading has ended: the task holds its end offsets
+          Contracts.ReadProgress done = client.newWorkflowStub(IndexingTaskWorkflow.class, t.id()).readResult();
+          if (done != null) out.put(t.id(), done);
         }
       } catch (RuntimeException e) {
         log.debug("no progress for task {}: {}", t.id(), e.toString());

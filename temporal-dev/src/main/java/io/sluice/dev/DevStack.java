@@ -50,8 +50,8 @@ public final class DevStack implements AutoCloseable {
   private final List<Service> services = new ArrayList<>();
   private int workerCount;
 
-  /** A started process. */
-  public record Service(String name, Process process) {
+  /** A started process, with the command that started it. */
+  public record Service(String name, Process process, List<String> command) {
     public long pid() {
       return process.pid();
     }
@@ -237,10 +237,30 @@ public final class DevStack implements AutoCloseable {
     Process p = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     Files.writeString(dataDir.resolve("pids/" + name + ".pid"), Long.toString(p.pid()));
-    Service s = new Service(name, p);
+    Service s = new Service(name, p, List.copyOf(command));
     services.add(s);
     out.printf("  started %-9s pid %-7d log %s%n", name, p.pid(), log);
     return s;
+  }
+
+  /**
+   * Kills a service with SIGKILL and starts it again with the same command, as an operator or a crash would. The
+   * Temporal test server comes back empty; the API, on start, re-creates the supervisors the catalog holds.
+   */
+  public synchronized Service restart(String name) throws IOException, InterruptedException {
+    Service old = services.stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    old.kill9();
+    services.remove(old);
+    Service fresh = launch(name, old.command());
+    switch (name) {
+      case "temporal" -> awaitPort("Temporal", ports.temporal(), Duration.ofSeconds(60));
+      case "kafka" -> awaitPort("Kafka", ports.kafka(), Duration.ofSeconds(90));
+      case "s3proxy" -> awaitPort("S3Proxy", ports.s3(), Duration.ofSeconds(60));
+      case "api" -> awaitApi(Duration.ofSeconds(90));
+      default -> { }
+    }
+    return fresh;
   }
 
   private void awaitPort(String what, int port, Duration timeout) throws IOException, InterruptedException {
@@ -336,7 +356,7 @@ public final class DevStack implements AutoCloseable {
 
   static void checkPortFree(int port, String what) throws IOException {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      s.setReuseAddress(true); // as the servers bind: TIME_WAIT leftovers are not "in use"
       s.bind(new InetSocketAddress("127.0.0.1", port));
     } catch (IOException e) {
       throw new IOException("port " + port + " (" + what + ") is already in use on 127.0.0.1. Stop whatever "

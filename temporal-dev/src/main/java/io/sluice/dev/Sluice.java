@@ -116,7 +116,10 @@ public final class Sluice {
         long committed = SupervisorApi.sum(p.get("committedOffsets"));
         long read = committed;
         long rows = p.get("committedEvents").asLong();
-        for (JsonNode t : p.get("activeTasks")) {
+        List<JsonNode> tasks = new ArrayList<>();
+        p.get("activeTasks").forEach(tasks::add);
+        p.get("publishingTasks").forEach(tasks::add);
+        for (JsonNode t : tasks) {
           read = Math.max(read, SupervisorApi.sum(t.get("currentOffsets")));
           if (t.has("rowStats")) rows += t.get("rowStats").get("processed").asLong();
         }

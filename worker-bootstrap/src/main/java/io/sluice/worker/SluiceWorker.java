@@ -78,7 +78,9 @@ public final class SluiceWorker {
     control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers),
         new CommitActivitiesImpl(new CommitLog(store, layout), store));
     Worker read = factory.newWorker(SluiceOptions.READ_QUEUE, WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.capacity()).build());
+        .setMaxConcurrentActivityExecutionSize(config.capacity())
+        .setMaxHeartbeatThrottleInterval(SluiceOptions.READ_HEARTBEAT_THROTTLE)
+        .build());
     read.registerActivitiesImplementations(new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
         store, config.bucket(), layout, config.workDir()));
     factory.start();

@@ -18,4 +18,8 @@ public interface IndexingTaskWorkflow {
   /** Polled by the reading activity every few seconds. */
   @QueryMethod
   Contracts.TaskControl control();
+
+  /** Offsets and row stats once reading has ended (while publishing and after); null while reading. */
+  @QueryMethod
+  Contracts.ReadProgress readResult();
 }

@@ -17,6 +17,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   private final ReadActivities read = Workflow.newActivityStub(ReadActivities.class);
   private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
   private boolean stop;
+  private Contracts.ReadProgress readResult;
 
   @Override
   public Contracts.TaskReport run(Contracts.TaskInput in) {
@@ -24,6 +25,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
     Contracts.TaskReport report;
     try {
       Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(in));
+      readResult = new Contracts.ReadProgress(r.endOffsets(), r.rowStats());
       if (r.endOffsets().equals(r.startOffsets()) && r.segments().isEmpty()) {
         report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
             r.endOffsets(), 0, r.rowStats(), null, null, null);
@@ -77,6 +79,11 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   @Override
   public void stopReading() {
     stop = true;
+  }
+
+  @Override
+  public Contracts.ReadProgress readResult() {
+    return readResult;
   }
 
   @Override

@@ -20,6 +20,11 @@ public final class SluiceOptions {
 
   /** How long a reading activity may go without a heartbeat before Temporal retries it elsewhere. */
   public static final Duration READ_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * How often a reading activity's heartbeat details (offsets, row stats) reach the server, so the supervisor's
+   * status is live. One RPC per task per interval; heartbeats add no history events.
+   */
+  public static final Duration READ_HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
 
   public static WorkflowImplementationOptions workflowOptions() {
     RetryOptions kafka = RetryOptions.newBuilder()

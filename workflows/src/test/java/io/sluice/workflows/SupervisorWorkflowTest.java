@@ -56,6 +56,11 @@ class SupervisorWorkflowTest {
     public Contracts.TaskControl control() {
       return new Contracts.TaskControl(stop);
     }
+
+    @Override
+    public Contracts.ReadProgress readResult() {
+      return null;
+    }
   }
 
   static final AtomicBoolean kafkaUp = new AtomicBoolean(true);
