@@ -12,6 +12,7 @@ import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.tests.oracle.DruidOracle;
+import io.sluice.tests.replay.HistoryRecorder;
 import io.sluice.workflows.CatalogLayout;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ class RecoveryEndToEndTest {
   @TempDir static Path tmp;
   static DevStack stack;
   static SupervisorApi api;
+  static String lastTaskId;
 
   @BeforeAll
   static void startStack() throws Exception {
@@ -75,6 +77,7 @@ class RecoveryEndToEndTest {
       long count = 0;
       double sum = 0;
       int n = 0;
+      lastTaskId = records.get(records.size() - 1).taskId();
       for (CommitRecord r : records) {
         for (Map.Entry<Integer, Long> e : r.startOffsets().entrySet()) {
           assertEquals(next.get(e.getKey()), e.getValue(), "commit " + r.seq() + " partition " + e.getKey());
@@ -101,6 +104,11 @@ class RecoveryEndToEndTest {
     assertEquals("[]", api.list().body());
     assertEquals(404, api.status(DATA_SOURCE).status());
     assertEquals(404, api.terminate(DATA_SOURCE).status());
+    if (HistoryRecorder.enabled()) {
+      Thread.sleep(8000); // let the terminated supervisor hand off and end, so its whole history is recorded
+      HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + DATA_SOURCE, "supervisor-recovered-terminated");
+      HistoryRecorder.record(stack.temporalTarget(), lastTaskId, "task-after-recovery");
+    }
   }
 
   private static JsonNode awaitCommitted(long events, Duration timeout) throws Exception {

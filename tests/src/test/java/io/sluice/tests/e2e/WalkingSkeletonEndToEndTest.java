@@ -13,6 +13,7 @@ import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.tests.oracle.DruidOracle;
+import io.sluice.tests.replay.HistoryRecorder;
 import io.sluice.workflows.CatalogLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,6 +124,8 @@ class WalkingSkeletonEndToEndTest {
       }
       assertEquals(EVENTS, countSum, "the count metric sums to the events produced");
       assertEquals(produced.valueSum(), valueSum, 1e-6, "value_sum equals the sum produced");
+      HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + DATA_SOURCE, "supervisor-walking-skeleton");
+      HistoryRecorder.record(stack.temporalTarget(), records.get(0).taskId(), "task-walking-skeleton");
     }
   }
 
