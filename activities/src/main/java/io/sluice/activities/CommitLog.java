@@ -105,8 +105,8 @@ public final class CommitLog {
       long seq = head.seq() + 1;
       Map<Integer, Long> after = new TreeMap<>(committed);
       after.putAll(in.endOffsets());
-      long events = in.rowStats() == null ? 0 : in.rowStats().processed() + in.rowStats().processedWithError()
-          + in.rowStats().thrownAway() + in.rowStats().unparseable();
+      // events that landed in segments; unparseable and thrown-away records advance offsets but are not events
+      long events = in.rowStats() == null ? 0 : in.rowStats().processed() + in.rowStats().processedWithError();
       List<Map<String, Object>> segments = new ArrayList<>();
       for (Contracts.PushedSegment s : in.segments()) segments.add(s.descriptor());
       CommitRecord record = new CommitRecord(CommitRecord.FORMAT_VERSION, seq, in.dataSource(), in.topic(),

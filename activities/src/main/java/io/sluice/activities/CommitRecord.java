@@ -8,7 +8,8 @@ import java.util.Map;
  * One entry of a dataSource's commit log: the segments a task published and the offsets they cover, made visible
  * together by one conditional create. {@code partitionOffsets} holds the committed end offset of every partition
  * after this commit (like Druid's commit_metadata), so the newest record alone tells where reading resumes.
- * {@code totalSegments} and {@code totalEvents} are running totals over the whole log.
+ * {@code totalSegments} and {@code totalEvents} are running totals over the whole log; events are the records that
+ * landed in segments (Druid's processed plus processedWithError), not unparseable or thrown-away ones.
  */
 public record CommitRecord(
     int formatVersion,

@@ -25,6 +25,19 @@ public final class MetricEvents {
   /** What was produced: the number of events and the sum of their values (as the doubles were written). */
   public record Produced(long events, double valueSum) {}
 
+  /** Produces each string as one record, as is: for bad-input tests. */
+  public static void produceRaw(String bootstrap, String topic, List<String> values) {
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+             new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (String v : values) {
+        producer.send(new ProducerRecord<>(topic, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+  }
+
   public static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Temporal loses its memory (the test server is killed with SIGKILL and restarted empty) and the API restarts: the
  * API re-creates the supervisor from the catalog, the supervisor resumes from the commit log, and no offset is lost
- * or committed twice. Then terminate: the supervisor leaves the list and its status is gone.
+ * or committed twice. Messages that are not JSON are skipped and counted. Then terminate: the supervisor leaves the
+ * list and its status is gone.
  */
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
 class RecoveryEndToEndTest {
@@ -63,12 +64,17 @@ class RecoveryEndToEndTest {
     assertEquals(200, api.submit(spec.toString()).status());
     awaitCommitted(4000, Duration.ofMinutes(3));
 
+    // messages that are not JSON are counted as unparseable and skipped, never fatal
+    MetricEvents.produceRaw(stack.kafkaBootstrap(), TOPIC, List.of("not json", "{\"truncated\":", "\u0000\u0001"));
+    awaitCommitted(4003, Duration.ofMinutes(2));
+
     stack.restart("temporal"); // everything Temporal knew is gone
     stack.restart("api");      // on start it re-creates supervisors from the catalog
     MetricEvents.Produced second = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 3000,
         System.currentTimeMillis(), Duration.ofHours(1).toMillis(), 2);
-    JsonNode payload = awaitCommitted(7000, Duration.ofMinutes(4));
+    JsonNode payload = awaitCommitted(7003, Duration.ofMinutes(4));
     assertEquals(2, payload.get("partitions").asInt());
+    assertEquals(7000, payload.get("committedEvents").asLong(), "unparseable records are not events");
 
     try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
         DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) {
@@ -95,7 +101,10 @@ class RecoveryEndToEndTest {
           }
         }
       }
-      assertEquals(7000, next.get(0) + next.get(1), "every offset committed, none twice");
+      assertEquals(7003, next.get(0) + next.get(1), "every offset committed, none twice");
+      long unparseable = 0;
+      for (CommitRecord r : records) unparseable += r.rowStats().unparseable();
+      assertEquals(3, unparseable, "the bad messages were counted");
       assertEquals(7000, count, "every event in exactly one segment");
       assertEquals(first.valueSum() + second.valueSum(), sum, 1e-6);
     }

@@ -1,0 +1,127 @@
+package io.sluice.activities;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.segment.spec.SpecParser;
+import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.CatalogLayout;
+import io.sluice.workflows.Contracts;
+import io.sluice.workflows.Failures;
+import io.sluice.workflows.ReadActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reading activity against a MockConsumer and an in-memory store. */
+class ReadActivitiesTest {
+  static final String SPEC = """
+      {"type":"kafka","dataSchema":{"dataSource":"ds","timestampSpec":{"column":"ts","format":"millis"},
+        "metricsSpec":[{"type":"count","name":"count"},{"type":"doubleSum","name":"v_sum","fieldName":"v"}],
+        "granularitySpec":{"segmentGranularity":"HOUR"}},
+       "ioConfig":{"topic":"t","inputFormat":{"type":"json"},"consumerProperties":{"bootstrap.servers":"k:9092"}},
+       "tuningConfig":{"type":"kafka","maxParseExceptions":%d}}""";
+  static final TopicPartition TP = new TopicPartition("t", 0);
+
+  @TempDir Path work;
+  TestActivityEnvironment env;
+  InMemoryBlobStore store;
+  MockConsumer<byte[], byte[]> consumer;
+
+  @BeforeEach
+  void setUp() {
+    env = TestActivityEnvironment.newInstance();
+    store = new InMemoryBlobStore();
+    consumer = new MockConsumer<>("none");
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  ReadActivities activity() {
+    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> true, store,
+        "bucket", new CatalogLayout("druid/segments"), work));
+    return env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+  }
+
+  static Contracts.ReadInput input(int maxParseExceptions) {
+    SupervisorSpec spec = SpecParser.parse(String.format(SPEC, maxParseExceptions));
+    return new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0));
+  }
+
+  void records(List<String> values, long... offsets) {
+    consumer.schedulePollTask(() -> {
+      for (int i = 0; i < values.size(); i++) {
+        consumer.addRecord(new ConsumerRecord<>("t", 0, offsets[i], null,
+            values.get(i).getBytes(StandardCharsets.UTF_8)));
+      }
+    });
+  }
+
+  @Test
+  void badMessagesAreCountedAndSkippedAndTheEndOffsetIsTheConsumerPosition() {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    records(List.of(
+        "{\"ts\":" + hour + ",\"host\":\"a\",\"v\":1.5}",
+        "not json at all",
+        "{\"ts\":" + (hour + 1) + ",\"host\":\"b\",\"v\":2}",
+        "{\"host\":\"no timestamp\"}",
+        "{\"ts\":" + (hour + 2) + ",\"host\":\"a\",\"v\":0.5}"),
+        0, 1, 2, 3, 7); // 4..6: a transaction marker and aborted records, never returned
+    Contracts.ReadResult r = activity().readAndPush(input(Integer.MAX_VALUE));
+    assertEquals(Map.of(0, 8L), r.endOffsets(), "the position after the last record read");
+    assertEquals(3, r.rowStats().processed());
+    assertEquals(2, r.rowStats().unparseable());
+    assertEquals(1, r.segments().size());
+    Contracts.PushedSegment s = r.segments().get(0);
+    assertEquals(3, s.rows());
+    assertTrue(store.get(s.key()).isPresent(), "index.zip was pushed");
+    assertTrue(s.key().startsWith("druid/segments/ds/"), s.key());
+    assertTrue(s.key().endsWith("/index.zip"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> loadSpec = (Map<String, Object>) s.descriptor().get("loadSpec");
+    assertEquals("s3_zip", loadSpec.get("type"));
+    assertEquals(s.key(), loadSpec.get("key"));
+    assertEquals("host", s.descriptor().get("dimensions"));
+  }
+
+  @Test
+  void tooManyParseExceptionsFailTheTaskWithoutRetry() {
+    records(List.of("bad", "worse", "{\"ts\":1}"), 0, 1, 2);
+    ActivityFailure f = assertThrows(ActivityFailure.class, () -> activity().readAndPush(input(1)));
+    ApplicationFailure cause = (ApplicationFailure) f.getCause();
+    assertEquals(Failures.TOO_MANY_PARSE_EXCEPTIONS, cause.getType());
+    assertTrue(cause.isNonRetryable());
+    assertTrue(cause.getOriginalMessage().contains("offset 1"), cause.getOriginalMessage());
+  }
+
+  @Test
+  void offsetsNoLongerInKafkaFailWithTheirPartition() {
+    consumer.setPollException(new OffsetOutOfRangeException("gone", Map.of(TP, 0L)));
+    ActivityFailure f = assertThrows(ActivityFailure.class, () -> activity().readAndPush(input(0)));
+    ApplicationFailure cause = (ApplicationFailure) f.getCause();
+    assertEquals(Failures.OFFSET_OUT_OF_RANGE, cause.getType());
+    assertTrue(cause.getOriginalMessage().contains("t-0"), cause.getOriginalMessage());
+  }
+}
