@@ -27,6 +27,8 @@ public interface KafkaConsumerFactory {
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG); // assign/seek only: no group membership, no commits
     c.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+    // a misspelled topic must show as an error, never be created by looking it up
+    c.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     return c;
   }
 }

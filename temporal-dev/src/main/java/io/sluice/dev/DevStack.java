@@ -164,7 +164,7 @@ public final class DevStack implements AutoCloseable {
         "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
         "log.dirs=" + logDirs.toAbsolutePath(),
         "num.partitions=1",
-        "auto.create.topics.enable=false",
+        "auto.create.topics.enable=true", // Kafka's default, so Druid's tutorial steps work; Sluice never auto-creates
         "offsets.topic.replication.factor=1",
         "transaction.state.log.replication.factor=1",
         "transaction.state.log.min.isr=1",
@@ -234,6 +234,9 @@ public final class DevStack implements AutoCloseable {
 
   private Service launch(String name, List<String> command) throws IOException {
     Path log = dataDir.resolve("logs/" + name + ".log");
+    List<String> marked = new ArrayList<>(command);
+    if (!marked.get(1).startsWith(MARKER)) marked.add(1, marker(dataDir)); // first, so it is never cut off
+    command = marked;
     Process p = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     Files.writeString(dataDir.resolve("pids/" + name + ".pid"), Long.toString(p.pid()));
@@ -325,7 +328,7 @@ public final class DevStack implements AutoCloseable {
 
   /**
    * Stops the processes recorded under {@code dataDir/pids}. A pid is only signalled if its command line still
-   * names this data directory, so a reused pid is never killed.
+   * carries this stack's marker, so a reused pid is never killed.
    */
   public static int stopRecorded(Path dataDir, PrintStream out) throws IOException {
     Path pids = dataDir.resolve("pids");
@@ -335,7 +338,7 @@ public final class DevStack implements AutoCloseable {
     try (var s = Files.list(pids)) {
       files = s.toList();
     }
-    String marker = dataDir.toAbsolutePath().toString();
+    String marker = marker(dataDir);
     for (Path f : files) {
       long pid = Long.parseLong(Files.readString(f).trim());
       var handle = ProcessHandle.of(pid);
@@ -352,6 +355,13 @@ public final class DevStack implements AutoCloseable {
       Files.deleteIfExists(f);
     }
     return stopped;
+  }
+
+  private static final String MARKER = "-Dsluice.stack=";
+
+  /** Put first on every command line: how {@link #stopRecorded} knows a pid is still this stack's process. */
+  static String marker(Path dataDir) {
+    return MARKER + dataDir.toAbsolutePath().normalize();
   }
 
   static void checkPortFree(int port, String what) throws IOException {

@@ -227,8 +227,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private void recordError(TemporalFailure e, boolean streamError) {
     Throwable root = e;
     while (root.getCause() != null) root = root.getCause();
-    String type = root instanceof ApplicationFailure af ? af.getType() : root.getClass().getSimpleName();
-    recordError(type, root.getMessage(), streamError);
+    if (root instanceof ApplicationFailure af) {
+      recordError(af.getType(), af.getOriginalMessage(), streamError);
+    } else {
+      recordError(root.getClass().getSimpleName(), root.getMessage(), streamError);
+    }
   }
 
   private void recordError(String type, String message, boolean streamError) {
