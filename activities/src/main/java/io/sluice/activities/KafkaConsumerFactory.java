@@ -18,6 +18,19 @@ public interface KafkaConsumerFactory {
     return config -> new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  /**
+   * Resolves a spec's password providers from the worker's environment. A variable that is not set fails the
+   * activity with {@link io.sluice.workflows.Failures#INVALID_SPEC}, naming the property and the variable.
+   */
+  static Map<String, String> resolve(Map<String, Object> specProperties, Map<String, String> env) {
+    try {
+      return io.sluice.segment.spec.ConsumerProperties.resolve(specProperties, env);
+    } catch (IllegalArgumentException e) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(e.getMessage(),
+          io.sluice.workflows.Failures.INVALID_SPEC);
+    }
+  }
+
   /** The spec's consumer properties with Sluice's required settings applied. */
   static Map<String, Object> consumerConfig(Map<String, String> specProperties, String clientId) {
     Map<String, Object> c = new java.util.HashMap<>(specProperties);

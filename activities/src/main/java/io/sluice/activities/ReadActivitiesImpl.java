@@ -37,10 +37,14 @@ public final class ReadActivitiesImpl implements ReadActivities {
   private final KafkaConsumerFactory consumers;
   private final TaskControlClient control;
   private final SegmentPublisher publisher;
+  private final Map<String, String> env;
 
+  /** {@code env}: where password providers find their values (the worker's environment). */
   public ReadActivitiesImpl(KafkaConsumerFactory consumers, TaskControlClient control, BlobStore store,
-                            String bucket, io.sluice.workflows.CatalogLayout layout, Path workDir) {
+                            String bucket, io.sluice.workflows.CatalogLayout layout, Path workDir,
+                            Map<String, String> env) {
     this.consumers = consumers;
+    this.env = env;
     this.control = control;
     this.publisher = new SegmentPublisher(store, bucket, layout, workDir);
   }
@@ -55,7 +59,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
     RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory());
     Map<Integer, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
-        spec.ioConfig().consumerPropertiesAsStrings(), task.taskId());
+        KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
     try (Consumer<byte[], byte[]> consumer = consumers.create(config)) {
       List<TopicPartition> tps = new ArrayList<>();
       for (Integer p : task.startOffsets().keySet()) tps.add(new TopicPartition(topic, p));

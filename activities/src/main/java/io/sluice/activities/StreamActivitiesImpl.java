@@ -16,14 +16,18 @@ import org.apache.kafka.common.TopicPartition;
 
 public final class StreamActivitiesImpl implements StreamActivities {
   private final KafkaConsumerFactory consumers;
+  private final Map<String, String> env;
 
-  public StreamActivitiesImpl(KafkaConsumerFactory consumers) {
+  /** {@code env}: where password providers find their values (the worker's environment). */
+  public StreamActivitiesImpl(KafkaConsumerFactory consumers, Map<String, String> env) {
     this.consumers = consumers;
+    this.env = env;
   }
 
   @Override
   public Contracts.StreamOffsets fetchStreamOffsets(Contracts.FetchOffsetsInput input) {
-    Map<String, Object> config = KafkaConsumerFactory.consumerConfig(input.consumerProperties(), "sluice-supervisor");
+    Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
+        KafkaConsumerFactory.resolve(input.consumerProperties(), env), "sluice-supervisor");
     try (Consumer<byte[], byte[]> c = consumers.create(config)) {
       List<PartitionInfo> infos = c.partitionsFor(input.topic(), Duration.ofSeconds(10));
       if (infos == null || infos.isEmpty()) {

@@ -59,7 +59,7 @@ class ReadActivitiesTest {
 
   ReadActivities activity() {
     env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> true, store,
-        "bucket", new CatalogLayout("druid/segments"), work));
+        "bucket", new CatalogLayout("druid/segments"), work, Map.of("KAFKA_PASSWORD", "s3cret")));
     return env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
@@ -104,6 +104,27 @@ class ReadActivitiesTest {
     assertEquals("s3_zip", loadSpec.get("type"));
     assertEquals(s.key(), loadSpec.get("key"));
     assertEquals("host", s.descriptor().get("dimensions"));
+  }
+
+  @Test
+  void secretsAreResolvedOnTheWorkerAndNeverTravelInTheInput() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Map<String, Object>> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> {
+      seen.set(config);
+      return consumer;
+    }, workflowId -> true, store, "bucket", new CatalogLayout("druid/segments"), work,
+        Map.of("KAFKA_PASSWORD", "s3cret")));
+    ReadActivities read = env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+    String json = String.format(SPEC, 0).replace("\"k:9092\"}", "\"k:9092\",\"sasl.jaas.config\":"
+        + "{\"type\":\"environment\",\"variable\":\"KAFKA_PASSWORD\"}}");
+    SupervisorSpec spec = SpecParser.parse(json);
+    Contracts.ReadInput in = new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1", spec,
+        Map.of(0, 0L), 0));
+    read.readAndPush(in);
+    assertEquals("s3cret", seen.get().get("sasl.jaas.config"));
+    String travelled = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(in);
+    assertTrue(travelled.contains("KAFKA_PASSWORD") && !travelled.contains("s3cret"), travelled);
   }
 
   @Test

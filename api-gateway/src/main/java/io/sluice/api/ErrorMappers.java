@@ -19,12 +19,26 @@ final class ErrorMappers {
   static final class Spec implements ExceptionMapper<SpecException> {
     @Override
     public Response toResponse(SpecException e) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      String field = e.field() == null ? "" : e.field();
-      body.put("error", field.isEmpty() ? e.getMessage() : field + ": " + e.getMessage());
-      if (!field.isEmpty()) body.put("field", field);
-      return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+      return badSpec(java.util.List.of(e));
     }
+  }
+
+  /**
+   * 400 for a bad spec: {@code error} and {@code field} describe the first error, {@code errors} lists all of them
+   * (up to 20), each with its field path.
+   */
+  static Response badSpec(java.util.List<SpecException> errors) {
+    java.util.List<Map<String, Object>> all = new java.util.ArrayList<>();
+    for (SpecException e : errors) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      String field = e.field() == null ? "" : e.field();
+      one.put("error", field.isEmpty() ? e.getMessage() : field + ": " + e.getMessage());
+      if (!field.isEmpty()) one.put("field", field);
+      all.add(one);
+    }
+    Map<String, Object> body = new LinkedHashMap<>(all.get(0));
+    body.put("errors", all);
+    return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
   }
 
   static final class WebApp implements ExceptionMapper<WebApplicationException> {

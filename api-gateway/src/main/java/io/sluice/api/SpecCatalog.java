@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -42,6 +43,32 @@ public final class SpecCatalog {
 
   public void tombstone(String id, long nowMillis) throws IOException {
     store.put(layout.tombstoneKey(id), ("{\"terminatedAt\":" + nowMillis + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Every stored version of a supervisor's spec, newest first, with its submission time. */
+  public List<Map.Entry<Long, SupervisorSpec>> history(String id) throws IOException {
+    String prefix = layout.specHistoryPrefix(id);
+    List<Map.Entry<Long, SupervisorSpec>> out = new ArrayList<>();
+    for (String key : store.list(prefix, null)) {
+      String name = key.substring(prefix.length());
+      if (!name.endsWith(".json")) continue;
+      long millis = Long.parseLong(name.substring(0, name.length() - ".json".length()));
+      store.get(key).ifPresent(bytes -> out.add(Map.entry(millis, SpecParser.parse(bytes))));
+    }
+    out.sort((a, b) -> Long.compare(b.getKey(), a.getKey()));
+    return out;
+  }
+
+  /** Ids with a stored spec, terminated or not. */
+  public List<String> allIds() throws IOException {
+    String prefix = layout.supervisorsPrefix();
+    TreeSet<String> ids = new TreeSet<>();
+    for (String key : store.list(prefix, null)) {
+      String rest = key.substring(prefix.length());
+      int slash = rest.indexOf('/');
+      if (slash > 0 && rest.substring(slash + 1).equals("spec.json")) ids.add(rest.substring(0, slash));
+    }
+    return new ArrayList<>(ids);
   }
 
   /** Ids of supervisors that have a spec and no tombstone. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.sluice.segment.spec.DataSchema;
 import io.sluice.segment.spec.SpecException;
 import io.sluice.segment.spec.SpecParser;
+import io.sluice.segment.spec.SpecValidator;
 import io.sluice.segment.spec.SupervisorSpec;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,7 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +37,9 @@ public class SupervisorResource {
   @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
   public Response submit(InputStream body) throws Exception {
     byte[] bytes = readBounded(body, SpecParser.MAX_SPEC_BYTES);
-    SupervisorSpec spec = SpecParser.parse(bytes); // SpecException -> 400 naming the field
+    SpecValidator.Result result = SpecValidator.validate(bytes);
+    if (!result.valid()) return ErrorMappers.badSpec(result.errors());
+    SupervisorSpec spec = result.spec();
     service.submit(spec);
     return Response.ok(Map.of("id", spec.id())).build();
   }
@@ -50,8 +55,7 @@ public class SupervisorResource {
     checkId(id);
     Optional<SupervisorSpec> spec = service.spec(id);
     if (spec.isEmpty()) return notFound(id);
-    Map<String, Object> json = SpecParser.mapper().convertValue(spec.get(), new TypeReference<>() {});
-    return Response.ok(redact(json)).build();
+    return Response.ok(specJson(spec.get())).build();
   }
 
   @GET
@@ -67,6 +71,103 @@ public class SupervisorResource {
   public Response terminate(@PathParam("id") String id) throws Exception {
     checkId(id);
     return service.terminate(id) ? Response.ok(Map.of("id", id)).build() : notFound(id);
+  }
+
+  @POST
+  @Path("/{id}/suspend")
+  public Response suspend(@PathParam("id") String id) throws Exception {
+    return setSuspended(id, true);
+  }
+
+  @POST
+  @Path("/{id}/resume")
+  public Response resume(@PathParam("id") String id) throws Exception {
+    return setSuspended(id, false);
+  }
+
+  private Response setSuspended(String id, boolean suspended) throws Exception {
+    checkId(id);
+    try {
+      Optional<SupervisorSpec> spec = service.setSuspended(id, suspended);
+      return spec.isPresent() ? Response.ok(specJson(spec.get())).build() : notFound(id);
+    } catch (IllegalStateException e) {
+      return Response.status(400).entity(Map.of("error", e.getMessage())).build();
+    }
+  }
+
+  @POST
+  @Path("/suspendAll")
+  public Response suspendAll() throws Exception {
+    return forAll(id -> service.setSuspended(id, true));
+  }
+
+  @POST
+  @Path("/resumeAll")
+  public Response resumeAll() throws Exception {
+    return forAll(id -> service.setSuspended(id, false));
+  }
+
+  @POST
+  @Path("/terminateAll")
+  public Response terminateAll() throws Exception {
+    return forAll(service::terminate);
+  }
+
+  private interface IdAction {
+    void apply(String id) throws Exception;
+  }
+
+  private Response forAll(IdAction action) throws Exception {
+    for (String id : service.list()) {
+      try {
+        action.apply(id);
+      } catch (IllegalStateException alreadyThere) {
+        // suspendAll on a suspended supervisor, resumeAll on a running one: nothing to do
+      }
+    }
+    return Response.ok(Map.of("status", "success")).build();
+  }
+
+  /** 200 when healthy, 503 when not, 404 when unknown: Druid's health check. */
+  @GET
+  @Path("/{id}/health")
+  public Response health(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    Optional<Map<String, Object>> status = service.status(id);
+    if (status.isEmpty()) return notFound(id);
+    Object payload = status.get().get("payload");
+    boolean healthy = payload instanceof Map<?, ?> p && Boolean.TRUE.equals(p.get("healthy"));
+    return Response.status(healthy ? 200 : 503).entity(Map.of("healthy", healthy)).build();
+  }
+
+  @GET
+  @Path("/{id}/history")
+  public Response history(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    List<Map<String, Object>> history = service.history(id);
+    return history.isEmpty() ? notFound(id) : Response.ok(redactHistory(history)).build();
+  }
+
+  @GET
+  @Path("/history")
+  public Response allHistory() throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String id : service.allIds()) out.put(id, redactHistory(service.history(id)));
+    return Response.ok(out).build();
+  }
+
+  private static List<Map<String, Object>> redactHistory(List<Map<String, Object>> history) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> entry : history) {
+      Map<String, Object> copy = new LinkedHashMap<>(entry);
+      if (copy.get("spec") instanceof SupervisorSpec s) copy.put("spec", specJson(s));
+      out.add(copy);
+    }
+    return out;
+  }
+
+  static Map<String, Object> specJson(SupervisorSpec spec) {
+    return redact(SpecParser.mapper().convertValue(spec, new TypeReference<>() {}));
   }
 
   static Response notFound(String id) {

@@ -19,4 +19,17 @@ public interface SupervisorService {
 
   /** False if there is no such supervisor. */
   boolean terminate(String id) throws Exception;
+
+  /**
+   * Suspends or resumes: stores the spec with {@code suspended} set, as Druid does, and tells the supervisor.
+   * Empty if there is no such supervisor.
+   * @throws IllegalStateException if it already is in that state (Druid answers 400)
+   */
+  Optional<SupervisorSpec> setSuspended(String id, boolean suspended) throws Exception;
+
+  /** Every spec ever submitted for {@code id}, newest first, as {@code {"spec", "version"}}; terminated ones too. */
+  List<Map<String, Object>> history(String id) throws Exception;
+
+  /** Ids with any history, terminated supervisors included. */
+  List<String> allIds() throws Exception;
 }

@@ -132,6 +132,46 @@ public final class TemporalSupervisorService implements SupervisorService {
     return true;
   }
 
+  @Override
+  public Optional<SupervisorSpec> setSuspended(String id, boolean suspended) throws Exception {
+    Optional<SupervisorSpec> current = catalog.current(id);
+    if (current.isEmpty()) return Optional.empty();
+    if (current.get().suspended() == suspended) {
+      throw new IllegalStateException("[" + id + "] is already " + (suspended ? "suspended" : "running"));
+    }
+    SupervisorSpec updated = current.get().withSuspended(suspended);
+    catalog.save(updated, System.currentTimeMillis());
+    String wfId = SupervisorWorkflow.workflowId(id);
+    if (isRunning(wfId)) {
+      SupervisorWorkflow wf = client.newWorkflowStub(SupervisorWorkflow.class, wfId);
+      if (suspended) {
+        wf.suspend();
+      } else {
+        wf.resume();
+      }
+    } else {
+      start(updated);
+    }
+    return Optional.of(updated);
+  }
+
+  @Override
+  public List<Map<String, Object>> history(String id) throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map.Entry<Long, SupervisorSpec> e : catalog.history(id)) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("spec", e.getValue());
+      entry.put("version", iso(e.getKey()));
+      out.add(entry);
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> allIds() throws Exception {
+    return catalog.allIds();
+  }
+
   private DescribeWorkflowExecutionResponse describe(String workflowId) {
     return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
         DescribeWorkflowExecutionRequest.newBuilder()

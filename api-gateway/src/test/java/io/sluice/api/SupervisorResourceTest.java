@@ -34,6 +34,7 @@ class SupervisorResourceTest {
     @Override
     public void submit(SupervisorSpec spec) {
       specs.put(spec.id(), spec);
+      history.computeIfAbsent(spec.id(), k -> new ArrayList<>()).add(spec);
     }
 
     @Override
@@ -46,10 +47,36 @@ class SupervisorResourceTest {
       return Optional.ofNullable(specs.get(id));
     }
 
+    final Map<String, List<SupervisorSpec>> history = new LinkedHashMap<>();
+    boolean healthy = true;
+
     @Override
     public Optional<Map<String, Object>> status(String id) {
-      return specs.containsKey(id) ? Optional.of(Map.of("id", id, "payload", Map.of("state", "RUNNING")))
-          : Optional.empty();
+      return specs.containsKey(id) ? Optional.of(Map.of("id", id, "payload", Map.of("state", "RUNNING",
+          "healthy", healthy))) : Optional.empty();
+    }
+
+    @Override
+    public Optional<SupervisorSpec> setSuspended(String id, boolean suspended) {
+      SupervisorSpec s = specs.get(id);
+      if (s == null) return Optional.empty();
+      if (s.suspended() == suspended) throw new IllegalStateException("[" + id + "] is already "
+          + (suspended ? "suspended" : "running"));
+      submit(s.withSuspended(suspended));
+      return Optional.of(specs.get(id));
+    }
+
+    @Override
+    public List<Map<String, Object>> history(String id) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      List<SupervisorSpec> versions = history.getOrDefault(id, List.of());
+      for (int i = versions.size() - 1; i >= 0; i--) out.add(Map.of("spec", versions.get(i), "version", "v" + i));
+      return out;
+    }
+
+    @Override
+    public List<String> allIds() {
+      return new ArrayList<>(history.keySet());
     }
 
     @Override
@@ -72,6 +99,49 @@ class SupervisorResourceTest {
   void reset() {
     service.specs.clear();
     service.terminated.clear();
+    service.history.clear();
+    service.healthy = true;
+  }
+
+  Response postTo(String path) {
+    return resources.target("/druid/indexer/v1/supervisor" + path).request().post(Entity.json(""));
+  }
+
+  @Test
+  void suspendResumeHealthAndHistory() throws Exception {
+    post(sample().toString());
+    Response suspended = postTo("/metrics-kafka/suspend");
+    assertEquals(200, suspended.getStatus());
+    assertTrue(JSON.readTree(suspended.readEntity(String.class)).get("suspended").asBoolean());
+    Response again = postTo("/metrics-kafka/suspend");
+    assertEquals(400, again.getStatus());
+    assertTrue(again.readEntity(String.class).contains("already suspended"));
+    assertEquals(200, postTo("/metrics-kafka/resume").getStatus());
+    assertEquals(400, postTo("/metrics-kafka/resume").getStatus());
+    assertEquals(404, postTo("/nope/suspend").getStatus());
+
+    assertEquals(200, postTo("/suspendAll").getStatus());
+    assertTrue(service.specs.get("metrics-kafka").suspended());
+    assertEquals(200, postTo("/suspendAll").getStatus(), "idempotent");
+    assertEquals(200, postTo("/resumeAll").getStatus());
+    assertTrue(!service.specs.get("metrics-kafka").suspended());
+
+    assertEquals(200, resources.target("/druid/indexer/v1/supervisor/metrics-kafka/health").request().get()
+        .getStatus());
+    service.healthy = false;
+    assertEquals(503, resources.target("/druid/indexer/v1/supervisor/metrics-kafka/health").request().get()
+        .getStatus());
+    assertEquals(404, resources.target("/druid/indexer/v1/supervisor/nope/health").request().get().getStatus());
+
+    JsonNode history = JSON.readTree(resources.target("/druid/indexer/v1/supervisor/metrics-kafka/history")
+        .request().get(String.class));
+    assertEquals(5, history.size(), history.toString());
+    assertEquals(false, history.get(0).get("spec").get("suspended").asBoolean(), "newest first");
+    JsonNode all = JSON.readTree(resources.target("/druid/indexer/v1/supervisor/history").request()
+        .get(String.class));
+    assertEquals(5, all.get("metrics-kafka").size());
+    assertEquals(200, postTo("/terminateAll").getStatus());
+    assertEquals(List.of("metrics-kafka"), service.terminated);
   }
 
   static ObjectNode sample() throws Exception {
@@ -117,6 +187,14 @@ class SupervisorResourceTest {
     JsonNode body = JSON.readTree(r.readEntity(String.class));
     assertEquals("ioConfig.consumerProperties.bootstrap.servers", body.get("field").asText());
     assertTrue(body.get("error").asText().contains("bootstrap.servers"));
+
+    ObjectNode several = sample();
+    ((ObjectNode) several.get("ioConfig")).remove("topic");
+    ((ObjectNode) several.get("ioConfig")).put("taskCount", -1);
+    JsonNode all = JSON.readTree(post(several.toString()).readEntity(String.class));
+    assertEquals(2, all.get("errors").size(), all.toString());
+    assertEquals("ioConfig.topic", all.get("errors").get(0).get("field").asText());
+    assertEquals("ioConfig.taskCount", all.get("errors").get(1).get("field").asText());
 
     Response huge = post("{\"x\":\"" + "a".repeat(2 << 20) + "\"}");
     assertEquals(400, huge.getStatus());

@@ -1,6 +1,9 @@
 package io.sluice.dev;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.segment.spec.SpecException;
+import io.sluice.segment.spec.SpecParser;
+import io.sluice.segment.spec.SpecValidator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,6 +26,8 @@ public final class Sluice {
       "                                       print progress until all are committed, then stop",
       "  dev  [--data-dir DIR]                start the dev stack and keep it up until Ctrl-C",
       "  stop [--data-dir DIR]                stop a dev stack left running",
+      "  validate SPEC.json                   check a supervisor spec offline: print it normalized (exit 0)",
+      "                                       or every error with its field path (exit 1)",
       "Data lives under ./var unless --data-dir says otherwise.");
 
   private Sluice() {}
@@ -34,6 +39,10 @@ public final class Sluice {
       System.exit(args.length == 0 ? 2 : 0);
     }
     String command = args[0];
+    if (command.equals("validate")) {
+      if (args.length != 2) fail("usage: bin/sluice validate SPEC.json");
+      System.exit(validate(Path.of(args[1]), out, System.err));
+    }
     long events = 100_000;
     Path dataDir = Path.of("var");
     for (int i = 1; i < args.length; i++) {
@@ -157,6 +166,29 @@ public final class Sluice {
         + ", secret " + DevStack.S3_SECRET_KEY + ")");
     out.println("Press Ctrl-C to stop.");
     stopped.await();
+  }
+
+  /** {@code bin/sluice validate}: no server needed. */
+  static int validate(Path file, PrintStream out, PrintStream err) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      err.println("sluice: no such file: " + file);
+      return 2;
+    }
+    if (Files.size(file) > SpecParser.MAX_SPEC_BYTES) {
+      err.println(file + ": spec is " + Files.size(file) + " bytes; the limit is " + SpecParser.MAX_SPEC_BYTES);
+      return 1;
+    }
+    SpecValidator.Result r = SpecValidator.validate(Files.readAllBytes(file));
+    if (r.valid()) {
+      out.println(SupervisorApi.JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(SupervisorApi.JSON.readTree(SpecParser.toJson(r.spec()))));
+      return 0;
+    }
+    for (SpecException e : r.errors()) {
+      err.println(file + ": " + (e.field() == null || e.field().isEmpty() ? "" : e.field() + ": ") + e.getMessage());
+    }
+    err.println(r.errors().size() + " error" + (r.errors().size() == 1 ? "" : "s"));
+    return 1;
   }
 
   static void deleteRecursively(Path dir) throws IOException {

@@ -63,6 +63,12 @@ public final class SupervisorApi {
     return send(HttpRequest.newBuilder(URI.create(base + "/" + id)).GET());
   }
 
+  /** {@code POST /supervisor/{id}/{action}}: suspend, resume, terminate, … */
+  public Answer post(String id, String action) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/" + action))
+        .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
   public Answer terminate(String id) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/terminate"))
         .POST(HttpRequest.BodyPublishers.noBody()));

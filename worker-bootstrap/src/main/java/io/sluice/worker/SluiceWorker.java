@@ -75,14 +75,14 @@ public final class SluiceWorker {
     Worker control = factory.newWorker(SluiceOptions.CONTROL_QUEUE);
     control.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(),
         SupervisorWorkflowImpl.class, IndexingTaskWorkflowImpl.class);
-    control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers),
+    control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers, System.getenv()),
         new CommitActivitiesImpl(new CommitLog(store, layout), store));
     Worker read = factory.newWorker(SluiceOptions.READ_QUEUE, WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(config.capacity())
         .setMaxHeartbeatThrottleInterval(SluiceOptions.READ_HEARTBEAT_THROTTLE)
         .build());
     read.registerActivitiesImplementations(new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
-        store, config.bucket(), layout, config.workDir()));
+        store, config.bucket(), layout, config.workDir(), System.getenv()));
     factory.start();
     log.info("Sluice worker started: temporal={} namespace={} s3={} bucket={} capacity={} cache={}",
         config.temporalTarget(), config.namespace(), config.s3Endpoint(), config.bucket(), config.capacity(),

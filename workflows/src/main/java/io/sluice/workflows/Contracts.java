@@ -26,8 +26,11 @@ public final class Contracts {
 
   public record SupervisorInput(SupervisorSpec spec, SupervisorConfig config, SupervisorState state) {}
 
-  /** Partitions of the topic, with their earliest and latest offsets (keys are partition numbers). */
-  public record FetchOffsetsInput(String topic, Map<String, String> consumerProperties) {}
+  /**
+   * Where to discover partitions. The consumer properties are the spec's, unresolved: password providers and the
+   * dynamic config provider are resolved by the activity, on the worker, so no secret enters workflow history.
+   */
+  public record FetchOffsetsInput(String topic, Map<String, Object> consumerProperties) {}
 
   public record StreamOffsets(List<Integer> partitions, Map<Integer, Long> earliest, Map<Integer, Long> latest) {}
 

@@ -18,6 +18,16 @@ import java.util.TreeMap;
 public final class RunLoopPolicy {
   private RunLoopPolicy() {}
 
+  /**
+   * The partitions to manage after a discovery: Kafka partitions are never removed, so a partition once seen stays,
+   * even if one metadata answer happened to leave it out.
+   */
+  public static List<Integer> knownPartitions(List<Integer> known, List<Integer> fetched) {
+    java.util.TreeSet<Integer> all = new java.util.TreeSet<>(known);
+    all.addAll(fetched);
+    return new ArrayList<>(all);
+  }
+
   /** Druid's task group of a partition. */
   public static int groupOf(int partition, int taskCount) {
     return Math.floorMod(partition, taskCount);
@@ -123,10 +133,11 @@ public final class RunLoopPolicy {
    * The detailed state to show. Unhealthy states win once their threshold is reached; before the first full
    * iteration the first-iteration-only states show progress.
    */
-  public static String detailedState(boolean stopping, boolean unhealthySupervisor, boolean lastErrorWasStream,
-                                     boolean everConnected, boolean unhealthyTasks, boolean firstIterationDone,
-                                     String firstIterationState) {
+  public static String detailedState(boolean stopping, boolean suspended, boolean unhealthySupervisor,
+                                     boolean lastErrorWasStream, boolean everConnected, boolean unhealthyTasks,
+                                     boolean firstIterationDone, String firstIterationState) {
     if (stopping) return "STOPPING";
+    if (suspended) return "SUSPENDED";
     if (unhealthySupervisor) {
       if (lastErrorWasStream) return everConnected ? "LOST_CONTACT_WITH_STREAM" : "UNABLE_TO_CONNECT_TO_STREAM";
       return "UNHEALTHY_SUPERVISOR";

@@ -63,6 +63,7 @@ public final class SupervisorState {
   public List<ErrorEvent> recentErrors = new ArrayList<>();
   public Contracts.RowStats lastTaskRowStats = Contracts.RowStats.zero();
   public boolean terminateRequested;
+  public boolean suspended;
   /** Task reports received by signal and not yet applied by the loop. */
   public List<Contracts.TaskReport> pendingReports = new ArrayList<>();
   public boolean lastErrorWasStream;
@@ -72,6 +73,7 @@ public final class SupervisorState {
   public static SupervisorState initial(SupervisorSpec spec) {
     SupervisorState s = new SupervisorState();
     s.spec = spec;
+    s.suspended = spec.suspended();
     return s;
   }
 }

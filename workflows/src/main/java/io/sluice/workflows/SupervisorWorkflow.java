@@ -22,6 +22,14 @@ public interface SupervisorWorkflow {
   @SignalMethod
   void terminate();
 
+  /** Reading tasks stop and publish what they read; no task runs until {@link #resume}. Idempotent. */
+  @SignalMethod
+  void suspend();
+
+  /** Tasks start again from the committed offsets. Idempotent. */
+  @SignalMethod
+  void resume();
+
   /** A new spec for the same dataSource: tasks hand off, and new tasks use it. */
   @SignalMethod
   void updateSpec(SupervisorSpec spec);

@@ -101,10 +101,10 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       if (!s.firstIterationDone) s.detailedState = "CONNECTING_TO_STREAM";
       try {
         Contracts.StreamOffsets offsets = stream.fetchStreamOffsets(
-            new Contracts.FetchOffsetsInput(io().topic(), io().consumerPropertiesAsStrings()));
-        s.partitions = new ArrayList<>(offsets.partitions());
-        s.earliestOffsets = offsets.earliest();
-        s.latestOffsets = offsets.latest();
+            new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties()));
+        s.partitions = RunLoopPolicy.knownPartitions(s.partitions, offsets.partitions());
+        s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, offsets.earliest());
+        s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, offsets.latest());
         s.offsetsLastUpdatedMillis = Workflow.currentTimeMillis();
         s.everConnected = true;
       } catch (ActivityFailure e) {
@@ -117,7 +117,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (!s.firstIterationDone && !failed) s.detailedState = "DISCOVERING_INITIAL_TASKS";
 
     long now = Workflow.currentTimeMillis();
-    boolean handoffAll = s.terminateRequested || s.pendingSpec != null;
+    boolean handoffAll = s.terminateRequested || s.pendingSpec != null || s.suspended;
     for (SupervisorState.TaskEntry t : s.tasks) {
       if ("READING".equals(t.phase)
           && (handoffAll || RunLoopPolicy.shouldStopReading(t.startedAtMillis, now, io().taskDurationMillis()))) {
@@ -136,10 +136,15 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       boolean topicChanged = !s.pendingSpec.ioConfig().topic().equals(io().topic());
       s.spec = s.pendingSpec;
       s.pendingSpec = null;
-      if (topicChanged) s.partitions = new ArrayList<>(); // re-discovered next iteration
+      s.suspended = s.spec.suspended();
+      if (topicChanged) { // another topic: nothing known about the old one applies; re-discovered next iteration
+        s.partitions = new ArrayList<>();
+        s.earliestOffsets = new java.util.LinkedHashMap<>();
+        s.latestOffsets = new java.util.LinkedHashMap<>();
+      }
     }
 
-    if (!failed && !s.terminateRequested && s.pendingSpec == null) {
+    if (!failed && !s.terminateRequested && s.pendingSpec == null && !s.suspended) {
       if (!s.firstIterationDone) s.detailedState = "CREATING_TASKS";
       failed = !createTasks(now);
     }
@@ -150,7 +155,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     s.consecutiveIterationSuccesses = h.consecutiveSuccesses();
     s.unhealthySupervisor = h.unhealthy();
     if (!failed) s.firstIterationDone = true;
-    s.detailedState = RunLoopPolicy.detailedState(s.terminateRequested, s.unhealthySupervisor,
+    s.detailedState = RunLoopPolicy.detailedState(s.terminateRequested, s.suspended, s.unhealthySupervisor,
         s.lastErrorWasStream, s.everConnected, s.unhealthyTasks, s.firstIterationDone, s.detailedState);
   }
 
@@ -264,6 +269,19 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   }
 
   @Override
+  public void suspend() {
+    s.suspended = true;
+    wake = true;
+  }
+
+  @Override
+  public void resume() {
+    if (s.suspended) s.firstIterationDone = false; // Druid shows the first-iteration states again after a resume
+    s.suspended = false;
+    wake = true;
+  }
+
+  @Override
   public void updateSpec(SupervisorSpec spec) {
     if (spec == null || !spec.id().equals(s.spec.id())) return; // the gateway routes by id; ignore a mismatch
     s.pendingSpec = spec;
@@ -291,7 +309,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
     Map<Integer, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());
     return new SupervisorStatus(s.spec.id(), io().topic(), RunLoopPolicy.stateOf(s.detailedState), s.detailedState,
-        !s.unhealthySupervisor && !s.unhealthyTasks, false, s.partitions.size(), io().replicas(),
+        !s.unhealthySupervisor && !s.unhealthyTasks, s.suspended, s.partitions.size(), io().replicas(),
         io().taskDurationMillis() / 1000, active, publishing, s.latestOffsets, s.committed.partitionOffsets(), lag,
         RunLoopPolicy.aggregateLag(lag), s.offsetsLastUpdatedMillis, s.recentErrors, s.committed.totalSegments(),
         s.committed.totalEvents(), s.committed.seq(), s.spec);

@@ -134,6 +134,34 @@ class SupervisorWorkflowTest {
   }
 
   @Test
+  void suspendPublishesAndStopsTasksUntilResume() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    env.sleep(Duration.ofSeconds(10));
+    assertEquals(1, wf.status().activeTasks().size());
+    wf.suspend();
+    wf.suspend(); // idempotent
+    env.sleep(Duration.ofMinutes(5));
+    SupervisorStatus s = wf.status();
+    assertEquals("SUSPENDED", s.state());
+    assertTrue(s.suspended());
+    assertTrue(s.activeTasks().isEmpty() && s.publishingTasks().isEmpty(), "no task runs while suspended");
+    assertEquals(Map.of(0, 100L), s.committedOffsets(), "the reading task published what it read");
+    wf.resume();
+    env.sleep(Duration.ofSeconds(40));
+    s = wf.status();
+    assertEquals("RUNNING", s.detailedState());
+    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "resumes from the committed offsets");
+  }
+
+  @Test
+  void aSpecSubmittedSuspendedStartsNoTask() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC).withSuspended(true));
+    env.sleep(Duration.ofMinutes(2));
+    assertEquals("SUSPENDED", wf.status().detailedState());
+    assertTrue(wf.status().activeTasks().isEmpty());
+  }
+
+  @Test
   void terminateHandsOffAndEnds() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     env.sleep(Duration.ofSeconds(10));

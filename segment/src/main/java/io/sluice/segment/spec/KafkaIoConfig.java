@@ -3,7 +3,6 @@ package io.sluice.segment.spec;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -65,25 +64,19 @@ public record KafkaIoConfig(
   }
 
   private static Map<String, Object> checkConsumerProperties(Map<String, Object> props) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : props.entrySet()) {
-      String field = "consumerProperties." + e.getKey();
-      Object v = e.getValue();
-      if ("druid.dynamic.config.provider".equals(e.getKey())) {
-        throw new SpecException(field, "dynamic config providers are not supported yet");
-      }
-      if (v instanceof Map) throw new SpecException(field, "password providers are not supported yet; use a string");
-      if (v == null) throw new SpecException(field, "must not be null");
-      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new SpecException(field, "must be a string, number or boolean");
-      }
-      out.put(e.getKey(), v);
+    Map<String, Object> out;
+    try {
+      out = ConsumerProperties.validate(props);
+    } catch (SpecException e) {
+      throw e.under("consumerProperties");
     }
+    boolean fromProvider = out.get(ConsumerProperties.DYNAMIC_CONFIG_PROVIDER) instanceof Map<?, ?> m
+        && m.get("variables") instanceof Map<?, ?> vars && vars.containsKey(BOOTSTRAP_SERVERS);
     Object servers = out.get(BOOTSTRAP_SERVERS);
-    if (!(servers instanceof String s) || s.isBlank()) {
+    if (!fromProvider && !(servers instanceof String s && !s.isBlank()) && !(servers instanceof Map)) {
       throw new SpecException("consumerProperties." + BOOTSTRAP_SERVERS, "is required (host:port[,host:port…])");
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return out;
   }
 
   @JsonIgnore
@@ -106,11 +99,4 @@ public record KafkaIoConfig(
     return Checks.millis(completionTimeout);
   }
 
-  /** The consumer properties as strings, for a Kafka client. */
-  @JsonIgnore
-  public Map<String, String> consumerPropertiesAsStrings() {
-    Map<String, String> out = new LinkedHashMap<>();
-    consumerProperties.forEach((k, v) -> out.put(k, String.valueOf(v)));
-    return out;
-  }
 }

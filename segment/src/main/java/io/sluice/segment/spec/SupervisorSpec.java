@@ -13,7 +13,8 @@ public record SupervisorSpec(
     @JsonProperty("type") String type,
     @JsonProperty("dataSchema") DataSchema dataSchema,
     @JsonProperty("ioConfig") KafkaIoConfig ioConfig,
-    @JsonProperty("tuningConfig") TuningConfig tuningConfig) {
+    @JsonProperty("tuningConfig") TuningConfig tuningConfig,
+    @JsonProperty("suspended") Boolean suspended) {
 
   public SupervisorSpec {
     Checks.required(type, "type");
@@ -23,7 +24,13 @@ public record SupervisorSpec(
     Checks.required(dataSchema, "dataSchema");
     Checks.required(ioConfig, "ioConfig");
     tuningConfig = tuningConfig == null ? TuningConfig.defaults() : tuningConfig;
+    suspended = suspended != null && suspended;
     dataSchema.checkAgainstColumns();
+  }
+
+  /** The same spec, suspended or running (Druid keeps the suspended flag in the stored spec). */
+  public SupervisorSpec withSuspended(boolean value) {
+    return new SupervisorSpec(type, dataSchema, ioConfig, tuningConfig, value);
   }
 
   /** The supervisor id. Druid uses the dataSource. */
