@@ -105,6 +105,19 @@ class SupervisorWorkflowTest {
     env.close();
   }
 
+  /**
+   * Steps workflow time a second at a time until {@code condition} holds (at most 60 steps). Time skipping returns
+   * from a sleep before the worker has necessarily handled the last workflow task, so a state is asserted
+   * eventually rather than at an exact instant.
+   */
+  void eventually(java.util.function.BooleanSupplier condition, java.util.function.Supplier<Object> describe) {
+    for (int i = 0; i < 60; i++) {
+      if (condition.getAsBoolean()) return;
+      env.sleep(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("condition not reached; state: " + describe.get());
+  }
+
   SupervisorWorkflow start(SupervisorSpec spec) {
     SupervisorWorkflow wf = client.newWorkflowStub(SupervisorWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(SupervisorWorkflow.workflowId(spec.id())).setTaskQueue(SluiceOptions.CONTROL_QUEUE).build());
@@ -116,6 +129,7 @@ class SupervisorWorkflowTest {
   void tasksRollOverAtTaskDurationAndTheNextStartsFromCommittedOffsets() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
     SupervisorStatus s = wf.status();
     assertEquals("RUNNING", s.detailedState());
     assertEquals(1, s.activeTasks().size());
@@ -123,6 +137,8 @@ class SupervisorWorkflowTest {
     assertTrue(s.activeTasks().get(0).id().startsWith("index_kafka_ds_"));
 
     env.sleep(Duration.ofHours(1));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().activeTasks().size() == 1,
+        wf::status);
     s = wf.status();
     assertEquals(Map.of(0, 100L), s.committedOffsets());
     assertEquals(1, s.activeTasks().size());
@@ -130,17 +146,18 @@ class SupervisorWorkflowTest {
     assertEquals(1, s.publishedSegments());
 
     env.sleep(Duration.ofHours(1));
-    assertEquals(Map.of(0, 200L), wf.status().committedOffsets());
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 200L)), wf::status);
   }
 
   @Test
   void suspendPublishesAndStopsTasksUntilResume() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     env.sleep(Duration.ofSeconds(10));
-    assertEquals(1, wf.status().activeTasks().size());
+    eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
     wf.suspend();
     wf.suspend(); // idempotent
     env.sleep(Duration.ofMinutes(5));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)), wf::status);
     SupervisorStatus s = wf.status();
     assertEquals("SUSPENDED", s.state());
     assertTrue(s.suspended());
@@ -148,6 +165,7 @@ class SupervisorWorkflowTest {
     assertEquals(Map.of(0, 100L), s.committedOffsets(), "the reading task published what it read");
     wf.resume();
     env.sleep(Duration.ofSeconds(40));
+    eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
     s = wf.status();
     assertEquals("RUNNING", s.detailedState());
     assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "resumes from the committed offsets");
@@ -157,7 +175,7 @@ class SupervisorWorkflowTest {
   void aSpecSubmittedSuspendedStartsNoTask() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC).withSuspended(true));
     env.sleep(Duration.ofMinutes(2));
-    assertEquals("SUSPENDED", wf.status().detailedState());
+    eventually(() -> "SUSPENDED".equals(wf.status().detailedState()), wf::status);
     assertTrue(wf.status().activeTasks().isEmpty());
   }
 
@@ -176,19 +194,19 @@ class SupervisorWorkflowTest {
     kafkaUp.set(false);
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     env.sleep(Duration.ofSeconds(6));
-    assertEquals("CONNECTING_TO_STREAM", wf.status().detailedState(), "below the unhealthiness threshold");
+    eventually(() -> "CONNECTING_TO_STREAM".equals(wf.status().detailedState()), wf::status); // below threshold
     env.sleep(Duration.ofMinutes(2));
+    eventually(() -> "UNABLE_TO_CONNECT_TO_STREAM".equals(wf.status().detailedState()), wf::status);
     SupervisorStatus s = wf.status();
-    assertEquals("UNABLE_TO_CONNECT_TO_STREAM", s.detailedState());
     assertEquals("UNHEALTHY_SUPERVISOR", s.state());
     assertTrue(s.recentErrors().get(s.recentErrors().size() - 1).streamException());
 
     kafkaUp.set(true);
     env.sleep(Duration.ofMinutes(2));
-    assertEquals("RUNNING", wf.status().detailedState(), "healthy again after healthinessThreshold iterations");
+    eventually(() -> "RUNNING".equals(wf.status().detailedState()), wf::status); // after healthinessThreshold
 
     kafkaUp.set(false);
     env.sleep(Duration.ofMinutes(2));
-    assertEquals("LOST_CONTACT_WITH_STREAM", wf.status().detailedState());
+    eventually(() -> "LOST_CONTACT_WITH_STREAM".equals(wf.status().detailedState()), wf::status);
   }
 }
