@@ -6,6 +6,9 @@ import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.parse.JsonRowParser;
 import io.sluice.segment.parse.ParseException;
+import io.sluice.segment.parse.RowParser;
+import io.sluice.segment.parse.RowParsers;
+import io.sluice.segment.transform.RowTransformer;
 import io.sluice.segment.spec.DataSchema;
 import io.sluice.segment.spec.KafkaIoConfig;
 import io.sluice.segment.spec.SpecView;
@@ -35,7 +38,8 @@ final class RowIngester {
   private final DataSchema schema;
   private final TuningConfig tuning;
   private final Granularity segmentGranularity;
-  private final JsonRowParser parser;
+  private final RowParser parser;
+  private final RowTransformer transformer;
   private final boolean schemaless;
   private final Set<String> excluded;
   private final List<String> discovered = new ArrayList<>();
@@ -57,7 +61,9 @@ final class RowIngester {
     this.segmentGranularity = schema.granularitySpec().segment();
     Long missing = schema.timestampSpec().missingValue() == null ? null
         : OffsetDateTime.parse(schema.timestampSpec().missingValue()).toInstant().toEpochMilli();
-    this.parser = new JsonRowParser(schema.timestampSpec().column(), schema.timestampSpec().format(), missing);
+    this.parser = RowParsers.create(io.inputFormat(), schema.timestampSpec().column(),
+        schema.timestampSpec().format(), missing);
+    this.transformer = schema.transformSpec().transformer();
     this.schemaless = schema.dimensionsSpec().schemaless();
     this.excluded = SpecView.schemalessExclusions(schema);
     long min = Long.MIN_VALUE;
@@ -72,39 +78,67 @@ final class RowIngester {
     this.maxBytesInMemory = tuning.maxBytesInMemory() > 0 ? tuning.maxBytesInMemory() : heapBytes / 6;
   }
 
+  /**
+   * Adds one Kafka record: parsed into zero or more rows, each transformed and filtered (transformSpec), checked
+   * against the rejection windows, then added to its interval's index. A record that cannot be parsed, or a row
+   * that cannot be transformed or stored, counts as unparseable; a row filtered out or outside the windows counts as
+   * thrownAway.
+   */
   void add(int partition, long offset, byte[] value) {
-    JsonRowParser.Row row;
-    try {
-      row = parser.parse(value);
-    } catch (ParseException e) {
-      unparseable++;
-      if (tuning.logParseExceptions()) {
-        log.warn("unparseable record at partition {} offset {}: {}", partition, offset, e.getMessage());
-      }
-      if (unparseable > tuning.maxParseExceptions()) {
-        throw ApplicationFailure.newNonRetryableFailure("Max parse exceptions [" + tuning.maxParseExceptions()
-            + "] exceeded; last at partition " + partition + " offset " + offset + ": " + e.getMessage(),
-            Failures.TOO_MANY_PARSE_EXCEPTIONS);
-      }
-      return;
-    }
-    long ts = row.timestamp();
-    if (ts < minTimestamp || ts > maxTimestamp) {
-      thrownAway++;
-      return;
-    }
-    if (schemaless) discover(row.fields());
-    long bucket = segmentGranularity.bucketStart(ts);
-    IncrementalIndex index = indexes.get(bucket);
-    if (index == null) {
-      index = new IncrementalIndex(indexSchema());
-      indexes.put(bucket, index);
-    }
-    int before = index.rowCount();
-    index.add(ts, row.fields());
-    totalRows += index.rowCount() - before;
-    processed++;
     processedBytes += value.length;
+    List<JsonRowParser.Row> rows;
+    try {
+      rows = parser.parse(value);
+    } catch (ParseException e) {
+      unparseable(partition, offset, e.getMessage());
+      return;
+    }
+    for (JsonRowParser.Row parsed : rows) {
+      JsonRowParser.Row row;
+      try {
+        row = transformer.apply(parsed);
+      } catch (ParseException e) {
+        unparseable(partition, offset, e.getMessage());
+        continue;
+      }
+      if (row == null) {
+        thrownAway++;
+        continue;
+      }
+      long ts = row.timestamp();
+      if (ts < minTimestamp || ts > maxTimestamp) {
+        thrownAway++;
+        continue;
+      }
+      if (schemaless) discover(row.fields());
+      long bucket = segmentGranularity.bucketStart(ts);
+      IncrementalIndex index = indexes.get(bucket);
+      if (index == null) {
+        index = new IncrementalIndex(indexSchema());
+        indexes.put(bucket, index);
+      }
+      int before = index.rowCount();
+      try {
+        index.add(ts, row.fields());
+      } catch (IllegalArgumentException e) { // e.g. a multi-value dimension, which the writer cannot store yet
+        unparseable(partition, offset, e.getMessage());
+        continue;
+      }
+      totalRows += index.rowCount() - before;
+      processed++;
+    }
+  }
+
+  private void unparseable(int partition, long offset, String reason) {
+    unparseable++;
+    if (tuning.logParseExceptions()) {
+      log.warn("unparseable record at partition {} offset {}: {}", partition, offset, reason);
+    }
+    if (unparseable > tuning.maxParseExceptions()) {
+      throw ApplicationFailure.newNonRetryableFailure("Max parse exceptions [" + tuning.maxParseExceptions()
+          + "] exceeded; last at partition " + partition + " offset " + offset + ": " + reason,
+          Failures.TOO_MANY_PARSE_EXCEPTIONS);
+    }
   }
 
   private void discover(Map<String, Object> fields) {

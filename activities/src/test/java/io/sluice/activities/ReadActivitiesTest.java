@@ -128,6 +128,26 @@ class ReadActivitiesTest {
   }
 
   @Test
+  void transformsAndFiltersApplyBeforeRowsAreIndexed() {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    records(List.of(
+        "{\"ts\":" + hour + ",\"host\":\"a\",\"v\":1}",
+        "{\"ts\":" + hour + ",\"host\":\"b\",\"v\":2}",
+        "{\"ts\":" + hour + ",\"host\":\"a\",\"v\":3}"), 0, 1, 2);
+    String json = String.format(SPEC, 0).replace("\"granularitySpec\"", "\"transformSpec\":{"
+        + "\"filter\":{\"type\":\"selector\",\"dimension\":\"host\",\"value\":\"a\"},"
+        + "\"transforms\":[{\"type\":\"expression\",\"name\":\"host_up\",\"expression\":\"upper(host)\"}]},"
+        + "\"granularitySpec\"");
+    Contracts.ReadInput in = new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1",
+        SpecParser.parse(json), Map.of(0, 0L), 0));
+    Contracts.ReadResult r = activity().readAndPush(in);
+    assertEquals(2, r.rowStats().processed());
+    assertEquals(1, r.rowStats().thrownAway(), "the filtered-out row is thrown away");
+    assertEquals(Map.of(0, 3L), r.endOffsets(), "thrown-away rows still advance the offsets");
+    assertEquals("host,host_up", r.segments().get(0).descriptor().get("dimensions"));
+  }
+
+  @Test
   void tooManyParseExceptionsFailTheTaskWithoutRetry() {
     records(List.of("bad", "worse", "{\"ts\":1}"), 0, 1, 2);
     ActivityFailure f = assertThrows(ActivityFailure.class, () -> activity().readAndPush(input(1)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,16 +14,25 @@ import java.util.Map;
  * with field discovery on the root). Nested objects and arrays are skipped. Strings, numbers, booleans and nulls
  * are kept. Anything that is not one JSON object is a {@link ParseException}. Parsing is bounded: nesting depth,
  * string and number lengths are capped, so hostile input cannot hang it or take unbounded memory.
+ *
+ * <p>{@link RowParsers#create} is the general entry point (every input format, several objects per record,
+ * {@code keepNullColumns}); this class stays for callers that want exactly one object per record with nulls kept.
  */
 public final class JsonRowParser {
-  private static final JsonFactory FACTORY = JsonFactory.builder()
+  /** Nesting depth of a JSON record, a bound on parser memory. */
+  public static final int MAX_NESTING_DEPTH = 100;
+
+  static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(100).maxNumberLength(1000).maxStringLength(10 << 20).build())
+          .maxNestingDepth(MAX_NESTING_DEPTH).maxNumberLength(1000).maxStringLength(RowParsers.MAX_RECORD_BYTES)
+          .maxDocumentLength(RowParsers.MAX_RECORD_BYTES).build())
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // same correctly rounded doubles, several times faster
       .build();
 
   private final String timestampColumn;
   private final TimestampParser timestamps;
   private final Long missingTimestamp;
+  private final FlatJson flat = new FlatJson();
 
   public JsonRowParser(String timestampColumn, String timestampFormat, Long missingTimestamp) {
     this.timestampColumn = timestampColumn;
@@ -34,57 +44,57 @@ public final class JsonRowParser {
   public record Row(long timestamp, Map<String, Object> fields) {}
 
   public Row parse(byte[] bytes) throws ParseException {
-    if (bytes == null || bytes.length == 0) throw new ParseException("empty record");
+    RowParsers.checkSize(bytes);
     Map<String, Object> fields = new LinkedHashMap<>(); // JSON order: schemaless dimensions keep it
+    if (flat.read(bytes, 0, fields, true) == bytes.length) {
+      return new Row(timestamps.fromRow(fields, timestampColumn, missingTimestamp), fields);
+    }
+    fields.clear();
     try (JsonParser p = FACTORY.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new ParseException("record is not a JSON object");
-      JsonToken t;
-      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (v) {
-          case VALUE_STRING -> fields.put(name, p.getText());
-          case VALUE_NUMBER_INT -> {
-            // not a ?: — that would widen the long to a double
-            JsonParser.NumberType type = p.getNumberType();
-            if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
-              fields.put(name, p.getLongValue());
-            } else {
-              fields.put(name, p.getDoubleValue()); // beyond a long: keep its magnitude
-            }
-          }
-          case VALUE_NUMBER_FLOAT -> fields.put(name, p.getDoubleValue());
-          case VALUE_TRUE -> fields.put(name, Boolean.TRUE);
-          case VALUE_FALSE -> fields.put(name, Boolean.FALSE);
-          case VALUE_NULL -> fields.put(name, null);
-          case START_OBJECT, START_ARRAY -> p.skipChildren();
-          default -> throw new ParseException("unexpected token " + v);
-        }
-      }
-      if (t != JsonToken.END_OBJECT) throw new ParseException("truncated JSON object");
+      readFields(p, fields, true);
       if (p.nextToken() != null) throw new ParseException("trailing data after the JSON object");
     } catch (IOException | RuntimeException e) {
-      throw new ParseException("not valid JSON: " + firstLine(e.getMessage()));
+      throw new ParseException("not valid JSON: " + RowParsers.firstLine(e.getMessage()));
     }
-    Object ts = fields.get(timestampColumn);
-    long timestamp;
-    if (ts == null) {
-      if (missingTimestamp == null) throw new ParseException("timestamp column '" + timestampColumn + "' is missing");
-      timestamp = missingTimestamp;
-    } else {
-      try {
-        timestamp = timestamps.parse(ts);
-      } catch (ArithmeticException e) {
-        throw new ParseException("timestamp " + ts + " is out of range");
-      }
-    }
-    return new Row(timestamp, fields);
+    return new Row(timestamps.fromRow(fields, timestampColumn, missingTimestamp), fields);
   }
 
-  private static String firstLine(String s) {
-    if (s == null) return "";
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.length() > 200 ? line.substring(0, 200) : line;
+  /**
+   * Reads the fields of the object whose START_OBJECT {@code p} has just returned, up to and including its
+   * END_OBJECT: scalars go into {@code fields} (nulls only if {@code keepNulls}), nested values are skipped.
+   */
+  static void readFields(JsonParser p, Map<String, Object> fields, boolean keepNulls)
+      throws IOException, ParseException {
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      if (v == null) throw new ParseException("truncated JSON object");
+      switch (v) {
+        case VALUE_STRING -> fields.put(name, p.getText());
+        case VALUE_NUMBER_INT -> fields.put(name, integral(p));
+        case VALUE_NUMBER_FLOAT -> fields.put(name, p.getDoubleValue());
+        case VALUE_TRUE -> fields.put(name, Boolean.TRUE);
+        case VALUE_FALSE -> fields.put(name, Boolean.FALSE);
+        case VALUE_NULL -> {
+          if (keepNulls) {
+            fields.put(name, null);
+          } else {
+            fields.remove(name); // a later null hides an earlier duplicate, as it would when kept
+          }
+        }
+        case START_OBJECT, START_ARRAY -> p.skipChildren();
+        default -> throw new ParseException("unexpected token " + v);
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) throw new ParseException("truncated JSON object");
+  }
+
+  /** An integer as a Long, or as a Double beyond a long (keeping its magnitude), never a widened long. */
+  static Object integral(JsonParser p) throws IOException {
+    JsonParser.NumberType type = p.getNumberType();
+    if (type == JsonParser.NumberType.INT) return (long) p.getIntValue();
+    if (type == JsonParser.NumberType.LONG) return p.getLongValue();
+    return p.getDoubleValue();
   }
 }

@@ -12,7 +12,8 @@ public record DataSchema(
     @JsonProperty("timestampSpec") TimestampSpec timestampSpec,
     @JsonProperty("dimensionsSpec") DimensionsSpec dimensionsSpec,
     @JsonProperty("metricsSpec") List<AggregatorSpec> metricsSpec,
-    @JsonProperty("granularitySpec") GranularitySpec granularitySpec) {
+    @JsonProperty("granularitySpec") GranularitySpec granularitySpec,
+    @JsonProperty("transformSpec") TransformSpec transformSpec) {
 
   public DataSchema {
     validateDataSource(dataSource, "dataSource");
@@ -20,6 +21,7 @@ public record DataSchema(
     dimensionsSpec = dimensionsSpec == null ? new DimensionsSpec(null, null, null, null) : dimensionsSpec;
     metricsSpec = metricsSpec == null ? List.of() : List.copyOf(metricsSpec);
     granularitySpec = granularitySpec == null ? new GranularitySpec(null, null, null, null, null) : granularitySpec;
+    transformSpec = transformSpec == null ? TransformSpec.NONE : transformSpec;
   }
 
   /**
