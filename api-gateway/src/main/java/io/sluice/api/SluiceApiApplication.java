@@ -29,7 +29,8 @@ public class SluiceApiApplication extends Application<SluiceApiConfiguration> {
   @Override
   public void run(SluiceApiConfiguration config, Environment env) throws Exception {
     WorkflowServiceStubsOptions.Builder stubs = WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(config.temporal.target);
+        .setTarget(config.temporal.target)
+        .setRpcQueryTimeout(java.time.Duration.ofSeconds(config.temporal.queryTimeoutSeconds));
     if (!config.temporal.tlsCert.isEmpty()) {
       stubs.setSslContext(GrpcSslContexts.forClient()
           .keyManager(new File(config.temporal.tlsCert), new File(config.temporal.tlsKey)).build());

@@ -15,6 +15,8 @@ public class SluiceApiConfiguration extends Configuration {
     /** mTLS client certificate and key (PEM) for Temporal Cloud or a TLS-enabled cluster; empty: plaintext. */
     @JsonProperty public String tlsCert = "";
     @JsonProperty public String tlsKey = "";
+    /** How long a status query may wait for a worker to answer before the API says 503. */
+    @Min(1) @JsonProperty public int queryTimeoutSeconds = 5;
   }
 
   public static class S3 {

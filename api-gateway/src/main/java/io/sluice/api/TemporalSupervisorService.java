@@ -95,7 +95,14 @@ public final class TemporalSupervisorService implements SupervisorService {
     if (catalog.current(id).isEmpty()) return Optional.empty();
     String wfId = SupervisorWorkflow.workflowId(id);
     if (!isRunning(wfId)) return Optional.empty();
-    SupervisorStatus s = client.newWorkflowStub(SupervisorWorkflow.class, wfId).status();
+    SupervisorStatus s;
+    try {
+      s = client.newWorkflowStub(SupervisorWorkflow.class, wfId).status();
+    } catch (io.temporal.client.WorkflowException | StatusRuntimeException e) {
+      // a query needs a live worker: say so promptly instead of hanging the caller
+      throw new jakarta.ws.rs.ServiceUnavailableException("supervisor " + id + " did not answer its status query;"
+          + " is a Sluice worker running and connected to Temporal? (" + rootMessage(e) + ")");
+    }
     return Optional.of(DruidJson.statusReport(s, currentOffsets(s)));
   }
 
@@ -188,6 +195,12 @@ public final class TemporalSupervisorService implements SupervisorService {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return false;
       throw e;
     }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null) c = c.getCause();
+    return c.getMessage();
   }
 
   static String iso(long millis) {

@@ -53,7 +53,9 @@ public final class SluiceWorker {
 
   public static WorkerFactory start(WorkerConfig config) throws Exception {
     WorkflowServiceStubsOptions.Builder stubs = WorkflowServiceStubsOptions.newBuilder()
-        .setTarget(config.temporalTarget());
+        .setTarget(config.temporalTarget())
+        // a reading task asks its workflow for control state by query; a slow answer must not starve its heartbeat
+        .setRpcQueryTimeout(SluiceOptions.CONTROL_QUERY_TIMEOUT);
     if (!config.temporalTlsCert().isEmpty()) {
       stubs.setSslContext(GrpcSslContexts.forClient()
           .keyManager(new File(config.temporalTlsCert()), new File(config.temporalTlsKey())).build());
@@ -72,7 +74,13 @@ public final class SluiceWorker {
 
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(config.workflowCacheSize()).build());
-    Worker control = factory.newWorker(SluiceOptions.CONTROL_QUEUE);
+    WorkerOptions.Builder controlOptions = WorkerOptions.newBuilder();
+    if (config.workflowCacheSize() == 0) {
+      // No cache: never ask for sticky routing either. The Temporal test server does not fall back from a dead
+      // worker's sticky queue, so a workflow (and every query to it) would stay pinned to the dead worker.
+      controlOptions.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
+    }
+    Worker control = factory.newWorker(SluiceOptions.CONTROL_QUEUE, controlOptions.build());
     control.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(),
         SupervisorWorkflowImpl.class, IndexingTaskWorkflowImpl.class);
     control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers, System.getenv()),

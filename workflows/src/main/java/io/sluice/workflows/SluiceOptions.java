@@ -25,6 +25,8 @@ public final class SluiceOptions {
    * status is live. One RPC per task per interval; heartbeats add no history events.
    */
   public static final Duration READ_HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+  /** Bound on a reading activity's control query, well inside {@link #READ_HEARTBEAT_TIMEOUT}. */
+  public static final Duration CONTROL_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
   public static WorkflowImplementationOptions workflowOptions() {
     RetryOptions kafka = RetryOptions.newBuilder()

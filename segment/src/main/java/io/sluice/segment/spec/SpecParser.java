@@ -5,18 +5,25 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Parses a supervisor spec strictly: unknown or misspelled fields, wrong types and invalid values are errors that
  * name the JSON path of the field ({@code ioConfig.consumerProperties.bootstrap.servers}). Druid itself ignores
  * unknown fields; Sluice does not, so a typo never becomes a silent default.
+ *
+ * <p>Besides the flat form it accepts Druid's wrapped form ({@code "spec":{…}}) and the legacy
+ * {@code dataSchema.parser}: {@link SpecForms} rewrites them on the JSON tree into the flat form before binding, and
+ * error paths name the field where the user wrote it ({@code spec.ioConfig.topic},
+ * {@code dataSchema.parser.parseSpec.columns}). {@link #toJson} always writes the flat form.
  */
 public final class SpecParser {
   /** Specs larger than this are refused before parsing. */
@@ -44,8 +51,30 @@ public final class SpecParser {
       throw new SpecException("", "spec is " + json.length + " bytes; the limit is " + MAX_SPEC_BYTES);
     }
     if (json.length == 0) throw new SpecException("", "request body is empty; send a supervisor spec as JSON");
+    JsonNode tree;
     try {
-      return MAPPER.readValue(json, SupervisorSpec.class);
+      tree = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (java.io.IOException e) {
+      throw new SpecException("", "cannot read spec: " + e.getMessage());
+    }
+    if (tree == null || tree.isMissingNode()) {
+      throw new SpecException("", "request body is empty; send a supervisor spec as JSON");
+    }
+    if (!(tree instanceof ObjectNode root)) throw new SpecException("", "a supervisor spec must be a JSON object");
+    SpecForms forms = SpecForms.flatten(root);
+    try {
+      return bind(root);
+    } catch (SpecException e) {
+      throw forms.toUser(e);
+    }
+  }
+
+  /** Binds a tree already in the flat form. */
+  private static SupervisorSpec bind(JsonNode tree) {
+    try {
+      return MAPPER.treeToValue(tree, SupervisorSpec.class);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause();
       String parent = path(e);
@@ -60,12 +89,14 @@ public final class SpecParser {
     } catch (JsonMappingException e) {
       throw new SpecException(path(e), e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw new SpecException("", "not valid JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr()));
-    } catch (java.io.IOException e) {
-      throw new SpecException("", "cannot read spec: " + e.getMessage());
+      throw notJson(e);
     }
+  }
+
+  private static SpecException notJson(JsonProcessingException e) {
+    return new SpecException("", "not valid JSON: " + e.getOriginalMessage()
+        + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+        + ", column " + e.getLocation().getColumnNr()));
   }
 
   /** Serializes a spec in its normalized form (every default filled in). */

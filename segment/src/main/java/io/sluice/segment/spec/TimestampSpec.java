@@ -2,23 +2,34 @@ package io.sluice.segment.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Set;
+import io.sluice.segment.parse.TimestampParser;
+import java.util.Locale;
 
-/** Druid's timestampSpec. Formats: auto, iso, posix, millis, micro, nano (Joda patterns: not yet). */
+/**
+ * Druid's timestampSpec. Formats: {@code auto}, {@code iso}, {@code posix}, {@code millis}, {@code micro},
+ * {@code nano}, {@code ruby} (case-insensitive, normalized to lower case), or a Joda-Time pattern such as
+ * {@code yyyy-MM-dd HH:mm:ss} or {@code dd/MMM/yyyy:HH:mm:ss Z}, read in UTC unless the text carries a zone. The
+ * supported pattern letters are listed at {@link TimestampParser#jodaFormatter}; any other letter is an error here.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TimestampSpec(
     @JsonProperty("column") String column,
     @JsonProperty("format") String format,
     @JsonProperty("missingValue") String missingValue) {
 
-  static final Set<String> FORMATS = Set.of("auto", "iso", "posix", "millis", "micro", "nano");
-
   public TimestampSpec {
     column = column == null ? "timestamp" : column;
     format = format == null ? "auto" : format;
-    if (!FORMATS.contains(format)) {
-      throw new SpecException("format", "timestamp format '" + format + "' is not supported; use one of "
-          + "auto, iso, posix, millis, micro, nano");
+    String lower = format.toLowerCase(Locale.ROOT);
+    if (TimestampParser.NAMED.contains(lower)) {
+      format = lower;
+    } else {
+      try {
+        TimestampParser.jodaFormatter(format);
+      } catch (IllegalArgumentException e) {
+        throw new SpecException("format", "timestamp format '" + format + "' is not one of auto, iso, posix, "
+            + "millis, micro, nano, ruby, and not a supported Joda-Time pattern: " + e.getMessage());
+      }
     }
     Checks.dateTime(missingValue, "missingValue");
   }

@@ -120,4 +120,25 @@ class SpecParserTest {
     SpecException tooBig = assertThrows(SpecException.class, () -> SpecParser.parse(huge));
     assertTrue(tooBig.getMessage().contains("limit"), tooBig.getMessage());
   }
+
+  @Test
+  void trailingTokensEmptyBodiesAndNonObjectsAreRefused() throws IOException {
+    SpecException trailing = assertThrows(SpecException.class, () -> SpecParser.parse(sample() + " {}"));
+    assertTrue(trailing.getMessage().startsWith("not valid JSON"), trailing.getMessage());
+    SpecException blank = assertThrows(SpecException.class, () -> SpecParser.parse("  \n "));
+    assertTrue(blank.getMessage().contains("empty"), blank.getMessage());
+    SpecException array = assertThrows(SpecException.class, () -> SpecParser.parse("[1]"));
+    assertEquals("", array.field());
+    SpecException duplicate = assertThrows(SpecException.class,
+        () -> SpecParser.parse("{\"type\":\"kafka\",\"type\":\"kafka\"}"));
+    assertTrue(duplicate.getMessage().startsWith("not valid JSON"), duplicate.getMessage());
+  }
+
+  @Test
+  void aNullSpecOrParserIsTheFlatForm() throws IOException {
+    ObjectNode spec = sample();
+    spec.putNull("spec");
+    ((ObjectNode) spec.get("dataSchema")).putNull("parser");
+    assertEquals(SpecParser.parse(sample().toString()), SpecParser.parse(spec.toString()));
+  }
 }
