@@ -97,7 +97,8 @@ public final class ReadActivitiesImpl implements ReadActivities {
           task.sequenceName(), ingester,
           (done, total) -> ctx.heartbeat(new Contracts.ReadProgress(end, ingester.stats())));
       log.info("task {}: read {} -> {}, pushed {} segments", task.taskId(), task.startOffsets(), end, segments.size());
-      return new Contracts.ReadResult(new TreeMap<>(task.startOffsets()), end, segments, ingester.stats());
+      return new Contracts.ReadResult(new TreeMap<>(task.startOffsets()), end, segments, ingester.stats(),
+          ingester.savedParseExceptions());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -52,6 +52,12 @@ final class RowIngester {
   private long processedBytes;
   private long thrownAway;
   private long unparseable;
+  private long processedWithError;
+  private long parseExceptions;
+  private final java.util.ArrayDeque<Contracts.ParseError> saved = new java.util.ArrayDeque<>();
+  private final int maxSaved;
+  /** Input fields that must hold numbers: metric inputs and typed (long, float, double) dimensions. */
+  private final List<String> numericInputs = new ArrayList<>();
   private long totalRows;
 
   RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes) {
@@ -76,6 +82,13 @@ final class RowIngester {
     this.maxTimestamp = io.earlyMessageRejectionPeriod() == null ? Long.MAX_VALUE
         : taskCreatedMillis + io.taskDurationMillis() + Duration.parse(io.earlyMessageRejectionPeriod()).toMillis();
     this.maxBytesInMemory = tuning.maxBytesInMemory() > 0 ? tuning.maxBytesInMemory() : heapBytes / 6;
+    this.maxSaved = Math.min(tuning.maxSavedParseExceptions(), Contracts.MAX_SAVED_PARSE_EXCEPTIONS);
+    for (io.sluice.segment.spec.AggregatorSpec a : schema.metricsSpec()) {
+      if (a.fieldName() != null && !numericInputs.contains(a.fieldName())) numericInputs.add(a.fieldName());
+    }
+    for (io.sluice.segment.spec.DimensionsSpec.Dimension d : schema.dimensionsSpec().dimensionList()) {
+      if (!"string".equals(d.type()) && !numericInputs.contains(d.name())) numericInputs.add(d.name());
+    }
   }
 
   /**
@@ -90,7 +103,7 @@ final class RowIngester {
     try {
       rows = parser.parse(value);
     } catch (ParseException e) {
-      unparseable(partition, offset, e.getMessage());
+      parseException(partition, offset, value, e.getMessage(), true);
       return;
     }
     for (JsonRowParser.Row parsed : rows) {
@@ -98,7 +111,7 @@ final class RowIngester {
       try {
         row = transformer.apply(parsed);
       } catch (ParseException e) {
-        unparseable(partition, offset, e.getMessage());
+        parseException(partition, offset, value, e.getMessage(), true);
         continue;
       }
       if (row == null) {
@@ -117,28 +130,74 @@ final class RowIngester {
         index = new IncrementalIndex(indexSchema());
         indexes.put(bucket, index);
       }
+      String badField = badNumericField(row.fields());
       int before = index.rowCount();
       try {
         index.add(ts, row.fields());
       } catch (IllegalArgumentException e) { // e.g. a multi-value dimension, which the writer cannot store yet
-        unparseable(partition, offset, e.getMessage());
+        parseException(partition, offset, value, e.getMessage(), true);
         continue;
       }
       totalRows += index.rowCount() - before;
-      processed++;
+      if (badField == null) {
+        processed++;
+      } else { // ingested, with that field null: Druid's processedWithError
+        processedWithError++;
+        parseException(partition, offset, value, badField, false);
+      }
     }
   }
 
-  private void unparseable(int partition, long offset, String reason) {
-    unparseable++;
-    if (tuning.logParseExceptions()) {
-      log.warn("unparseable record at partition {} offset {}: {}", partition, offset, reason);
+  /** The first numeric input holding a string that is not a number, described; null if there is none. */
+  private String badNumericField(Map<String, Object> fields) {
+    for (String name : numericInputs) {
+      if (fields.get(name) instanceof String s && !isNumber(s)) {
+        return "field '" + name + "' value '" + excerpt(s, 40) + "' is not a number";
+      }
     }
-    if (unparseable > tuning.maxParseExceptions()) {
+    return null;
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty() || s.length() > 100) return false;
+    try {
+      Double.parseDouble(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String excerpt(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+
+  /**
+   * Counts a parse exception, Druid's way: a whole record that could not be used ({@code unparseable}) or a row
+   * ingested with a field that could not be converted (processedWithError). Both count toward
+   * {@code maxParseExceptions}; the most recent are saved with partition, offset and an excerpt.
+   */
+  private void parseException(int partition, long offset, byte[] value, String reason, boolean wholeRecord) {
+    if (wholeRecord) unparseable++;
+    parseExceptions++;
+    if (tuning.logParseExceptions()) {
+      log.warn("parse exception at partition {} offset {}: {}", partition, offset, reason);
+    }
+    if (maxSaved > 0) {
+      if (saved.size() == maxSaved) saved.removeFirst();
+      String text = new String(value, 0, Math.min(value.length, 200), java.nio.charset.StandardCharsets.UTF_8);
+      saved.addLast(new Contracts.ParseError(partition, offset, excerpt(text, 120), excerpt(reason, 300),
+          wholeRecord));
+    }
+    if (parseExceptions > tuning.maxParseExceptions()) {
       throw ApplicationFailure.newNonRetryableFailure("Max parse exceptions [" + tuning.maxParseExceptions()
           + "] exceeded; last at partition " + partition + " offset " + offset + ": " + reason,
           Failures.TOO_MANY_PARSE_EXCEPTIONS);
     }
+  }
+
+  List<Contracts.ParseError> savedParseExceptions() {
+    return List.copyOf(saved);
   }
 
   private void discover(Map<String, Object> fields) {
@@ -175,6 +234,6 @@ final class RowIngester {
   }
 
   Contracts.RowStats stats() {
-    return new Contracts.RowStats(processed, processedBytes, 0, thrownAway, unparseable);
+    return new Contracts.RowStats(processed, processedBytes, processedWithError, thrownAway, unparseable);
   }
 }

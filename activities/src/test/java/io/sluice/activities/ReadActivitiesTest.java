@@ -36,7 +36,7 @@ class ReadActivitiesTest {
         "metricsSpec":[{"type":"count","name":"count"},{"type":"doubleSum","name":"v_sum","fieldName":"v"}],
         "granularitySpec":{"segmentGranularity":"HOUR"}},
        "ioConfig":{"topic":"t","inputFormat":{"type":"json"},"consumerProperties":{"bootstrap.servers":"k:9092"}},
-       "tuningConfig":{"type":"kafka","maxParseExceptions":%d}}""";
+       "tuningConfig":{"type":"kafka","maxParseExceptions":%d,"maxSavedParseExceptions":5}}""";
   static final TopicPartition TP = new TopicPartition("t", 0);
 
   @TempDir Path work;
@@ -93,6 +93,14 @@ class ReadActivitiesTest {
     assertEquals(Map.of(0, 8L), r.endOffsets(), "the position after the last record read");
     assertEquals(3, r.rowStats().processed());
     assertEquals(2, r.rowStats().unparseable());
+    assertEquals(2, r.parseExceptions().size(), "saved, up to maxSavedParseExceptions");
+    Contracts.ParseError first = r.parseExceptions().get(0);
+    assertEquals(0, first.partition());
+    assertEquals(1, first.offset());
+    assertEquals("not json at all", first.excerpt());
+    assertTrue(first.wholeRecord());
+    assertEquals(3, r.parseExceptions().get(1).offset());
+    assertTrue(r.parseExceptions().get(1).reason().contains("timestamp"), r.parseExceptions().get(1).reason());
     assertEquals(1, r.segments().size());
     Contracts.PushedSegment s = r.segments().get(0);
     assertEquals(3, s.rows());
@@ -145,6 +153,21 @@ class ReadActivitiesTest {
     assertEquals(1, r.rowStats().thrownAway(), "the filtered-out row is thrown away");
     assertEquals(Map.of(0, 3L), r.endOffsets(), "thrown-away rows still advance the offsets");
     assertEquals("host,host_up", r.segments().get(0).descriptor().get("dimensions"));
+  }
+
+  @Test
+  void aFieldThatDoesNotConvertIsProcessedWithErrorAndTheRowKept() {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    records(List.of(
+        "{\"ts\":" + hour + ",\"host\":\"a\",\"v\":\"notanumber\"}",
+        "{\"ts\":" + hour + ",\"host\":\"b\",\"v\":\"2.5\"}"), 0, 1);
+    Contracts.ReadResult r = activity().readAndPush(input(Integer.MAX_VALUE));
+    assertEquals(1, r.rowStats().processedWithError());
+    assertEquals(1, r.rowStats().processed(), "a number in a string converts");
+    assertEquals(2, r.segments().get(0).rows(), "the row with the bad field is still ingested");
+    Contracts.ParseError e = r.parseExceptions().get(0);
+    assertEquals(0, e.offset());
+    assertTrue(!e.wholeRecord() && e.reason().contains("'v'"), e.toString());
   }
 
   @Test

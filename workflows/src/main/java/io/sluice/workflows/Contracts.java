@@ -72,9 +72,20 @@ public final class Contracts {
   /** A published (pushed, not yet committed) segment: Druid's DataSegment JSON, plus its row count. */
   public record PushedSegment(String id, String key, Map<String, Object> descriptor, long rows) {}
 
+  /**
+   * What a reading task read and pushed. {@code parseExceptions} are the most recent ones, at most
+   * {@code maxSavedParseExceptions} (and never more than {@link #MAX_SAVED_PARSE_EXCEPTIONS}, to keep the result
+   * small); they show in the task's history in Temporal's Web UI.
+   */
   public record ReadResult(
       Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
-      RowStats rowStats) {}
+      RowStats rowStats, List<ParseError> parseExceptions) {}
+
+  /** Upper bound on saved parse exceptions per task, whatever {@code maxSavedParseExceptions} says. */
+  public static final int MAX_SAVED_PARSE_EXCEPTIONS = 100;
+
+  /** A saved parse exception: where it was, the start of the record, and why. */
+  public record ParseError(int partition, long offset, String excerpt, String reason, boolean wholeRecord) {}
 
   public record CommitInput(
       String dataSource, String topic, String taskId, String sequenceName,

@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.tests.replay.HistoryRecorder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Temporal loses its memory (the test server is killed with SIGKILL and restarted empty) and the API restarts: the
@@ -25,24 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * terminate: the supervisor leaves the list and its status is gone.
  */
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
-class RecoveryEndToEndTest {
+class RecoveryEndToEndTest extends RealStackTest {
   static final String DATA_SOURCE = "recovery";
   static final String TOPIC = "events";
 
-  @TempDir static Path tmp;
-  static DevStack stack;
-  static SupervisorApi api;
-
-  @BeforeAll
-  static void startStack() throws Exception {
-    stack = DevStack.start(DevStack.home(), tmp.resolve("stack"), DevStack.Ports.free(), 1, System.out);
-    api = new SupervisorApi(stack.apiUrl());
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) stack.close();
-  }
 
   private static void awaitState(String detailedState, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -12,15 +12,11 @@ import io.sluice.dev.SupervisorApi;
 import io.sluice.tests.oracle.DruidOracle;
 import io.sluice.tests.replay.HistoryRecorder;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walking skeleton against the real stack (Kafka KRaft broker, Temporal test server, S3Proxy, the API and a
@@ -28,24 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * finds every event in the published segments.
  */
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
-class WalkingSkeletonEndToEndTest {
+class WalkingSkeletonEndToEndTest extends RealStackTest {
   static final int EVENTS = 10_000;
   static final String DATA_SOURCE = "metrics-kafka";
 
-  @TempDir static Path tmp;
-  static DevStack stack;
-  static SupervisorApi api;
-
-  @BeforeAll
-  static void startStack() throws Exception {
-    stack = DevStack.start(DevStack.home(), tmp.resolve("stack"), DevStack.Ports.free(), 1, System.out);
-    api = new SupervisorApi(stack.apiUrl());
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) stack.close();
-  }
 
   @Test
   void everyProducedEventLandsInExactlyOnePublishedSegment() throws Exception {

@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly once across worker crashes: the only worker is killed with SIGKILL while its task is reading, twice, and a
@@ -22,24 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * offset in exactly one published segment.
  */
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
-class WorkerCrashEndToEndTest {
+class WorkerCrashEndToEndTest extends RealStackTest {
   static final String DATA_SOURCE = "crashes";
   static final String TOPIC = "crashes";
 
-  @TempDir static Path tmp;
-  static DevStack stack;
-  static SupervisorApi api;
-
-  @BeforeAll
-  static void startStack() throws Exception {
-    stack = DevStack.start(DevStack.home(), tmp.resolve("stack"), DevStack.Ports.free(), 1, System.out);
-    api = new SupervisorApi(stack.apiUrl());
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) stack.close();
-  }
 
   /** Waits until a task is reading and has read past its start offsets, then returns. */
   static void awaitReading(Duration timeout) throws Exception {
