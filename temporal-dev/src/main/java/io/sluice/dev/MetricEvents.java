@@ -50,7 +50,8 @@ public final class MetricEvents {
 
   /**
    * Produces {@code count} events whose timestamps are spread evenly over the {@code spanMillis} before
-   * {@code endMillis}. Values are multiples of 0.25 so that any order of summation is exact.
+   * {@code endMillis}, round-robin over the topic's partitions (so every partition gets data, whatever the
+   * producer's partitioner would do). Values are multiples of 0.25 so that any order of summation is exact.
    */
   public static Produced produce(String bootstrap, String topic, long count, long endMillis, long spanMillis,
                                  long seed) throws Exception {
@@ -64,6 +65,7 @@ public final class MetricEvents {
     double sum = 0;
     try (KafkaProducer<byte[], byte[]> producer =
              new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      int partitions = producer.partitionsFor(topic).size();
       for (long i = 0; i < count; i++) {
         long ts = endMillis - spanMillis + (count <= 1 ? 0 : spanMillis * i / count);
         double value = random.nextInt(4000) / 4.0;
@@ -71,7 +73,8 @@ public final class MetricEvents {
         String json = "{\"timestamp\":\"" + Instant.ofEpochMilli(ts) + "\",\"host\":\"host-" + random.nextInt(50)
             + "\",\"service\":\"" + SERVICES[random.nextInt(SERVICES.length)] + "\",\"region\":\""
             + REGIONS[random.nextInt(REGIONS.length)] + "\",\"value\":" + value + "}";
-        producer.send(new ProducerRecord<>(topic, json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null,
+            json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       }
       producer.flush();
     }

@@ -25,15 +25,19 @@ class RecoveryEndToEndTest extends RealStackTest {
   static final String TOPIC = "events";
 
 
-  private static void awaitState(String detailedState, Duration timeout) throws Exception {
+  /** Waits for {@code detailedState} with no task left reading or publishing (all handed off). */
+  private static void awaitStateWithNoTasks(String detailedState, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String last = null;
+    JsonNode last = null;
     while (System.nanoTime() < deadline) {
-      last = api.status(DATA_SOURCE).json().get("payload").get("detailedState").asText();
-      if (detailedState.equals(last)) return;
+      last = api.status(DATA_SOURCE).json().get("payload");
+      if (detailedState.equals(last.get("detailedState").asText()) && last.get("activeTasks").isEmpty()
+          && last.get("publishingTasks").isEmpty()) {
+        return;
+      }
       Thread.sleep(300);
     }
-    throw new AssertionError("state " + last + ", expected " + detailedState);
+    throw new AssertionError("expected " + detailedState + " with no tasks; last status " + last);
   }
 
   @Test
@@ -70,12 +74,13 @@ class RecoveryEndToEndTest extends RealStackTest {
     // suspend: tasks publish what they read and none runs; resume: reading goes on from the committed offsets
     assertEquals(200, api.post(DATA_SOURCE, "suspend").status());
     assertEquals(400, api.post(DATA_SOURCE, "suspend").status(), "already suspended");
-    awaitState("SUSPENDED", Duration.ofMinutes(1));
+    awaitStateWithNoTasks("SUSPENDED", Duration.ofMinutes(1)); // what was read before the stop is published
     MetricEvents.Produced third = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 500,
         System.currentTimeMillis(), Duration.ofMinutes(10).toMillis(), 3);
     Thread.sleep(6000);
     JsonNode suspended = api.status(DATA_SOURCE).json().get("payload");
-    assertEquals(7003, SupervisorApi.sum(suspended.get("committedOffsets")), "nothing is read while suspended");
+    long committedWhileSuspended = SupervisorApi.sum(suspended.get("committedOffsets"));
+    assertEquals(7003, committedWhileSuspended, "nothing produced after the hand-off is read while suspended");
     assertEquals(0, suspended.get("activeTasks").size(), suspended.toString());
     assertEquals(200, api.post(DATA_SOURCE, "resume").status());
     Published.awaitCommitted(api, DATA_SOURCE, 7503, Duration.ofMinutes(2));
