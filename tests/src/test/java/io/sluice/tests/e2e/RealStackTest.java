@@ -1,5 +1,6 @@
 package io.sluice.tests.e2e;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.dev.DevStack;
 import io.sluice.dev.SupervisorApi;
 import java.nio.file.Path;
@@ -20,6 +21,14 @@ abstract class RealStackTest {
   static void startStack() throws Exception {
     stack = DevStack.start(DevStack.home(), tmp.resolve("stack"), DevStack.Ports.free(), 1, System.out);
     api = new SupervisorApi(stack.apiUrl());
+  }
+
+  /** Druid's sample spec, pointed at this stack's broker, with its own dataSource and topic. */
+  static ObjectNode sampleSpec(String dataSource, String topic, String taskDuration) throws java.io.IOException {
+    ObjectNode spec = SupervisorApi.sampleSpec(stack.kafkaBootstrap(), taskDuration);
+    ((ObjectNode) spec.get("dataSchema")).put("dataSource", dataSource);
+    ((ObjectNode) spec.get("ioConfig")).put("topic", topic);
+    return spec;
   }
 
   @AfterAll

@@ -45,9 +45,8 @@ class RecoveryEndToEndTest extends RealStackTest {
     MetricEvents.createTopic(stack.kafkaBootstrap(), TOPIC, 2);
     MetricEvents.Produced first = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 4000,
         System.currentTimeMillis(), Duration.ofHours(1).toMillis(), 1);
-    ObjectNode spec = SupervisorApi.sampleSpec(stack.kafkaBootstrap(), "PT5S");
-    ((ObjectNode) spec.get("dataSchema")).put("dataSource", DATA_SOURCE);
-    ((ObjectNode) spec.get("ioConfig")).put("topic", TOPIC).put("taskCount", 2);
+    ObjectNode spec = sampleSpec(DATA_SOURCE, TOPIC, "PT5S");
+    ((ObjectNode) spec.get("ioConfig")).put("taskCount", 2);
     assertEquals(200, api.submit(spec.toString()).status());
     Published.awaitCommitted(api, DATA_SOURCE, 4000, Duration.ofMinutes(3));
 

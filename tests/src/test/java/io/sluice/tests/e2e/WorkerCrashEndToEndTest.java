@@ -44,9 +44,7 @@ class WorkerCrashEndToEndTest extends RealStackTest {
     MetricEvents.createTopic(stack.kafkaBootstrap(), TOPIC, 2);
     MetricEvents.Produced first = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 20_000,
         System.currentTimeMillis(), Duration.ofHours(2).toMillis(), 11);
-    ObjectNode spec = SupervisorApi.sampleSpec(stack.kafkaBootstrap(), "PT15S");
-    ((ObjectNode) spec.get("dataSchema")).put("dataSource", DATA_SOURCE);
-    ((ObjectNode) spec.get("ioConfig")).put("topic", TOPIC);
+    ObjectNode spec = sampleSpec(DATA_SOURCE, TOPIC, "PT15S");
     assertEquals(200, api.submit(spec.toString()).status());
 
     awaitReading(Duration.ofMinutes(1));
