@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Supervisor specs in deep storage (Druid keeps them in its metadata store): the current spec, every submitted
@@ -61,31 +63,33 @@ public final class SpecCatalog {
 
   /** Ids with a stored spec, terminated or not. */
   public List<String> allIds() throws IOException {
-    String prefix = layout.supervisorsPrefix();
-    TreeSet<String> ids = new TreeSet<>();
-    for (String key : store.list(prefix, null)) {
-      String rest = key.substring(prefix.length());
-      int slash = rest.indexOf('/');
-      if (slash > 0 && rest.substring(slash + 1).equals("spec.json")) ids.add(rest.substring(0, slash));
-    }
-    return new ArrayList<>(ids);
+    List<String> out = new ArrayList<>();
+    filesById().forEach((id, files) -> {
+      if (files.contains("spec.json")) out.add(id);
+    });
+    return out;
   }
 
   /** Ids of supervisors that have a spec and no tombstone. */
   public List<String> activeIds() throws IOException {
+    List<String> out = new ArrayList<>();
+    filesById().forEach((id, files) -> {
+      if (files.contains("spec.json") && !files.contains("tombstone.json")) out.add(id);
+    });
+    return out;
+  }
+
+  /** One listing of the catalog: each supervisor id, in order, with the files directly under its folder. */
+  private Map<String, Set<String>> filesById() throws IOException {
     String prefix = layout.supervisorsPrefix();
-    TreeSet<String> withSpec = new TreeSet<>();
-    TreeSet<String> terminated = new TreeSet<>();
+    Map<String, Set<String>> out = new TreeMap<>();
     for (String key : store.list(prefix, null)) {
       String rest = key.substring(prefix.length());
       int slash = rest.indexOf('/');
-      if (slash <= 0) continue;
-      String id = rest.substring(0, slash);
-      String file = rest.substring(slash + 1);
-      if (file.equals("spec.json")) withSpec.add(id);
-      if (file.equals("tombstone.json")) terminated.add(id);
+      if (slash > 0) {
+        out.computeIfAbsent(rest.substring(0, slash), id -> new HashSet<>()).add(rest.substring(slash + 1));
+      }
     }
-    withSpec.removeAll(terminated);
-    return new ArrayList<>(withSpec);
+    return out;
   }
 }

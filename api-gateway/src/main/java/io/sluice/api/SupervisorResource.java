@@ -133,11 +133,9 @@ public class SupervisorResource {
   @Path("/{id}/health")
   public Response health(@PathParam("id") String id) throws Exception {
     checkId(id);
-    Optional<Map<String, Object>> status = service.status(id);
-    if (status.isEmpty()) return notFound(id);
-    Object payload = status.get().get("payload");
-    boolean healthy = payload instanceof Map<?, ?> p && Boolean.TRUE.equals(p.get("healthy"));
-    return Response.status(healthy ? 200 : 503).entity(Map.of("healthy", healthy)).build();
+    Optional<Boolean> healthy = service.healthy(id);
+    if (healthy.isEmpty()) return notFound(id);
+    return Response.status(healthy.get() ? 200 : 503).entity(Map.of("healthy", healthy.get())).build();
   }
 
   @GET

@@ -17,6 +17,12 @@ public interface SupervisorService {
   /** Druid's status report, {@code {"id", "generationTime", "payload"}}; empty if unknown. */
   Optional<Map<String, Object>> status(String id) throws Exception;
 
+  /**
+   * Whether the supervisor is healthy, from its own state alone (no per-task lookups, so cheap enough for frequent
+   * health probes); empty if unknown.
+   */
+  Optional<Boolean> healthy(String id) throws Exception;
+
   /** False if there is no such supervisor. */
   boolean terminate(String id) throws Exception;
 

@@ -92,18 +92,27 @@ public final class TemporalSupervisorService implements SupervisorService {
 
   @Override
   public Optional<Map<String, Object>> status(String id) throws Exception {
+    Optional<SupervisorStatus> s = supervisorStatus(id);
+    return s.isEmpty() ? Optional.empty() : Optional.of(DruidJson.statusReport(s.get(), currentOffsets(s.get())));
+  }
+
+  @Override
+  public Optional<Boolean> healthy(String id) throws Exception {
+    return supervisorStatus(id).map(SupervisorStatus::healthy);
+  }
+
+  /** The supervisor's own status, by query; empty if there is no such supervisor running. */
+  private Optional<SupervisorStatus> supervisorStatus(String id) throws Exception {
     if (catalog.current(id).isEmpty()) return Optional.empty();
     String wfId = SupervisorWorkflow.workflowId(id);
     if (!isRunning(wfId)) return Optional.empty();
-    SupervisorStatus s;
     try {
-      s = client.newWorkflowStub(SupervisorWorkflow.class, wfId).status();
+      return Optional.of(client.newWorkflowStub(SupervisorWorkflow.class, wfId).status());
     } catch (io.temporal.client.WorkflowException | StatusRuntimeException e) {
       // a query needs a live worker: say so promptly instead of hanging the caller
       throw new jakarta.ws.rs.ServiceUnavailableException("supervisor " + id + " did not answer its status query;"
           + " is a Sluice worker running and connected to Temporal? (" + rootMessage(e) + ")");
     }
-    return Optional.of(DruidJson.statusReport(s, currentOffsets(s)));
   }
 
   /** Each active task's offsets, from its reading activity's latest heartbeat. */

@@ -57,6 +57,11 @@ class SupervisorResourceTest {
     }
 
     @Override
+    public Optional<Boolean> healthy(String id) {
+      return specs.containsKey(id) ? Optional.of(healthy) : Optional.empty();
+    }
+
+    @Override
     public Optional<SupervisorSpec> setSuspended(String id, boolean suspended) {
       SupervisorSpec s = specs.get(id);
       if (s == null) return Optional.empty();
