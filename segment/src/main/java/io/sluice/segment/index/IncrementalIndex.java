@@ -29,8 +29,8 @@ import java.util.Map;
  *   <li>LONG / FLOAT / DOUBLE dimensions: a Number converted; a String parsed (a decimal string for a LONG dimension is
  *       truncated, as Druid does); a Boolean is 1 or 0; anything unparseable → null.</li>
  *   <li>metrics read {@code row.get(fieldName)}: a Number, or a String parsed as a number; missing or unparseable
- *       values are ignored. {@code count} counts added rows. Sums start at 0; a min or max that never saw a value is
- *       null.</li>
+ *       values are ignored. {@code count} counts added rows. Any other aggregator that never saw a value is null,
+ *       sums included: Druid's SQL-compatible null handling (NullableNumericAggregator), the only mode of Druid 37.</li>
  * </ul>
  *
  * <p>{@link #sort()} returns the rows ordered by {@code __time}, then by each dimension in order, then by insertion
@@ -705,7 +705,7 @@ public final class IncrementalIndex
     final MetricSchema schema;
     final Kind kind;
     final String fieldName;
-    /** One bit per row: min/max saw a value. Null for count and sums. */
+    /** One bit per row: the aggregator saw a value. Null for count, which is never null. */
     long[] seen;
 
     Metric(MetricSchema schema)
@@ -726,7 +726,7 @@ public final class IncrementalIndex
     void resize(int capacity)
     {
       resizeValues(capacity);
-      if (kind.isMin() || kind.isMax()) {
+      if (kind != Kind.COUNT) {
         int words = (capacity + 63) >>> 6;
         seen = seen == null ? new long[words] : Arrays.copyOf(seen, words);
       }
@@ -749,7 +749,7 @@ public final class IncrementalIndex
       }
     }
 
-    /** Whether the row has a value: always for count and sums. */
+    /** Whether the row has a value: always for count. */
     final boolean hasValue(int row)
     {
       return seen == null || (seen[row >>> 6] & (1L << row)) != 0;
@@ -795,6 +795,7 @@ public final class IncrementalIndex
       switch (kind) {
         case LONG_SUM:
           values[row] += v;
+          markSeen(row);
           break;
         case LONG_MIN:
           values[row] = Math.min(values[row], v);
@@ -854,6 +855,7 @@ public final class IncrementalIndex
       switch (kind) {
         case DOUBLE_SUM:
           values[row] += v;
+          markSeen(row);
           break;
         case DOUBLE_MIN:
           values[row] = Math.min(values[row], v);
@@ -920,6 +922,7 @@ public final class IncrementalIndex
       switch (kind) {
         case FLOAT_SUM:
           values[row] += v;
+          markSeen(row);
           break;
         case FLOAT_MIN:
           values[row] = Math.min(values[row], v);

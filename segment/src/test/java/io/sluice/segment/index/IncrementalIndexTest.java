@@ -84,12 +84,12 @@ class IncrementalIndexTest
     IncrementalIndex.Row b = rows.get(1);
     assertEquals(T0, b.timestamp());
     assertEquals(Arrays.asList("b", "404"), b.dimensions());
-    assertEquals(Arrays.asList(1L, 7L, -3.0, -3.0, -3.0, 0f, 7L, 7L, null), b.metrics());
+    assertEquals(Arrays.asList(1L, 7L, -3.0, -3.0, -3.0, null, 7L, 7L, null), b.metrics());
 
     IncrementalIndex.Row a2 = rows.get(2);
     assertEquals(T0 + 60_000, a2.timestamp());
-    // value never seen: sum 0, min/max null
-    assertEquals(Arrays.asList(1L, 1L, 0.0, null, null, 0f, 1L, 1L, null), a2.metrics());
+    // value and ratio never seen: their sums, mins and maxes are null (SQL-compatible, as Druid 37)
+    assertEquals(Arrays.asList(1L, 1L, null, null, null, null, 1L, 1L, null), a2.metrics());
   }
 
   @Test

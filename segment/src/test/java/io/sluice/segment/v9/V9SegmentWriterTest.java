@@ -166,7 +166,9 @@ class V9SegmentWriterTest
     assertNoTrailingBitmap(reader, "__time");
 
     assertArrayEquals(new long[]{2, 1, 1, 1, 1}, reader.column("count").numeric().longs());
-    assertArrayEquals(new long[]{25, 0, 10, 0, 0}, reader.column("bytes_sum").numeric().longs());
+    V9TestReader.NumericValues bytesSum = reader.column("bytes_sum").numeric();
+    assertArrayEquals(new long[]{25, 0, 10, 0, 0}, bytesSum.longs());
+    assertEquals(RoaringBitmap.bitmapOf(1, 3, 4), bytesSum.nulls(), "a sum that saw no value is null");
     V9TestReader.NumericValues valueMin = reader.column("value_min").numeric();
     assertEquals(ColumnParts.DOUBLE_DESCRIPTOR, JSON.writeValueAsString(reader.column("value_min").descriptor()));
     assertArrayEquals(new double[]{-2.0, 7.0, 1.5, 0.0, 0.0}, valueMin.doubles());
