@@ -233,6 +233,11 @@ final class RowIngester {
     return segmentGranularity;
   }
 
+  /** How the segments are stored: tuningConfig.indexSpec, or Druid's default. */
+  io.sluice.segment.spec.IndexSpec indexSpec() {
+    return tuning.indexSpecOrDefault();
+  }
+
   Contracts.RowStats stats() {
     return new Contracts.RowStats(processed, processedBytes, processedWithError, thrownAway, unparseable);
   }

@@ -59,7 +59,7 @@ final class SegmentPublisher {
         String startIso = DataSegment.iso(start);
         String endIso = DataSegment.iso(end);
         Path dir = taskDir.resolve("segment-" + i);
-        SegmentFiles files = V9SegmentWriter.write(index, start, end, dir);
+        SegmentFiles files = V9SegmentWriter.write(index, start, end, dir, ingester.indexSpec());
         Path zip = taskDir.resolve("index-" + i + ".zip");
         long zipSize = SegmentZip.zip(dir, zip);
         SegmentAllocator.Allocation a = allocator.allocate(dataSource, startIso, endIso, sequenceName, newVersion);

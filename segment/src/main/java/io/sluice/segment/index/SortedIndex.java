@@ -83,7 +83,7 @@ public final class SortedIndex
     final byte[][] utf8 = new byte[size][];
     System.arraycopy(dict.stringsByRank, shift, values, 0, size);
     System.arraycopy(dict.utf8ByRank, shift, utf8, 0, size);
-    return new StringColumn(dict.name, values, utf8, ids);
+    return new StringColumn(dict.name, values, utf8, ids, null);
   }
 
   /** A LONG, FLOAT or DOUBLE dimension, one value per row (0 where null). */
@@ -116,7 +116,7 @@ public final class SortedIndex
     return col;
   }
 
-  /** A metric column, one value per row (0 where null: a min or max that saw no value). */
+  /** A metric column, one value per row (0 where null: an aggregator other than count that saw no value). */
   public NumericColumn metric(int metricIndex)
   {
     final IncrementalIndex.Metric m = metrics[metricIndex];
@@ -208,13 +208,15 @@ public final class SortedIndex
     private final String[] dictionary;
     private final byte[][] utf8Dictionary;
     private final int[] ids;
+    private final int[] offsets;
 
-    StringColumn(String name, String[] dictionary, byte[][] utf8Dictionary, int[] ids)
+    StringColumn(String name, String[] dictionary, byte[][] utf8Dictionary, int[] ids, int[] offsets)
     {
       this.name = name;
       this.dictionary = dictionary;
       this.utf8Dictionary = utf8Dictionary;
       this.ids = ids;
+      this.offsets = offsets;
     }
 
     public String name()
@@ -232,10 +234,19 @@ public final class SortedIndex
       return utf8Dictionary;
     }
 
-    /** Dictionary id of each row. */
+    /** Dictionary id of each row; for a multi-value column, the ids of every row back to back (see offsets). */
     public int[] ids()
     {
       return ids;
+    }
+
+    /**
+     * Null for a single-valued column. For a multi-value column (some row holds several values), row r holds
+     * {@code ids[offsets[r] .. offsets[r+1])}; there are rowCount + 1 offsets.
+     */
+    public int[] offsets()
+    {
+      return offsets;
     }
 
     public int cardinality()

@@ -2,6 +2,7 @@ package io.sluice.segment.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /**
@@ -18,8 +19,8 @@ public record TuningConfig(
     @JsonProperty("maxTotalRows") Long maxTotalRows,
     @JsonProperty("intermediatePersistPeriod") String intermediatePersistPeriod,
     @JsonProperty("maxPendingPersists") Integer maxPendingPersists,
-    @JsonProperty("indexSpec") Map<String, Object> indexSpec,
-    @JsonProperty("indexSpecForIntermediatePersists") Map<String, Object> indexSpecForIntermediatePersists,
+    @JsonProperty("indexSpec") IndexSpec indexSpec,
+    @JsonProperty("indexSpecForIntermediatePersists") IndexSpec indexSpecForIntermediatePersists,
     @JsonProperty("reportParseExceptions") Boolean reportParseExceptions,
     @JsonProperty("handoffConditionTimeout") Long handoffConditionTimeout,
     @JsonProperty("resetOffsetAutomatically") Boolean resetOffsetAutomatically,
@@ -45,12 +46,6 @@ public record TuningConfig(
     intermediatePersistPeriod = Checks.period(intermediatePersistPeriod, "PT10M", "intermediatePersistPeriod");
     maxPendingPersists = (int) Checks.nonNegative(maxPendingPersists == null ? null : (long) maxPendingPersists, 0L,
         "maxPendingPersists");
-    if (indexSpec != null && !indexSpec.isEmpty()) {
-      throw new SpecException("indexSpec", "custom index specs are not supported yet (default: roaring, LZ4, longs)");
-    }
-    if (indexSpecForIntermediatePersists != null && !indexSpecForIntermediatePersists.isEmpty()) {
-      throw new SpecException("indexSpecForIntermediatePersists", "custom index specs are not supported yet");
-    }
     reportParseExceptions = reportParseExceptions != null && reportParseExceptions;
     handoffConditionTimeout = Checks.nonNegative(handoffConditionTimeout, 0L, "handoffConditionTimeout");
     resetOffsetAutomatically = resetOffsetAutomatically != null && resetOffsetAutomatically;
@@ -79,6 +74,15 @@ public record TuningConfig(
       maxParseExceptions = 0;
       maxSavedParseExceptions = Math.min(1, maxSavedParseExceptions);
     }
+  }
+
+  /**
+   * The indexSpec segments are written with; Druid's default when the spec has none. ({@code
+   * indexSpecForIntermediatePersists} is validated and kept, but Sluice makes no intermediate persists.)
+   */
+  @JsonIgnore
+  public IndexSpec indexSpecOrDefault() {
+    return indexSpec == null ? IndexSpec.DEFAULT : indexSpec;
   }
 
   public static TuningConfig defaults() {

@@ -1,6 +1,8 @@
 package io.sluice.segment.v9;
 
 import io.sluice.segment.index.SortedIndex;
+import io.sluice.segment.spec.IndexSpec;
+import io.sluice.segment.spec.IndexSpec.Compression;
 import org.roaringbitmap.RoaringBitmap;
 
 import java.nio.ByteBuffer;
@@ -9,57 +11,85 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
-/** Builds the column internal files described in {@link V9SegmentWriter}. */
+/** Builds the column internal files described in {@link V9SegmentWriter}, for a given {@link IndexSpec}. */
 final class ColumnParts
 {
-  /** CompressedColumnar{Longs,Floats,Doubles}Supplier and CompressedVSizeColumnarIntsSupplier version. */
+  /** CompressedColumnar{Longs,Floats,Doubles}Supplier, CompressedColumnarInts and CompressedVSizeColumnarInts version. */
   static final byte COMPRESSED_VERSION = 0x02;
-  /** DictionaryEncodedColumnPartSerde VERSION.COMPRESSED. */
-  static final byte DICTIONARY_VERSION_COMPRESSED = 0x02;
-  /** DictionaryEncodedColumnPartSerde flags: single-valued with a bitmap index. */
+  /** DictionaryEncodedColumnPartSerde versions. */
+  static final byte DICTIONARY_UNCOMPRESSED_SINGLE_VALUE = 0x00;
+  static final byte DICTIONARY_UNCOMPRESSED_MULTI_VALUE = 0x01;
+  static final byte DICTIONARY_COMPRESSED = 0x02;
+  /** DictionaryEncodedColumnPartSerde flags (versions >= COMPRESSED only). */
   static final int DICTIONARY_FLAGS_NONE = 0;
+  static final int DICTIONARY_FLAG_MULTI_VALUE_V3 = 1 << 1;
+  /** VSizeColumnarInts and VSizeColumnarMultiInts versions. */
+  static final byte VSIZE_INTS_VERSION = 0x00;
+  static final byte VSIZE_MULTI_INTS_VERSION = 0x01;
+  /** V3CompressedVSizeColumnarMultiIntsSupplier version. */
+  static final byte MULTI_VALUE_V3_VERSION = 0x03;
+  /** CompressedColumnarIntsSupplier.MAX_INTS_IN_BUFFER: offsets of multi-value rows, per block. */
+  static final int OFFSETS_PER_BLOCK = Blocks.BLOCK_BYTES / Integer.BYTES;
 
-  static final String LONG_DESCRIPTOR =
-      "{\"valueType\":\"LONG\",\"hasMultipleValues\":false,\"parts\":[{\"type\":\"longV2\","
-      + "\"byteOrder\":\"LITTLE_ENDIAN\",\"bitmapSerdeFactory\":{\"type\":\"roaring\"}}]}";
-  static final String DOUBLE_DESCRIPTOR =
-      "{\"valueType\":\"DOUBLE\",\"hasMultipleValues\":false,\"parts\":[{\"type\":\"doubleV2\","
-      + "\"byteOrder\":\"LITTLE_ENDIAN\",\"bitmapSerdeFactory\":{\"type\":\"roaring\"}}]}";
-  static final String FLOAT_DESCRIPTOR =
-      "{\"valueType\":\"FLOAT\",\"hasMultipleValues\":false,\"parts\":[{\"type\":\"floatV2\","
-      + "\"byteOrder\":\"LITTLE_ENDIAN\",\"bitmapSerdeFactory\":{\"type\":\"roaring\"}}]}";
-  static final String STRING_DESCRIPTOR =
-      "{\"valueType\":\"STRING\",\"hasMultipleValues\":false,\"parts\":[{\"type\":\"stringDictionary\","
-      + "\"bitmapSerdeFactory\":{\"type\":\"roaring\"},\"byteOrder\":\"LITTLE_ENDIAN\"}]}";
+  static final String LONG_DESCRIPTOR = numericDescriptor("LONG", "longV2");
+  static final String DOUBLE_DESCRIPTOR = numericDescriptor("DOUBLE", "doubleV2");
+  static final String FLOAT_DESCRIPTOR = numericDescriptor("FLOAT", "floatV2");
+  static final String STRING_DESCRIPTOR = stringDescriptor(false);
+  static final String MULTI_VALUE_STRING_DESCRIPTOR = stringDescriptor(true);
 
   private ColumnParts()
   {
   }
 
-  /** A whole {@code longV2} internal file (used for {@code __time}). */
-  static Part longColumn(long[] values, BitSet nulls)
+  private static String numericDescriptor(String valueType, String part)
   {
-    return numericFile(LONG_DESCRIPTOR, values.length, Lz4Blocks.LONGS_PER_BLOCK, Lz4Blocks.longs(values), nulls);
+    return "{\"valueType\":\"" + valueType + "\",\"hasMultipleValues\":false,\"parts\":[{\"type\":\"" + part + "\","
+           + "\"byteOrder\":\"LITTLE_ENDIAN\",\"bitmapSerdeFactory\":{\"type\":\"roaring\"}}]}";
+  }
+
+  private static String stringDescriptor(boolean multiValue)
+  {
+    return "{\"valueType\":\"STRING\",\"hasMultipleValues\":" + multiValue + ",\"parts\":[{\"type\":"
+           + "\"stringDictionary\",\"bitmapSerdeFactory\":{\"type\":\"roaring\"},\"byteOrder\":\"LITTLE_ENDIAN\"}]}";
+  }
+
+  /** A whole {@code longV2} internal file (used for {@code __time}). */
+  static Part longColumn(long[] values, BitSet nulls, IndexSpec spec)
+  {
+    final Compression compression = spec.metricCompressionStrategy();
+    final LongEncoding encoding = LongEncoding.choose(values, spec.longEncodingStrategy());
+    return numericFile(
+        LONG_DESCRIPTOR, values.length, compression, encoding.meta(compression), encoding.valuesPerBlock(),
+        encoding::packedBytes, (b, from, to) -> encoding.pack(values, from, to, b), nulls
+    );
   }
 
   /** A whole numeric internal file of the column's type. */
-  static Part numericColumn(SortedIndex.NumericColumn col)
+  static Part numericColumn(SortedIndex.NumericColumn col, IndexSpec spec)
   {
+    final Compression compression = spec.metricCompressionStrategy();
+    final byte[] meta = {compression.id()};
     switch (col.type()) {
       case LONG:
-        return numericFile(
-            LONG_DESCRIPTOR, col.longs().length, Lz4Blocks.LONGS_PER_BLOCK, Lz4Blocks.longs(col.longs()), col.nulls()
-        );
-      case DOUBLE:
-        return numericFile(
-            DOUBLE_DESCRIPTOR, col.doubles().length, Lz4Blocks.DOUBLES_PER_BLOCK, Lz4Blocks.doubles(col.doubles()),
-            col.nulls()
-        );
-      case FLOAT:
-        return numericFile(
-            FLOAT_DESCRIPTOR, col.floats().length, Lz4Blocks.FLOATS_PER_BLOCK, Lz4Blocks.floats(col.floats()),
-            col.nulls()
-        );
+        return longColumn(col.longs(), col.nulls(), spec);
+      case DOUBLE: {
+        final double[] v = col.doubles();
+        return numericFile(DOUBLE_DESCRIPTOR, v.length, compression, meta, Blocks.DOUBLES_PER_BLOCK,
+            n -> n * Double.BYTES, (b, from, to) -> {
+              for (int i = from; i < to; i++) {
+                b.putDouble(v[i]);
+              }
+            }, col.nulls());
+      }
+      case FLOAT: {
+        final float[] v = col.floats();
+        return numericFile(FLOAT_DESCRIPTOR, v.length, compression, meta, Blocks.FLOATS_PER_BLOCK,
+            n -> n * Float.BYTES, (b, from, to) -> {
+              for (int i = from; i < to; i++) {
+                b.putFloat(v[i]);
+              }
+            }, col.nulls());
+      }
       default:
         throw new IllegalArgumentException("not numeric: " + col.type());
     }
@@ -69,72 +99,183 @@ final class ColumnParts
    * <pre>
    * str descriptor
    * i32 compressedLen
-   * u8 0x02 | i32 totalSize | i32 sizePer | u8 0x01 (LZ4) | GI(blocks, flag 0)
+   * u8 0x02 | i32 totalSize | i32 sizePer (0 for NONE) | meta (compression id [+ long encoding])
+   * blocks: GI(blocks, flag 0) (LZ4, UNCOMPRESSED) or the values as one run (NONE)
    * [i32 bitmapLen | roaring bytes]     only when some row is null
    * </pre>
    */
-  private static Part numericFile(String descriptor, int rows, int sizePer, List<byte[]> blocks, BitSet nulls)
+  private static Part numericFile(
+      String descriptor,
+      int rows,
+      Compression compression,
+      byte[] meta,
+      int sizePer,
+      Blocks.Sizer sizer,
+      Blocks.Filler filler,
+      BitSet nulls
+  )
   {
-    final GenericIndexedPart blockIndex = new GenericIndexedPart(blocks, false);
-    final ByteBuffer header = ByteBuffer.allocate(Integer.BYTES + 1 + Integer.BYTES + Integer.BYTES + 1);
-    final long compressedLen = 1 + Integer.BYTES + Integer.BYTES + 1 + blockIndex.size();
+    final Part values = compression == Compression.NONE
+                        ? Part.bytes(Blocks.whole(rows, sizer, filler))
+                        : new GenericIndexedPart(Blocks.write(compression, rows, sizePer, sizer, filler), false);
+    final ByteBuffer header = ByteBuffer.allocate(1 + Integer.BYTES + Integer.BYTES + meta.length);
+    header.put(COMPRESSED_VERSION)
+          .putInt(rows)
+          .putInt(compression == Compression.NONE ? 0 : sizePer)
+          .put(meta);
+    final long compressedLen = header.capacity() + values.size();
     if (compressedLen > Integer.MAX_VALUE) {
       throw new IllegalStateException("numeric column too large: " + compressedLen + " bytes");
     }
-    header.putInt((int) compressedLen)
-          .put(COMPRESSED_VERSION)
-          .putInt(rows)
-          .putInt(sizePer)
-          .put(CompressionId.LZ4.id());
     final List<Part> parts = new ArrayList<>();
     parts.add(Part.string(descriptor));
+    parts.add(Part.bytes(ByteBuffer.allocate(Integer.BYTES).putInt((int) compressedLen).array()));
     parts.add(Part.bytes(header.array()));
-    parts.add(blockIndex);
+    parts.add(values);
     if (nulls != null && !nulls.isEmpty()) {
       final byte[] bitmap = serialize(toRoaring(nulls));
-      final ByteBuffer len = ByteBuffer.allocate(Integer.BYTES).putInt(bitmap.length);
-      parts.add(Part.bytes(len.array()));
+      parts.add(Part.bytes(ByteBuffer.allocate(Integer.BYTES).putInt(bitmap.length).array()));
       parts.add(Part.bytes(bitmap));
     }
     return Part.concat(parts);
   }
 
   /**
+   * A string column with {@code dimensionCompression} LZ4:
    * <pre>
    * str descriptor
-   * u8 0x02 (COMPRESSED) | i32 flags 0
+   * u8 0x02 (COMPRESSED) | i32 flags (0, or MULTI_VALUE_V3 when some row holds several values)
    * GI(dictionary, flag 1)
-   * u8 0x02 | u8 numBytes | i32 totalSize | i32 sizePer | u8 0x01 (LZ4) | GI(id blocks, flag 0)
+   * single value: CompressedVSizeColumnarInts(ids)
+   * multi-value:  u8 0x03 | CompressedColumnarInts(offsets) | CompressedVSizeColumnarInts(ids)
+   * GI(bitmaps, flag 0)
+   * </pre>
+   * and with UNCOMPRESSED:
+   * <pre>
+   * str descriptor
+   * u8 0x00 (single value) or 0x01 (multi-value), no flags
+   * GI(dictionary, flag 1)
+   * single value: VSizeColumnarInts(ids)
+   * multi-value:  VSizeColumnarMultiInts(rows)
    * GI(bitmaps, flag 0)
    * </pre>
    */
-  static Part stringColumn(SortedIndex.StringColumn col)
+  static Part stringColumn(SortedIndex.StringColumn col, IndexSpec spec)
   {
     final byte[][] dictionary = col.utf8Dictionary();
     checkDictionary(col.name(), col.dictionary());
     final int cardinality = dictionary.length;
-    final int[] ids = col.ids();
+    final boolean multiValue = col.offsets() != null;
+    final Compression compression = spec.dimensionCompressionStrategy();
+    final List<Part> parts = new ArrayList<>();
+    parts.add(Part.string(multiValue ? MULTI_VALUE_STRING_DESCRIPTOR : STRING_DESCRIPTOR));
+    if (compression == Compression.UNCOMPRESSED) {
+      parts.add(Part.bytes(new byte[]{multiValue ? DICTIONARY_UNCOMPRESSED_MULTI_VALUE : DICTIONARY_UNCOMPRESSED_SINGLE_VALUE}));
+      parts.add(new GenericIndexedPart(Arrays.asList(dictionary), true));
+      parts.add(multiValue ? vsizeMultiInts(col.offsets(), col.ids(), cardinality) : vsizeInts(col.ids(), cardinality));
+    } else if (compression == Compression.LZ4) {
+      parts.add(Part.bytes(ByteBuffer.allocate(1 + Integer.BYTES)
+                                     .put(DICTIONARY_COMPRESSED)
+                                     .putInt(multiValue ? DICTIONARY_FLAG_MULTI_VALUE_V3 : DICTIONARY_FLAGS_NONE)
+                                     .array()));
+      parts.add(new GenericIndexedPart(Arrays.asList(dictionary), true));
+      if (multiValue) {
+        parts.add(Part.bytes(new byte[]{MULTI_VALUE_V3_VERSION}));
+        parts.add(compressedInts(col.offsets(), compression));
+      }
+      parts.add(compressedVSizeInts(col.ids(), cardinality, compression));
+    } else {
+      throw new IllegalArgumentException("Druid cannot write string columns with compression " + compression);
+    }
+    parts.add(new GenericIndexedPart(bitmapIndex(col.offsets(), col.ids(), cardinality), false));
+    return Part.concat(parts);
+  }
 
-    final int numBytes = numBytesForMax(cardinality);
+  /**
+   * CompressedVSizeColumnarInts: {@code u8 0x02 | u8 numBytes | i32 count | i32 sizePer | u8 compression |
+   * GI(blocks)}, each block {@code sizePer} ids as their low {@code numBytes} bytes, little-endian.
+   */
+  private static Part compressedVSizeInts(int[] ids, int maxValue, Compression compression)
+  {
+    final int numBytes = numBytesForMax(maxValue);
     final int sizePer = idsPerBlock(numBytes);
-    final GenericIndexedPart idBlocks = new GenericIndexedPart(Lz4Blocks.ints(ids, numBytes, sizePer), false);
-    final ByteBuffer intsHeader = ByteBuffer.allocate(1 + 1 + Integer.BYTES + Integer.BYTES + 1)
-                                            .put(COMPRESSED_VERSION)
-                                            .put((byte) numBytes)
-                                            .putInt(ids.length)
-                                            .putInt(sizePer)
-                                            .put(CompressionId.LZ4.id());
-    final ByteBuffer columnHeader = ByteBuffer.allocate(1 + Integer.BYTES)
-                                              .put(DICTIONARY_VERSION_COMPRESSED)
-                                              .putInt(DICTIONARY_FLAGS_NONE);
-    return Part.concat(List.of(
-        Part.string(STRING_DESCRIPTOR),
-        Part.bytes(columnHeader.array()),
-        new GenericIndexedPart(Arrays.asList(dictionary), true),
-        Part.bytes(intsHeader.array()),
-        idBlocks,
-        new GenericIndexedPart(bitmapIndex(ids, cardinality), false)
-    ));
+    final List<byte[]> blocks = Blocks.write(compression, ids.length, sizePer, n -> n * numBytes, (b, from, to) -> {
+      for (int i = from; i < to; i++) {
+        Blocks.putInt(b, ids[i], numBytes);
+      }
+    });
+    final ByteBuffer header = ByteBuffer.allocate(1 + 1 + Integer.BYTES + Integer.BYTES + 1)
+                                        .put(COMPRESSED_VERSION)
+                                        .put((byte) numBytes)
+                                        .putInt(ids.length)
+                                        .putInt(sizePer)
+                                        .put(compression.id());
+    return Part.concat(List.of(Part.bytes(header.array()), new GenericIndexedPart(blocks, false)));
+  }
+
+  /** CompressedColumnarInts: {@code u8 0x02 | i32 count | i32 16384 | u8 compression | GI(blocks of LE i32)}. */
+  private static Part compressedInts(int[] values, Compression compression)
+  {
+    final List<byte[]> blocks = Blocks.write(
+        compression, values.length, OFFSETS_PER_BLOCK, n -> n * Integer.BYTES, (b, from, to) -> {
+          for (int i = from; i < to; i++) {
+            b.putInt(values[i]);
+          }
+        });
+    final ByteBuffer header = ByteBuffer.allocate(1 + Integer.BYTES + Integer.BYTES + 1)
+                                        .put(COMPRESSED_VERSION)
+                                        .putInt(values.length)
+                                        .putInt(OFFSETS_PER_BLOCK)
+                                        .put(compression.id());
+    return Part.concat(List.of(Part.bytes(header.array()), new GenericIndexedPart(blocks, false)));
+  }
+
+  /**
+   * VSizeColumnarInts: {@code u8 0x00 | u8 numBytes | i32 byteCount | ids, each its low numBytes bytes big-endian
+   * | (4 - numBytes) zero bytes}; byteCount includes the padding.
+   */
+  private static Part vsizeInts(int[] ids, int maxValue)
+  {
+    final int numBytes = numBytesForMax(maxValue);
+    final int byteCount = ids.length * numBytes + (Integer.BYTES - numBytes);
+    final ByteBuffer b = ByteBuffer.allocate(1 + 1 + Integer.BYTES + byteCount);
+    b.put(VSIZE_INTS_VERSION).put((byte) numBytes).putInt(byteCount);
+    for (int id : ids) {
+      putBigEndian(b, id, numBytes);
+    }
+    return Part.bytes(b.array());
+  }
+
+  /**
+   * VSizeColumnarMultiInts: {@code u8 0x01 | u8 numBytes | i32 byteCount | i32 rows | i32 rowEnd[rows] | ids, each
+   * its low numBytes bytes big-endian | (4 - numBytes) zero bytes}; rowEnd is the byte offset after the row's last id
+   * and byteCount counts everything after itself.
+   */
+  private static Part vsizeMultiInts(int[] offsets, int[] ids, int maxValue)
+  {
+    final int numBytes = numBytesForMax(maxValue);
+    final int rows = offsets.length - 1;
+    final long byteCount = Integer.BYTES + (long) rows * Integer.BYTES + (long) ids.length * numBytes
+                           + (Integer.BYTES - numBytes);
+    if (byteCount > Integer.MAX_VALUE - Integer.BYTES) {
+      throw new IllegalStateException("multi-value column too large: " + byteCount + " bytes");
+    }
+    final ByteBuffer b = ByteBuffer.allocate(1 + 1 + Integer.BYTES + (int) byteCount);
+    b.put(VSIZE_MULTI_INTS_VERSION).put((byte) numBytes).putInt((int) byteCount).putInt(rows);
+    for (int r = 1; r <= rows; r++) {
+      b.putInt(offsets[r] * numBytes);
+    }
+    for (int id : ids) {
+      putBigEndian(b, id, numBytes);
+    }
+    return Part.bytes(b.array());
+  }
+
+  private static void putBigEndian(ByteBuffer b, int v, int numBytes)
+  {
+    for (int shift = (numBytes - 1) * 8; shift >= 0; shift -= 8) {
+      b.put((byte) (v >>> shift));
+    }
   }
 
   /** Druid's VSizeColumnarInts.getNumBytesForMax. */
@@ -159,11 +300,39 @@ final class ColumnParts
   static int idsPerBlock(int numBytes)
   {
     final int padding = numBytes <= 2 ? 0 : Integer.BYTES - numBytes;
-    return Integer.highestOneBit((Lz4Blocks.BLOCK_BYTES - padding) / numBytes);
+    return Integer.highestOneBit((Blocks.BLOCK_BYTES - padding) / numBytes);
   }
 
-  /** One run-optimized roaring bitmap per dictionary id, listing the rows that hold it. */
-  private static List<byte[]> bitmapIndex(int[] ids, int cardinality)
+  /**
+   * One run-optimized roaring bitmap per dictionary id, listing the rows that hold it (once, however often the row
+   * repeats it).
+   *
+   * @param offsets row r holds ids {@code [offsets[r], offsets[r+1])}; null when single-valued (row r holds ids[r])
+   */
+  private static List<byte[]> bitmapIndex(int[] offsets, int[] ids, int cardinality)
+  {
+    final RoaringBitmap[] bitmaps = new RoaringBitmap[cardinality];
+    for (int id = 0; id < cardinality; id++) {
+      bitmaps[id] = new RoaringBitmap();
+    }
+    if (offsets == null) {
+      addSingleValued(ids, cardinality, bitmaps);
+    } else {
+      for (int r = 0; r + 1 < offsets.length; r++) {
+        for (int i = offsets[r]; i < offsets[r + 1]; i++) {
+          bitmaps[ids[i]].add(r);
+        }
+      }
+    }
+    final List<byte[]> out = new ArrayList<>(cardinality);
+    for (RoaringBitmap bitmap : bitmaps) {
+      out.add(bitmap.isEmpty() ? new byte[0] : serialize(bitmap));
+    }
+    return out;
+  }
+
+  /** Rows grouped by id with a counting sort, then added to each bitmap in one call. */
+  private static void addSingleValued(int[] ids, int cardinality, RoaringBitmap[] bitmaps)
   {
     final int[] start = new int[cardinality + 1];
     for (int id : ids) {
@@ -177,18 +346,9 @@ final class ColumnParts
     for (int r = 0; r < ids.length; r++) {
       rows[fill[ids[r]]++] = r;
     }
-    final List<byte[]> bitmaps = new ArrayList<>(cardinality);
     for (int id = 0; id < cardinality; id++) {
-      final int n = start[id + 1] - start[id];
-      if (n == 0) {
-        bitmaps.add(new byte[0]);
-        continue;
-      }
-      final RoaringBitmap bitmap = new RoaringBitmap();
-      bitmap.addN(rows, start[id], n);
-      bitmaps.add(serialize(bitmap));
+      bitmaps[id].addN(rows, start[id], start[id + 1] - start[id]);
     }
-    return bitmaps;
   }
 
   static RoaringBitmap toRoaring(BitSet bits)
@@ -202,7 +362,10 @@ final class ColumnParts
     return bitmap;
   }
 
-  /** Portable roaring format after runOptimize, as Druid's roaring serde writes. */
+  /**
+   * Portable roaring format after runOptimize, as Druid 37's roaring serde writes (always: it no longer reads
+   * {@code compressRunOnSerialization}).
+   */
   static byte[] serialize(RoaringBitmap bitmap)
   {
     bitmap.runOptimize();

@@ -7,6 +7,7 @@ import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
 import io.sluice.segment.index.SortedIndex;
+import io.sluice.segment.spec.IndexSpec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,24 +45,45 @@ import java.util.Map;
  *                  flag 0x01 = strictly ascending (reverse lookup allowed), 0x00 otherwise
  *
  * column file   := str descriptorJson | part
+ *
+ * Numeric columns (__time, metrics, long/float/double dimensions) follow indexSpec.metricCompression and, for longs,
+ * indexSpec.longEncoding (see {@link LongEncoding}):
  * numeric part  := i32 compressedLen
- *                  | u8 0x02 | i32 rows | i32 sizePer (long, double 8192; float 16384) | u8 0x01 (LZ4)
- *                  | GI(0x00) of LZ4 blocks, each sizePer little-endian values (the last one shorter)
+ *                  | u8 0x02 | i32 rows | i32 sizePer | meta
+ *                  | LZ4, UNCOMPRESSED: GI(0x00) of blocks, each sizePer values (the last one shorter), stored as a
+ *                                       raw LZ4 block or as they are
+ *                    NONE:              the values as one run (sizePer is 0)
  *                  | [ i32 bitmapLen | roaring bitmap of null rows ]      only if some row is null (value stored 0)
+ *   values:      double, float: little-endian, sizePer 8192 / 16384; long: LONGS little-endian, sizePer 8192, or
+ *                TABLE / DELTA bit-packed, sizePer the largest power of two whose packing fits 64 KiB
+ *   meta:        u8 compressionId (LZ4 0x01, UNCOMPRESSED 0xFF, NONE 0xFE); for TABLE / DELTA instead
+ *                u8 (compressionId - 126) | u8 format (DELTA 0x00, TABLE 0x01) | u8 0x01 | table or base+bits
  *   descriptor:  {"valueType":"LONG","hasMultipleValues":false,"parts":[{"type":"longV2",
  *                 "byteOrder":"LITTLE_ENDIAN","bitmapSerdeFactory":{"type":"roaring"}}]}   (DOUBLE/doubleV2, FLOAT/floatV2)
- * string part   := u8 0x02 (COMPRESSED) | i32 flags 0 (single value, bitmap index)
- *                  | GI(0x01) dictionary: UTF-8 values, strictly ascending in Java String (UTF-16) order, which is
- *                    the order Druid's reverse lookup binary-searches with (StringUtils
- *                    .compareUtf8UsingJavaStringOrdering); entry 0 is null (marker -1) exactly when some row is null
- *                  | u8 0x02 | u8 numBytes | i32 rows | i32 sizePer | u8 0x01 (LZ4)
- *                  | GI(0x00) of LZ4 blocks, each sizePer ids as their low numBytes bytes, little-endian
- *                  | GI(0x00) of roaring bitmaps, one per dictionary id, rows holding that value
+ *
+ * String columns follow indexSpec.dimensionCompression; a column is multi-value when some row holds several values:
+ * string part   := LZ4:          u8 0x02 | i32 flags (0; 0x02 MULTI_VALUE_V3 when multi-value) | dictionary
+ *                                | single: ints(ids)   multi: u8 0x03 | offsets | ints(ids of every row, in row order)
+ *                                | bitmaps
+ *                  UNCOMPRESSED: u8 0x00 (single) or 0x01 (multi), no flags | dictionary
+ *                                | single: vsize(ids)  multi: vsizeMulti(rows) | bitmaps
+ *   dictionary:  GI(0x01) of UTF-8 values, strictly ascending in Java String (UTF-16) order, which is the order
+ *                Druid's reverse lookup binary-searches with (StringUtils.compareUtf8UsingJavaStringOrdering);
+ *                entry 0 is null (marker -1) exactly when some row is null or holds a null
+ *   ints:        u8 0x02 | u8 numBytes | i32 count | i32 sizePer | u8 0x01 (LZ4) | GI(0x00) of LZ4 blocks, each
+ *                sizePer ids as their low numBytes bytes, little-endian
+ *   offsets:     u8 0x02 | i32 rows+1 | i32 16384 | u8 0x01 (LZ4) | GI(0x00) of LZ4 blocks of little-endian i32:
+ *                the index of each row's first id, then the total
+ *   vsize:       u8 0x00 | u8 numBytes | i32 byteCount | ids big-endian, numBytes each | (4 - numBytes) zero bytes
+ *   vsizeMulti:  u8 0x01 | u8 numBytes | i32 byteCount | i32 rows | i32 rowEndByte[rows] | ids big-endian
+ *                | (4 - numBytes) zero bytes
+ *   bitmaps:     GI(0x00) of roaring bitmaps, one per dictionary id, rows holding that value (empty: no bytes)
  *     numBytes = 1, 2, 3, 4 for cardinality (dictionary size incl. null) &lt;= 0xFF, 0xFFFF, 0xFFFFFF, more;
  *     sizePer  = 65536, 32768, 16384, 16384
- *   descriptor:  {"valueType":"STRING","hasMultipleValues":false,"parts":[{"type":"stringDictionary",
+ *   descriptor:  {"valueType":"STRING","hasMultipleValues":false|true,"parts":[{"type":"stringDictionary",
  *                 "bitmapSerdeFactory":{"type":"roaring"},"byteOrder":"LITTLE_ENDIAN"}]}
- * roaring       := RoaringFormatSpec portable serialization after runOptimize
+ * roaring       := RoaringFormatSpec portable serialization after runOptimize (always, as Druid 37, whatever
+ *                  indexSpec.bitmap.compressRunOnSerialization says)
  *
  * __time        := numeric part (longV2) of non-decreasing epoch millis, no nulls
  * index.drd     := GI(columns: metrics by name, then dimensions) | GI(dimensions) | i64 intervalStart | i64 intervalEnd
@@ -111,6 +133,24 @@ public final class V9SegmentWriter
   public static SegmentFiles write(IncrementalIndex index, long intervalStartMillis, long intervalEndMillis, Path outDir)
       throws IOException
   {
+    return write(index, intervalStartMillis, intervalEndMillis, outDir, IndexSpec.DEFAULT);
+  }
+
+  /**
+   * Writes the index as a segment with the column formats of {@code indexSpec} (see the class grammar), as Druid's
+   * IndexMergerV9 writes them for the same indexSpec. Otherwise as {@link #write(IncrementalIndex, long, long, Path)}.
+   */
+  public static SegmentFiles write(
+      IncrementalIndex index,
+      long intervalStartMillis,
+      long intervalEndMillis,
+      Path outDir,
+      IndexSpec indexSpec
+  ) throws IOException
+  {
+    if (indexSpec == null) {
+      throw new IllegalArgumentException("indexSpec must not be null");
+    }
     if (index.isEmpty()) {
       throw new IllegalArgumentException("cannot write an empty index as a segment");
     }
@@ -144,16 +184,16 @@ public final class V9SegmentWriter
 
     final List<Path> chunks;
     try (SmooshWriter smoosher = new SmooshWriter(outDir)) {
-      smoosher.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null));
+      smoosher.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec));
       times = null;
       for (String metric : storedMetrics) {
-        smoosher.add(metric, ColumnParts.numericColumn(sorted.metric(schema.metricIndex(metric))));
+        smoosher.add(metric, ColumnParts.numericColumn(sorted.metric(schema.metricIndex(metric)), indexSpec));
       }
       for (int d = 0; d < dimensions.size(); d++) {
         if (schema.dimensions().get(d).type() == ValueType.STRING) {
-          smoosher.add(dimensions.get(d), ColumnParts.stringColumn(sorted.stringDimension(d)));
+          smoosher.add(dimensions.get(d), ColumnParts.stringColumn(sorted.stringDimension(d), indexSpec));
         } else {
-          smoosher.add(dimensions.get(d), ColumnParts.numericColumn(sorted.numericDimension(d)));
+          smoosher.add(dimensions.get(d), ColumnParts.numericColumn(sorted.numericDimension(d), indexSpec));
         }
       }
       smoosher.add(INDEX_FILE, indexDrd(storedMetrics, dimensions, intervalStartMillis, intervalEndMillis));

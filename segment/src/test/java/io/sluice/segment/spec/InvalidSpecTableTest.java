@@ -266,7 +266,35 @@ class InvalidSpecTableTest {
     c("tuningConfig type", "tuningConfig.type", "/tuningConfig/type", "\"index_parallel\"");
     c("resetOffsetAutomatically", "tuningConfig.resetOffsetAutomatically",
         "/tuningConfig/resetOffsetAutomatically", "true");
-    c("custom indexSpec", "tuningConfig.indexSpec", "/tuningConfig/indexSpec", "{\"bitmap\":{\"type\":\"concise\"}}");
+    c("concise bitmaps", "tuningConfig.indexSpec.bitmap.type", "/tuningConfig/indexSpec",
+        "{\"bitmap\":{\"type\":\"concise\"}}");
+    c("unknown bitmap type", "tuningConfig.indexSpec.bitmap.type", "/tuningConfig/indexSpec",
+        "{\"bitmap\":{\"type\":\"ewah\"}}");
+    c("unknown bitmap field", "tuningConfig.indexSpec.bitmap.compressRuns", "/tuningConfig/indexSpec",
+        "{\"bitmap\":{\"type\":\"roaring\",\"compressRuns\":true}}");
+    c("LZF dimension compression", "tuningConfig.indexSpec.dimensionCompression",
+        "/tuningConfig/indexSpec", "{\"dimensionCompression\":\"LZF\"}");
+    c("LZF metric compression", "tuningConfig.indexSpec.metricCompression",
+        "/tuningConfig/indexSpec", "{\"metricCompression\":\"lzf\"}");
+    c("zstd metric compression", "tuningConfig.indexSpec.metricCompression",
+        "/tuningConfig/indexSpec", "{\"metricCompression\":\"zstd\"}");
+    c("unknown compression", "tuningConfig.indexSpec.metricCompression",
+        "/tuningConfig/indexSpec", "{\"metricCompression\":\"snappy\"}");
+    c("none for string columns", "tuningConfig.indexSpec.dimensionCompression",
+        "/tuningConfig/indexSpec", "{\"dimensionCompression\":\"none\"}");
+    c("unknown long encoding", "tuningConfig.indexSpec.longEncoding",
+        "/tuningConfig/indexSpec", "{\"longEncoding\":\"delta\"}");
+    c("front-coded dictionaries", "tuningConfig.indexSpec.stringDictionaryEncoding", "/tuningConfig/indexSpec",
+        "{\"stringDictionaryEncoding\":{\"type\":\"frontCoded\",\"bucketSize\":4}}");
+    c("complexMetricCompression", "tuningConfig.indexSpec.complexMetricCompression",
+        "/tuningConfig/indexSpec", "{\"complexMetricCompression\":\"lz4\"}");
+    c("unknown indexSpec field", "tuningConfig.indexSpec.compression",
+        "/tuningConfig/indexSpec", "{\"compression\":\"lz4\"}");
+    c("indexSpec as a string", "tuningConfig.indexSpec", "/tuningConfig/indexSpec", "\"roaring\"");
+    c("intermediate persists with concise", "tuningConfig.indexSpecForIntermediatePersists.bitmap.type",
+        "/tuningConfig/indexSpecForIntermediatePersists", "{\"bitmap\":{\"type\":\"concise\"}}");
+    c("intermediate persists with LZF", "tuningConfig.indexSpecForIntermediatePersists.metricCompression",
+        "/tuningConfig/indexSpecForIntermediatePersists", "{\"metricCompression\":\"LZF\"}");
     c("segmentWriteOutMediumFactory", "tuningConfig.segmentWriteOutMediumFactory",
         "/tuningConfig/segmentWriteOutMediumFactory", "{\"type\":\"offHeapMemory\"}");
     c("useSchemaDiscovery", "dataSchema.dimensionsSpec.useSchemaDiscovery",

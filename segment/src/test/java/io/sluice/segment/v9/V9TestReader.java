@@ -184,7 +184,7 @@ final class V9TestReader
     int sizePer = values.getInt();
     byte compression = values.get();
     check(version == 2, "numeric version " + version);
-    check(compression == CompressionId.LZ4.id(), "compression " + compression);
+    check(compression == io.sluice.segment.spec.IndexSpec.Compression.LZ4.id(), "compression " + compression);
     GenericIndexed blocks = readGenericIndexed(values);
     check(!values.hasRemaining(), "bytes after numeric blocks");
     check(blocks.count() == (totalSize + sizePer - 1) / sizePer, "block count");
@@ -234,7 +234,7 @@ final class V9TestReader
     int sizePer = b.getInt();
     byte compression = b.get();
     check(intsVersion == 2, "ints version");
-    check(compression == CompressionId.LZ4.id(), "ints compression");
+    check(compression == io.sluice.segment.spec.IndexSpec.Compression.LZ4.id(), "ints compression");
     check(Integer.bitCount(sizePer) == 1, "sizePer must be a power of two");
     check(numBytes >= 1 && numBytes <= 4 && (long) numBytes * sizePer <= 65536, "ints block too large");
     GenericIndexed blocks = readGenericIndexed(b);
