@@ -52,4 +52,16 @@ public final class CommitActivitiesImpl implements CommitActivities {
       throw new UncheckedIOException(e);
     }
   }
+
+  @Override
+  public Contracts.CommittedState resetOffsets(Contracts.ResetInput input) {
+    try {
+      Contracts.CommittedState head = commitLog.reset(input);
+      log.warn("supervisor {}: {} set the committed offsets of {} to {} (commit seq {})", input.dataSource(),
+          input.reason(), input.topic(), input.offsets(), head.seq());
+      return head;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

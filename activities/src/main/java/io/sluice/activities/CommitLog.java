@@ -112,15 +112,37 @@ public final class CommitLog {
       CommitRecord record = new CommitRecord(CommitRecord.FORMAT_VERSION, seq, in.dataSource(), in.topic(),
           in.taskId(), in.sequenceName(), System.currentTimeMillis(), new TreeMap<>(in.startOffsets()),
           new TreeMap<>(in.endOffsets()), after, segments, in.rowStats(),
-          head.totalSegments() + segments.size(), head.totalEvents() + events);
-      String key = layout.commitKey(in.dataSource(), seq);
-      if (store.createIfAbsent(key, MAPPER.writeValueAsBytes(record))) {
-        headHint.put(in.dataSource(), key);
-        return new AppendResult(Outcome.COMMITTED, record.head(), "committed as " + key);
-      }
+          head.totalSegments() + segments.size(), head.totalEvents() + events, CommitRecord.COMMIT);
+      if (create(record)) return new AppendResult(Outcome.COMMITTED, record.head(), "committed as seq " + seq);
       // Another writer claimed seq first: look again.
     }
     throw new IOException("could not claim a commit sequence number for " + in.dataSource() + " after 50 tries");
+  }
+
+  /**
+   * Appends a reset record: the given partitions' committed offsets become {@code in.offsets()}, the others keep
+   * theirs (for another topic than the head's, only the given ones are kept). A task that started from the old
+   * offsets then fails its compare-and-set.
+   */
+  public Contracts.CommittedState reset(Contracts.ResetInput in) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      Contracts.CommittedState head = head(in.dataSource());
+      Map<Integer, Long> after = new TreeMap<>(in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of());
+      after.putAll(in.offsets());
+      CommitRecord record = new CommitRecord(CommitRecord.FORMAT_VERSION, head.seq() + 1, in.dataSource(),
+          in.topic(), in.reason(), null, System.currentTimeMillis(), Map.of(), new TreeMap<>(in.offsets()), after,
+          List.of(), Contracts.RowStats.zero(), head.totalSegments(), head.totalEvents(), CommitRecord.RESET);
+      if (create(record)) return record.head();
+    }
+    throw new IOException("could not claim a commit sequence number for " + in.dataSource() + " after 50 tries");
+  }
+
+  /** Creates the record under its sequence number, if that number is still free. */
+  private boolean create(CommitRecord record) throws IOException {
+    String key = layout.commitKey(record.dataSource(), record.seq());
+    if (!store.createIfAbsent(key, MAPPER.writeValueAsBytes(record))) return false;
+    headHint.put(record.dataSource(), key);
+    return true;
   }
 
   /**

@@ -10,6 +10,8 @@ import java.util.Map;
  * after this commit (like Druid's commit_metadata), so the newest record alone tells where reading resumes.
  * {@code totalSegments} and {@code totalEvents} are running totals over the whole log; events are the records that
  * landed in segments (Druid's processed plus processedWithError), not unparseable or thrown-away ones.
+ * {@code kind} is {@code commit} (null in records written before it existed) or {@code reset}: an operator's
+ * reset, which sets {@code partitionOffsets} without segments.
  */
 public record CommitRecord(
     int formatVersion,
@@ -25,9 +27,12 @@ public record CommitRecord(
     List<Map<String, Object>> segments,
     Contracts.RowStats rowStats,
     long totalSegments,
-    long totalEvents) {
+    long totalEvents,
+    String kind) {
 
   public static final int FORMAT_VERSION = 1;
+  public static final String COMMIT = "commit";
+  public static final String RESET = "reset";
 
   public Contracts.CommittedState head() {
     return new Contracts.CommittedState(seq, topic, partitionOffsets, totalSegments, totalEvents);

@@ -67,6 +67,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
       for (TopicPartition tp : tps) consumer.seek(tp, task.startOffsets().get(tp.partition()));
       Duration pollTimeout = Duration.ofMillis(spec.ioConfig().pollTimeout());
       long lastControl = 0;
+      RowMeters meters = new RowMeters();
       while (true) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -80,7 +81,8 @@ public final class ReadActivitiesImpl implements ReadActivities {
         long now = System.currentTimeMillis();
         if (now - lastControl >= CONTROL_INTERVAL_MS) {
           lastControl = now;
-          ctx.heartbeat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats()));
+          meters.update(ingester.stats(), now);
+          ctx.heartbeat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats(), meters.averages()));
           if (stopRequested(workflowId)) break;
         }
         if (ingester.handoffDue()) {

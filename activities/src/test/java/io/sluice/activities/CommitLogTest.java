@@ -45,6 +45,28 @@ class CommitLogTest {
   }
 
   @Test
+  void aResetSetsOffsetsAndTasksFromTheOldOffsetsCannotCommit() throws Exception {
+    log.append(commit("a", 0, 100));
+    Contracts.CommittedState head = log.reset(new Contracts.ResetInput("ds", "t", Map.of(0, 500L, 1, 7L), "reset"));
+    assertEquals(2, head.seq());
+    assertEquals(Map.of(0, 500L, 1, 7L), head.partitionOffsets());
+    assertEquals(1, head.totalSegments(), "a reset publishes nothing");
+    assertEquals(CommitRecord.RESET, log.all("ds").get(1).kind());
+    assertEquals(CommitRecord.COMMIT, log.all("ds").get(0).kind());
+    assertEquals(head, log.head("ds"));
+
+    // a task killed by the reset, still holding what it read from 100, never lands
+    assertEquals(CommitLog.Outcome.COVERED_BY_ANOTHER_COMMIT, log.append(commit("stale", 100, 300)).outcome());
+    assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(commit("stale2", 100, 900)).outcome());
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(commit("next", 500, 600)).outcome());
+    assertEquals(Map.of(0, 600L, 1, 7L), log.head("ds").partitionOffsets());
+
+    log.reset(new Contracts.ResetInput("ds", "t", Map.of(0, 0L), "resetOffsets")); // rewind
+    assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(commit("old", 600, 700)).outcome());
+    assertEquals(Map.of(0, 0L, 1, 7L), log.head("ds").partitionOffsets());
+  }
+
+  @Test
   void aRetriedCommitIsRecognisedAndAReplicaCoveredRangeIsNot() throws Exception {
     log.append(commit("a", 0, 100));
     assertEquals(CommitLog.Outcome.ALREADY_COMMITTED_BY_THIS_TASK, log.append(commit("a", 0, 100)).outcome());

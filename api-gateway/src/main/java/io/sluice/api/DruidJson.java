@@ -4,6 +4,9 @@ import io.sluice.workflows.Contracts;
 import io.sluice.workflows.RunLoopPolicy;
 import io.sluice.workflows.SupervisorState;
 import io.sluice.workflows.SupervisorStatus;
+import com.google.protobuf.util.Timestamps;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,25 +22,31 @@ final class DruidJson {
    * {@code GET /supervisor/{id}/status}: Druid's KafkaSupervisorReportPayload. Sluice adds
    * {@code committedOffsets}, {@code publishedSegments} and {@code committedEvents} (from its commit log).
    */
-  static Map<String, Object> statusReport(SupervisorStatus s, Map<String, Contracts.ReadProgress> progress) {
+  static Map<String, Object> statusReport(SupervisorStatus s, Map<String, Contracts.ReadProgress> progress,
+                                          Contracts.StreamSnapshot watcher) {
     Map<Integer, Long> current = new HashMap<>(s.committedOffsets());
     for (Contracts.ReadProgress p : progress.values()) {
       p.currentOffsets().forEach((k, v) -> current.merge(k, v, Math::max));
     }
-    Map<Integer, Long> lag = RunLoopPolicy.lag(s.latestOffsets(), current);
+    Map<Integer, Long> latest = s.latestOffsets();
+    long latestAt = s.offsetsLastUpdatedMillis();
+    if (watcher != null && watcher.offsets() != null && watcher.fetchedAtMillis() > latestAt) {
+      latest = RunLoopPolicy.merge(latest, watcher.offsets().latest());
+      latestAt = watcher.fetchedAtMillis();
+    }
+    Map<Integer, Long> lag = RunLoopPolicy.lag(latest, current);
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("dataSource", s.dataSource());
     payload.put("stream", s.topic());
     payload.put("partitions", s.partitions());
     payload.put("replicas", s.replicas());
     payload.put("durationSeconds", s.durationSeconds());
-    payload.put("activeTasks", tasks(s.activeTasks(), progress, s.latestOffsets()));
-    payload.put("publishingTasks", tasks(s.publishingTasks(), progress, s.latestOffsets()));
-    payload.put("latestOffsets", TemporalSupervisorService.stringKeys(s.latestOffsets()));
+    payload.put("activeTasks", tasks(s.activeTasks(), progress, latest));
+    payload.put("publishingTasks", tasks(s.publishingTasks(), progress, latest));
+    payload.put("latestOffsets", TemporalSupervisorService.stringKeys(latest));
     payload.put("minimumLag", TemporalSupervisorService.stringKeys(lag));
     payload.put("aggregateLag", RunLoopPolicy.aggregateLag(lag));
-    payload.put("offsetsLastUpdated", s.offsetsLastUpdatedMillis() == 0 ? null
-        : TemporalSupervisorService.iso(s.offsetsLastUpdatedMillis()));
+    payload.put("offsetsLastUpdated", latestAt == 0 ? null : TemporalSupervisorService.iso(latestAt));
     payload.put("suspended", s.suspended());
     payload.put("healthy", s.healthy());
     payload.put("state", s.state());
@@ -86,5 +95,94 @@ final class DruidJson {
       out.add(m);
     }
     return out;
+  }
+
+  /**
+   * One task's row stats as Druid's {@code /stats} and live reports show them:
+   * {@code {"movingAverages": {"buildSegments": {"1m": …, "5m": …, "15m": …}}, "totals": {"buildSegments": …}}}.
+   */
+  static Map<String, Object> rowStats(Contracts.RowStats totals, Map<String, Map<String, Double>> averages) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("movingAverages", Map.of("buildSegments", averages == null ? Map.of() : averages));
+    out.put("totals", Map.of("buildSegments", totals == null ? Contracts.RowStats.zero() : totals));
+    return out;
+  }
+
+  /** Druid's task status code for a task workflow: RUNNING, SUCCESS or FAILED. */
+  static String statusCode(WorkflowExecutionInfo info, Contracts.TaskReport report) {
+    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) return "RUNNING";
+    return report != null && Contracts.TaskReport.SUCCESS.equals(report.status()) ? "SUCCESS" : "FAILED";
+  }
+
+  /** {@code GET /task/{id}/status}: Druid's TaskStatusResponse. */
+  static Map<String, Object> taskStatus(String taskId, WorkflowExecutionInfo info, Contracts.TaskReport report) {
+    String code = statusCode(info, report);
+    long start = Timestamps.toMillis(info.getStartTime());
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("id", taskId);
+    status.put("type", "index_kafka");
+    status.put("createdTime", TemporalSupervisorService.iso(start));
+    status.put("queueInsertionTime", TemporalSupervisorService.iso(start));
+    status.put("statusCode", code);
+    status.put("status", code);
+    status.put("runnerStatusCode", code.equals("RUNNING") ? "RUNNING" : "NONE");
+    status.put("duration", info.hasCloseTime() ? Timestamps.toMillis(info.getCloseTime()) - start : -1);
+    status.put("dataSource", memo(info, "dataSource"));
+    status.put("groupId", memo(info, "dataSource") == null ? null : "index_kafka_" + memo(info, "dataSource"));
+    status.put("errorMsg", errorMessage(info, report));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("task", taskId);
+    out.put("status", status);
+    return out;
+  }
+
+  /** {@code GET /task/{id}/reports}: {@code ingestionStatsAndErrors} with row stats and saved parse errors. */
+  static Map<String, Object> taskReports(String taskId, WorkflowExecutionInfo info, Contracts.TaskReport report,
+                                         Contracts.ReadProgress live, List<Contracts.ParseError> parseErrors) {
+    String code = statusCode(info, report);
+    Contracts.RowStats totals = report != null && report.rowStats() != null ? report.rowStats()
+        : live == null ? null : live.rowStats();
+    Map<String, Object> rowStats = code.equals("RUNNING")
+        ? rowStats(totals, live == null ? null : live.movingAverages())
+        : Map.of("buildSegments", totals == null ? Contracts.RowStats.zero() : totals);
+    List<Map<String, Object>> unparseable = new ArrayList<>();
+    for (Contracts.ParseError e : parseErrors == null ? List.<Contracts.ParseError>of() : parseErrors) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("partition", e.partition());
+      m.put("offset", e.offset());
+      m.put("input", e.excerpt());
+      m.put("details", List.of(e.reason()));
+      m.put("wholeRecord", e.wholeRecord());
+      unparseable.add(m);
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("ingestionState", code.equals("RUNNING") ? (live == null ? "NOT_STARTED" : "BUILD_SEGMENTS")
+        : "COMPLETED");
+    payload.put("unparseableEvents", Map.of("buildSegments", unparseable));
+    payload.put("rowStats", rowStats);
+    payload.put("errorMsg", errorMessage(info, report));
+    payload.put("segmentAvailabilityConfirmed", false);
+    payload.put("segmentAvailabilityWaitTimeMs", 0);
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("type", "ingestionStatsAndErrors");
+    stats.put("taskId", taskId);
+    stats.put("payload", payload);
+    return Map.of("ingestionStatsAndErrors", stats);
+  }
+
+  private static String errorMessage(WorkflowExecutionInfo info, Contracts.TaskReport report) {
+    if (report != null) return report.errorMessage();
+    return switch (info.getStatus()) {
+      case WORKFLOW_EXECUTION_STATUS_RUNNING -> null;
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "the task was cancelled";
+      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "the task was terminated";
+      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "the task timed out";
+      default -> "the task failed";
+    };
+  }
+
+  private static String memo(WorkflowExecutionInfo info, String key) {
+    io.temporal.api.common.v1.Payload p = info.getMemo().getFieldsMap().get(key);
+    return p == null ? null : p.getData().toStringUtf8().replace("\"", "");
   }
 }

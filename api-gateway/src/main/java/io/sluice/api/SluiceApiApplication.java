@@ -44,7 +44,7 @@ public class SluiceApiApplication extends Application<SluiceApiConfiguration> {
     Contracts.SupervisorConfig supervisorConfig = new Contracts.SupervisorConfig(
         config.supervisor.unhealthinessThreshold, config.supervisor.healthinessThreshold,
         config.supervisor.taskUnhealthinessThreshold, config.supervisor.taskHealthinessThreshold,
-        config.supervisor.maxStoredExceptionEvents);
+        config.supervisor.maxStoredExceptionEvents, Contracts.SupervisorConfig.DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS);
     TemporalSupervisorService supervisors = new TemporalSupervisorService(client, catalog, supervisorConfig);
 
     env.lifecycle().manage(new Managed() {
@@ -61,6 +61,7 @@ public class SluiceApiApplication extends Application<SluiceApiConfiguration> {
       }
     });
     env.jersey().register(new SupervisorResource(supervisors));
+    env.jersey().register(new TaskResource(supervisors));
     env.jersey().register(new ErrorMappers.Spec());
     env.jersey().register(new ErrorMappers.WebApp());
     env.jersey().register(new ErrorMappers.Any());

@@ -1,11 +1,13 @@
 package io.sluice.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.segment.spec.DataSchema;
 import io.sluice.segment.spec.SpecException;
 import io.sluice.segment.spec.SpecParser;
 import io.sluice.segment.spec.SpecValidator;
 import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.Contracts;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -128,6 +130,100 @@ public class SupervisorResource {
     return Response.ok(Map.of("status", "success")).build();
   }
 
+  @POST
+  @Path("/{id}/reset")
+  public Response reset(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    return idOr404(id, () -> service.reset(id, new Contracts.ResetRequest(null, null)));
+  }
+
+  /**
+   * Body: {@code {"type":"kafka","partitions":{"type":"end","stream":"<topic>","partitionOffsetMap":{"0":100}}}},
+   * as Druid's resetOffsets takes it.
+   */
+  @POST
+  @Path("/{id}/resetOffsets")
+  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+  public Response resetOffsets(@PathParam("id") String id, InputStream body) throws Exception {
+    checkId(id);
+    JsonNode root = jsonBody(body);
+    String type = root.path("type").asText("kafka");
+    if (!type.equals("kafka")) return badRequest("type: must be \"kafka\", not \"" + type + "\"");
+    JsonNode partitions = root.path("partitions");
+    if (!partitions.isObject()) return badRequest("partitions: required, an object with partitionOffsetMap");
+    String offsetsType = partitions.path("type").asText("end");
+    if (!offsetsType.equals("end")) {
+      return badRequest("partitions.type: must be \"end\" (the offsets to start reading from), not \""
+          + offsetsType + "\"");
+    }
+    JsonNode map = partitions.path("partitionOffsetMap");
+    if (!map.isObject() || map.isEmpty()) {
+      return badRequest("partitions.partitionOffsetMap: required, {\"<partition>\": <offset>, …}");
+    }
+    Map<Integer, Long> offsets = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : map.properties()) {
+      if (!e.getKey().matches("\\d{1,9}") || !e.getValue().canConvertToLong()) {
+        return badRequest("partitions.partitionOffsetMap." + e.getKey() + ": a partition number mapped to an offset");
+      }
+      offsets.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
+    }
+    String stream = partitions.hasNonNull("stream") ? partitions.get("stream").asText() : null;
+    return idOr404(id, () -> service.reset(id, new Contracts.ResetRequest(stream, offsets)));
+  }
+
+  /** Body: {@code {"taskGroupIds": [0, 1]}}. Druid answers 200 with an empty body. */
+  @POST
+  @Path("/{id}/taskGroups/handoff")
+  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+  public Response handoff(@PathParam("id") String id, InputStream body) throws Exception {
+    checkId(id);
+    JsonNode ids = jsonBody(body).path("taskGroupIds");
+    if (!ids.isArray() || ids.isEmpty()) return badRequest("taskGroupIds: required, a list of task group ids");
+    List<Integer> groups = new ArrayList<>();
+    for (JsonNode g : ids) {
+      if (!g.canConvertToInt()) return badRequest("taskGroupIds: " + g + " is not a task group id");
+      groups.add(g.asInt());
+    }
+    try {
+      return service.handoff(id, groups).isPresent() ? Response.ok().build() : notFound(id);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return badRequest(e.getMessage());
+    }
+  }
+
+  @GET
+  @Path("/{id}/stats")
+  public Response stats(@PathParam("id") String id) throws Exception {
+    checkId(id);
+    Optional<Map<String, Object>> stats = service.stats(id);
+    return stats.isPresent() ? Response.ok(stats.get()).build() : notFound(id);
+  }
+
+  private interface IdCall {
+    Optional<String> call() throws Exception;
+  }
+
+  private static Response idOr404(String id, IdCall call) throws Exception {
+    try {
+      return call.call().isPresent() ? Response.ok(Map.of("id", id)).build() : notFound(id);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return badRequest(e.getMessage());
+    }
+  }
+
+  static Response badRequest(String message) {
+    return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", message)).build();
+  }
+
+  private static JsonNode jsonBody(InputStream body) throws IOException {
+    byte[] bytes = readBounded(body, 64 * 1024);
+    try {
+      return bytes.length == 0 ? SpecParser.mapper().createObjectNode() : SpecParser.mapper().readTree(bytes);
+    } catch (IOException e) {
+      throw new jakarta.ws.rs.BadRequestException("request body is not valid JSON: " + e.getMessage());
+    }
+  }
+
   /** 200 when healthy, 503 when not, 404 when unknown: Druid's health check. */
   @GET
   @Path("/{id}/health")
@@ -185,7 +281,7 @@ public class SupervisorResource {
   static byte[] readBounded(InputStream in, int max) throws IOException {
     byte[] bytes = in.readNBytes(max + 1);
     if (bytes.length > max) {
-      throw new SpecException("", "spec is larger than " + max + " bytes; refused before parsing");
+      throw new SpecException("", "request body is larger than " + max + " bytes; refused before parsing");
     }
     return bytes;
   }

@@ -38,4 +38,29 @@ public interface SupervisorService {
 
   /** Ids with any history, terminated supervisors included. */
   List<String> allIds() throws Exception;
+
+  /**
+   * Druid's {@code reset} ({@code request.offsets()} null) and {@code resetOffsets}. Empty if there is no such
+   * supervisor.
+   * @throws IllegalArgumentException if the supervisor refuses the request (Druid answers 400)
+   */
+  Optional<String> reset(String id, io.sluice.workflows.Contracts.ResetRequest request) throws Exception;
+
+  /**
+   * Druid's {@code taskGroups/handoff}: early handoff of these task groups. Empty if there is no such supervisor.
+   * @throws IllegalArgumentException if a group does not exist (400)
+   */
+  Optional<String> handoff(String id, List<Integer> taskGroupIds) throws Exception;
+
+  /**
+   * Druid's {@code /stats}: {@code {taskGroupId: {taskId: {"movingAverages": {"buildSegments": …},
+   * "totals": {"buildSegments": …}}}}}; empty if unknown.
+   */
+  Optional<Map<String, Object>> stats(String id) throws Exception;
+
+  /** Druid's {@code /task/{taskId}/status}; empty if there is no such task. */
+  Optional<Map<String, Object>> taskStatus(String taskId) throws Exception;
+
+  /** Druid's {@code /task/{taskId}/reports}: {@code ingestionStatsAndErrors}; empty if there is no such task. */
+  Optional<Map<String, Object>> taskReports(String taskId) throws Exception;
 }

@@ -93,7 +93,8 @@ public final class TemporalSupervisorService implements SupervisorService {
   @Override
   public Optional<Map<String, Object>> status(String id) throws Exception {
     Optional<SupervisorStatus> s = supervisorStatus(id);
-    return s.isEmpty() ? Optional.empty() : Optional.of(DruidJson.statusReport(s.get(), currentOffsets(s.get())));
+    return s.isEmpty() ? Optional.empty()
+        : Optional.of(DruidJson.statusReport(s.get(), currentOffsets(s.get()), streamSnapshot(id)));
   }
 
   @Override
@@ -113,6 +114,24 @@ public final class TemporalSupervisorService implements SupervisorService {
       throw new jakarta.ws.rs.ServiceUnavailableException("supervisor " + id + " did not answer its status query;"
           + " is a Sluice worker running and connected to Temporal? (" + rootMessage(e) + ")");
     }
+  }
+
+  /**
+   * The stream watcher's latest answer, from its heartbeat: fresher than the supervisor's own copy, which it only
+   * takes when the watcher returns. Null if there is none.
+   */
+  private Contracts.StreamSnapshot streamSnapshot(String id) {
+    try {
+      for (PendingActivityInfo a : describe(SupervisorWorkflow.workflowId(id)).getPendingActivitiesList()) {
+        if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("WatchStream")) {
+          return client.getOptions().getDataConverter().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
+              Contracts.StreamSnapshot.class, Contracts.StreamSnapshot.class);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("supervisor {}: no stream watcher heartbeat: {}", id, e.toString());
+    }
+    return null;
   }
 
   /** Each active task's offsets, from its reading activity's latest heartbeat. */
@@ -186,6 +205,101 @@ public final class TemporalSupervisorService implements SupervisorService {
   @Override
   public List<String> allIds() throws Exception {
     return catalog.allIds();
+  }
+
+  @Override
+  public Optional<String> reset(String id, Contracts.ResetRequest request) throws Exception {
+    return update(id, wf -> wf.reset(request));
+  }
+
+  @Override
+  public Optional<String> handoff(String id, List<Integer> taskGroupIds) throws Exception {
+    return update(id, wf -> wf.handoffTaskGroups(taskGroupIds));
+  }
+
+  /**
+   * Sends an update to a running supervisor. A request its validator refuses becomes an IllegalArgumentException
+   * with the supervisor's reason; a supervisor that is stored but not running (Temporal lost it and the gateway
+   * has not re-created it yet) is a 503.
+   */
+  private Optional<String> update(String id, java.util.function.Function<SupervisorWorkflow, String> call)
+      throws Exception {
+    if (catalog.current(id).isEmpty()) return Optional.empty();
+    String wfId = SupervisorWorkflow.workflowId(id);
+    if (!isRunning(wfId)) {
+      throw new jakarta.ws.rs.ServiceUnavailableException("supervisor " + id + " is not running right now");
+    }
+    try {
+      return Optional.of(call.apply(client.newWorkflowStub(SupervisorWorkflow.class, wfId)));
+    } catch (io.temporal.client.WorkflowUpdateException e) {
+      throw new IllegalArgumentException(rootMessage(e), e);
+    }
+  }
+
+  @Override
+  public Optional<Map<String, Object>> stats(String id) throws Exception {
+    Optional<SupervisorStatus> s = supervisorStatus(id);
+    if (s.isEmpty()) return Optional.empty();
+    Map<String, Contracts.ReadProgress> progress = currentOffsets(s.get());
+    Map<String, Object> out = new TreeMap<>();
+    List<SupervisorStatus.TaskView> tasks = new ArrayList<>(s.get().activeTasks());
+    tasks.addAll(s.get().publishingTasks());
+    for (SupervisorStatus.TaskView t : tasks) {
+      Contracts.ReadProgress p = progress.get(t.id());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> group = (Map<String, Object>) out.computeIfAbsent(String.valueOf(t.group()),
+          k -> new LinkedHashMap<String, Object>());
+      group.put(t.id(), DruidJson.rowStats(p == null ? null : p.rowStats(), p == null ? null : p.movingAverages()));
+    }
+    return Optional.of(out);
+  }
+
+  @Override
+  public Optional<Map<String, Object>> taskStatus(String taskId) throws Exception {
+    Optional<TaskLookup> t = task(taskId);
+    return t.map(l -> DruidJson.taskStatus(taskId, l.info(), l.report()));
+  }
+
+  @Override
+  public Optional<Map<String, Object>> taskReports(String taskId) throws Exception {
+    Optional<TaskLookup> t = task(taskId);
+    if (t.isEmpty()) return Optional.empty();
+    Contracts.ReadProgress live = null;
+    for (PendingActivityInfo a : t.get().pending()) {
+      if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("ReadAndPush")) {
+        live = client.getOptions().getDataConverter().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
+            Contracts.ReadProgress.class, Contracts.ReadProgress.class);
+      }
+    }
+    List<Contracts.ParseError> parseErrors = List.of();
+    try {
+      IndexingTaskWorkflow wf = client.newWorkflowStub(IndexingTaskWorkflow.class, taskId);
+      parseErrors = wf.parseExceptions();
+      if (live == null && t.get().report() == null) live = wf.readResult();
+    } catch (RuntimeException e) {
+      log.debug("task {}: no parse exceptions by query: {}", taskId, e.toString());
+    }
+    return Optional.of(DruidJson.taskReports(taskId, t.get().info(), t.get().report(), live, parseErrors));
+  }
+
+  /** A task workflow as the task endpoints see it: its description, pending activities, and result if ended. */
+  private record TaskLookup(io.temporal.api.workflow.v1.WorkflowExecutionInfo info, List<PendingActivityInfo> pending,
+                            Contracts.TaskReport report) {}
+
+  private Optional<TaskLookup> task(String taskId) {
+    DescribeWorkflowExecutionResponse d;
+    try {
+      d = describe(taskId);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return Optional.empty();
+      throw e;
+    }
+    if (!d.getWorkflowExecutionInfo().getType().getName().equals("IndexingTaskWorkflow")) return Optional.empty();
+    Contracts.TaskReport report = null;
+    if (d.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      report = client.newUntypedWorkflowStub(taskId).getResult(Contracts.TaskReport.class);
+    }
+    return Optional.of(new TaskLookup(d.getWorkflowExecutionInfo(), d.getPendingActivitiesList(), report));
   }
 
   private DescribeWorkflowExecutionResponse describe(String workflowId) {

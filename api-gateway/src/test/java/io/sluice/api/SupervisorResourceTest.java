@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.Contracts;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -90,11 +91,50 @@ class SupervisorResourceTest {
       terminated.add(id);
       return true;
     }
+
+    final List<Object> operations = new ArrayList<>();
+
+    @Override
+    public Optional<String> reset(String id, Contracts.ResetRequest request) {
+      if (!specs.containsKey(id)) return Optional.empty();
+      if (request.stream() != null && !request.stream().equals(specs.get(id).ioConfig().topic())) {
+        throw new IllegalArgumentException("stream '" + request.stream() + "' is not this supervisor's topic");
+      }
+      operations.add(request);
+      return Optional.of(id);
+    }
+
+    @Override
+    public Optional<String> handoff(String id, List<Integer> taskGroupIds) {
+      if (!specs.containsKey(id)) return Optional.empty();
+      if (taskGroupIds.contains(9)) throw new IllegalArgumentException("task group 9 does not exist");
+      operations.add(taskGroupIds);
+      return Optional.of(id);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> stats(String id) {
+      return specs.containsKey(id) ? Optional.of(Map.of("0", Map.of("task_a", DruidJson.rowStats(
+          new Contracts.RowStats(10, 2000, 1, 2, 3), Map.of("1m", Map.of("processed", 0.5)))))) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Map<String, Object>> taskStatus(String taskId) {
+      return taskId.equals("task_a") ? Optional.of(Map.of("task", taskId, "status", Map.of("statusCode", "SUCCESS")))
+          : Optional.empty();
+    }
+
+    @Override
+    public Optional<Map<String, Object>> taskReports(String taskId) {
+      return taskId.equals("task_a") ? Optional.of(Map.of("ingestionStatsAndErrors", Map.of("taskId", taskId)))
+          : Optional.empty();
+    }
   }
 
   static final FakeService service = new FakeService();
   static final ResourceExtension resources = ResourceExtension.builder()
       .addResource(new SupervisorResource(service))
+      .addResource(new TaskResource(service))
       .addProvider(new ErrorMappers.Spec())
       .addProvider(new ErrorMappers.WebApp())
       .addProvider(new ErrorMappers.Any())
@@ -106,6 +146,70 @@ class SupervisorResourceTest {
     service.terminated.clear();
     service.history.clear();
     service.healthy = true;
+    service.operations.clear();
+  }
+
+  Response postJson(String path, String body) {
+    return resources.target("/druid/indexer/v1/supervisor" + path).request()
+        .post(Entity.entity(body, MediaType.APPLICATION_JSON));
+  }
+
+  @Test
+  void resetResetOffsetsAndHandoff() throws Exception {
+    post(sample().toString());
+    String topic = service.specs.get("metrics-kafka").ioConfig().topic();
+    Response reset = postTo("/metrics-kafka/reset");
+    assertEquals(200, reset.getStatus());
+    assertEquals("metrics-kafka", JSON.readTree(reset.readEntity(String.class)).get("id").asText());
+    assertEquals(new Contracts.ResetRequest(null, null), service.operations.get(0));
+    assertEquals(404, postTo("/nope/reset").getStatus());
+
+    String body = "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\",\"stream\":\"" + topic
+        + "\",\"partitionOffsetMap\":{\"0\":100,\"2\":7}}}";
+    assertEquals(200, postJson("/metrics-kafka/resetOffsets", body).getStatus());
+    assertEquals(new Contracts.ResetRequest(topic, Map.of(0, 100L, 2, 7L)), service.operations.get(1));
+    Response wrongStream = postJson("/metrics-kafka/resetOffsets", body.replace(topic, "other"));
+    assertEquals(400, wrongStream.getStatus());
+    assertTrue(wrongStream.readEntity(String.class).contains("'other'"));
+    Response badMap = postJson("/metrics-kafka/resetOffsets",
+        "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\",\"partitionOffsetMap\":{\"x\":1}}}");
+    assertEquals(400, badMap.getStatus());
+    assertTrue(badMap.readEntity(String.class).contains("partitionOffsetMap.x"));
+    assertEquals(400, postJson("/metrics-kafka/resetOffsets", "{\"type\":\"kinesis\",\"partitions\":{}}")
+        .getStatus());
+    assertEquals(400, postJson("/metrics-kafka/resetOffsets", "{oops").getStatus());
+    assertEquals(400, postJson("/metrics-kafka/resetOffsets", "{}").getStatus());
+
+    assertEquals(200, postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[0,1]}").getStatus());
+    assertEquals(List.of(0, 1), service.operations.get(2));
+    Response unknownGroup = postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[9]}");
+    assertEquals(400, unknownGroup.getStatus());
+    assertTrue(unknownGroup.readEntity(String.class).contains("task group 9"));
+    assertEquals(400, postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[]}").getStatus());
+    assertEquals(404, postJson("/nope/taskGroups/handoff", "{\"taskGroupIds\":[0]}").getStatus());
+    assertEquals(3, service.operations.size(), "refused requests reached nothing");
+  }
+
+  @Test
+  void statsAndTaskEndpoints() throws Exception {
+    post(sample().toString());
+    JsonNode stats = JSON.readTree(resources.target("/druid/indexer/v1/supervisor/metrics-kafka/stats").request()
+        .get(String.class));
+    JsonNode task = stats.get("0").get("task_a");
+    assertEquals(10, task.get("totals").get("buildSegments").get("processed").asLong());
+    assertEquals(3, task.get("totals").get("buildSegments").get("unparseable").asLong());
+    assertEquals(0.5, task.get("movingAverages").get("buildSegments").get("1m").get("processed").asDouble());
+    assertEquals(404, resources.target("/druid/indexer/v1/supervisor/nope/stats").request().get().getStatus());
+
+    assertEquals("SUCCESS", JSON.readTree(resources.target("/druid/indexer/v1/task/task_a/status").request()
+        .get(String.class)).get("status").get("statusCode").asText());
+    assertEquals("task_a", JSON.readTree(resources.target("/druid/indexer/v1/task/task_a/reports").request()
+        .get(String.class)).get("ingestionStatsAndErrors").get("taskId").asText());
+    Response missing = resources.target("/druid/indexer/v1/task/task_b/status").request().get();
+    assertEquals(404, missing.getStatus());
+    assertTrue(missing.readEntity(String.class).contains("task_b"));
+    assertEquals(404, resources.target("/druid/indexer/v1/task/task_b/reports").request().get().getStatus());
+    assertEquals(400, resources.target("/druid/indexer/v1/task/..%2Fsecret/status").request().get().getStatus());
   }
 
   Response postTo(String path) {

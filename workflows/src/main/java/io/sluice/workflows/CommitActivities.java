@@ -12,4 +12,11 @@ public interface CommitActivities {
    * committed end offsets (compare-and-set). Fails with {@link Failures#INCONSISTENT_OFFSETS} otherwise.
    */
   Contracts.CommitResult commitSegments(Contracts.CommitInput input);
+
+  /**
+   * Appends a reset record that sets the committed offsets of the given partitions (the other partitions keep
+   * theirs). Tasks that started from the old offsets then fail their compare-and-set, so nothing they read is
+   * committed twice.
+   */
+  Contracts.CommittedState resetOffsets(Contracts.ResetInput input);
 }

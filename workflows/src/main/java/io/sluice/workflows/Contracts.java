@@ -12,15 +12,26 @@ import java.util.Map;
 public final class Contracts {
   private Contracts() {}
 
-  /** Supervisor tunables that come from the gateway's configuration (never read inside workflow code). */
+  /**
+   * Supervisor tunables that come from the gateway's configuration (never read inside workflow code).
+   * {@code continueAsNewAfterEvents}: the supervisor continues as new past this many history events even if the
+   * server does not suggest it (0 in inputs recorded before the field existed means the default, 10,000).
+   */
   public record SupervisorConfig(
       int unhealthinessThreshold,
       int healthinessThreshold,
       int taskUnhealthinessThreshold,
       int taskHealthinessThreshold,
-      int maxStoredExceptionEvents) {
+      int maxStoredExceptionEvents,
+      long continueAsNewAfterEvents) {
+    public static final long DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
+
+    public SupervisorConfig {
+      if (continueAsNewAfterEvents <= 0) continueAsNewAfterEvents = DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+    }
+
     public static SupervisorConfig defaults() {
-      return new SupervisorConfig(3, 3, 3, 3, 20);
+      return new SupervisorConfig(3, 3, 3, 3, 20, DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS);
     }
   }
 
@@ -33,6 +44,52 @@ public final class Contracts {
   public record FetchOffsetsInput(String topic, Map<String, Object> consumerProperties) {}
 
   public record StreamOffsets(List<Integer> partitions, Map<Integer, Long> earliest, Map<Integer, Long> latest) {}
+
+  /**
+   * What the stream watcher needs. It fetches partitions and offsets every {@code periodMillis} inside one
+   * long-running activity, heartbeating each answer (heartbeats add no history events), and returns to the workflow
+   * only when something needs a decision: a fetch failed, the partitions changed, {@code returnAfterSuccesses}
+   * fetches succeeded (the first iteration, or recovery from an unhealthy state), new data arrived while idle
+   * ({@code returnOnNewData}), the latest offsets stood still for {@code idleAfterMillis} (0: never) since
+   * {@code lastNewDataMillis} (0: since the watcher started), or {@code maxWatchMillis} passed (so the workflow's
+   * own copy of the offsets never gets very old).
+   */
+  public record WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
+                           List<Integer> knownPartitions, Map<Integer, Long> latestOffsets,
+                           int returnAfterSuccesses, boolean returnOnNewData, long idleAfterMillis,
+                           long lastNewDataMillis, long maxWatchMillis) {}
+
+  /**
+   * Why the watcher returned, with its last good answer ({@code offsets}, null if every fetch failed) and how many
+   * fetches succeeded in a row before it returned ({@code successes}); {@code failures} is 1 when the last fetch
+   * failed, with {@code errorType} and {@code errorMessage}.
+   */
+  public record WatchResult(String reason, StreamOffsets offsets, long fetchedAtMillis, int successes,
+                            int failures, String errorType, String errorMessage) {
+    public static final String FAILED = "FAILED";
+    public static final String PARTITIONS_CHANGED = "PARTITIONS_CHANGED";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String NEW_DATA = "NEW_DATA";
+    public static final String INACTIVE = "INACTIVE";
+    public static final String MAX_WATCH = "MAX_WATCH";
+  }
+
+  /** Heartbeat details of the stream watcher: its latest answer, read by the gateway for live lag. */
+  public record StreamSnapshot(StreamOffsets offsets, long fetchedAtMillis, int consecutiveFailures,
+                               String lastError) {}
+
+  /**
+   * Sets the committed offsets of some partitions, outside any task: {@code reset} and {@code resetOffsets}. It is
+   * appended to the commit log like a commit, so tasks started before it fail their compare-and-set.
+   */
+  public record ResetInput(String dataSource, String topic, Map<Integer, Long> offsets, String reason) {}
+
+  /**
+   * An operator's reset: {@code offsets} null clears every partition (Druid's {@code reset}: the supervisor starts
+   * again from the earliest or latest offsets per {@code useEarliestOffset}); otherwise it sets just those
+   * partitions (Druid's {@code resetOffsets}, whose {@code stream} must be the supervisor's topic).
+   */
+  public record ResetRequest(String stream, Map<Integer, Long> offsets) {}
 
   public record LoadCommittedInput(String dataSource) {}
 
@@ -64,8 +121,17 @@ public final class Contracts {
     }
   }
 
-  /** Heartbeat details of a reading activity. */
-  public record ReadProgress(Map<Integer, Long> currentOffsets, RowStats rowStats) {}
+  /**
+   * Heartbeat details of a reading activity. {@code movingAverages}: per window ({@code 1m}, {@code 5m},
+   * {@code 15m}) the rate per second of each row counter, as Druid's row stats report them; empty once reading
+   * has ended.
+   */
+  public record ReadProgress(Map<Integer, Long> currentOffsets, RowStats rowStats,
+                             Map<String, Map<String, Double>> movingAverages) {
+    public ReadProgress(Map<Integer, Long> currentOffsets, RowStats rowStats) {
+      this(currentOffsets, rowStats, Map.of());
+    }
+  }
 
   public record ReadInput(TaskInput task) {}
 

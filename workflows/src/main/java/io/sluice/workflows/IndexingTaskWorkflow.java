@@ -4,6 +4,7 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /** A Kafka indexing task: read, then publish. Its workflow id is a Druid-style task id. */
 @WorkflowInterface
@@ -22,4 +23,8 @@ public interface IndexingTaskWorkflow {
   /** Offsets and row stats once reading has ended (while publishing and after); null while reading. */
   @QueryMethod
   Contracts.ReadProgress readResult();
+
+  /** The saved parse exceptions once reading has ended (empty before), for the task's reports. */
+  @QueryMethod
+  List<Contracts.ParseError> parseExceptions();
 }

@@ -5,6 +5,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -18,6 +19,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
   private boolean stop;
   private Contracts.ReadProgress readResult;
+  private List<Contracts.ParseError> parseExceptions = List.of();
 
   @Override
   public Contracts.TaskReport run(Contracts.TaskInput in) {
@@ -26,6 +28,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
     try {
       Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(in));
       readResult = new Contracts.ReadProgress(r.endOffsets(), r.rowStats());
+      if (r.parseExceptions() != null) parseExceptions = r.parseExceptions();
       if (r.endOffsets().equals(r.startOffsets()) && r.segments().isEmpty()) {
         report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
             r.endOffsets(), 0, r.rowStats(), null, null, null);
@@ -84,6 +87,11 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   @Override
   public Contracts.ReadProgress readResult() {
     return readResult;
+  }
+
+  @Override
+  public List<Contracts.ParseError> parseExceptions() {
+    return parseExceptions;
   }
 
   @Override

@@ -113,7 +113,7 @@ public final class RunLoopPolicy {
       case "RUNNING":
         return "RUNNING";
       default:
-        return detailedState; // PENDING, SUSPENDED, STOPPING, UNHEALTHY_TASKS
+        return detailedState; // PENDING, SUSPENDED, STOPPING, UNHEALTHY_TASKS, IDLE
     }
   }
 
@@ -127,15 +127,97 @@ public final class RunLoopPolicy {
       int ok = consecutiveSuccesses + 1;
       return new Health(0, ok, unhealthy && ok < healthinessThreshold);
     }
+
+    /** After {@code successes} successful iterations, then {@code failures} failed ones. */
+    public Health after(int successes, int failures, int unhealthinessThreshold, int healthinessThreshold) {
+      Health h = this;
+      for (int i = 0; i < successes; i++) h = h.next(false, unhealthinessThreshold, healthinessThreshold);
+      for (int i = 0; i < failures; i++) h = h.next(true, unhealthinessThreshold, healthinessThreshold);
+      return h;
+    }
+  }
+
+  /**
+   * How many successful fetches the stream watcher reports back at once. Successes only change the state during
+   * the first iteration and while unhealthy; at steady state the watcher returns on failures and changes only, and
+   * the successes before a failure come back with it, so the counters stay exact.
+   */
+  public static int returnAfterSuccesses(boolean firstIterationDone, boolean unhealthy, int consecutiveSuccesses,
+                                         int healthinessThreshold) {
+    if (unhealthy) return Math.max(1, healthinessThreshold - consecutiveSuccesses);
+    return firstIterationDone ? Integer.MAX_VALUE : 1;
+  }
+
+  /**
+   * With {@code idleConfig} enabled, a supervisor whose stream stood still for {@code inactiveAfterMillis} creates
+   * no tasks, unless some of what is in the stream is not committed yet.
+   */
+  public static boolean staysIdle(boolean idle, Map<Integer, Long> latest, Map<Integer, Long> committed) {
+    if (!idle) return false;
+    for (Map.Entry<Integer, Long> e : latest.entrySet()) {
+      Long c = committed.get(e.getKey());
+      if (c == null || c < e.getValue()) return false;
+    }
+    return true;
+  }
+
+  /** Whether two answers differ in their latest offsets: new data arrived. */
+  public static boolean newData(Map<Integer, Long> before, Map<Integer, Long> after) {
+    for (Map.Entry<Integer, Long> e : after.entrySet()) {
+      Long b = before.get(e.getKey());
+      if (b == null || b < e.getValue()) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Why a {@code resetOffsets} request cannot be applied, or null if it can: the stream must be the supervisor's
+   * topic, and every partition must exist (when partitions are known) with an offset of at least 0.
+   */
+  public static String resetOffsetsProblem(String topic, String stream, Map<Integer, Long> offsets,
+                                           List<Integer> knownPartitions) {
+    if (stream != null && !stream.equals(topic)) {
+      return "stream '" + stream + "' is not this supervisor's topic '" + topic + "'";
+    }
+    if (offsets == null || offsets.isEmpty()) return "partitionOffsetMap must name at least one partition";
+    for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+      if (e.getKey() == null || e.getKey() < 0) return "partition " + e.getKey() + " is not a partition number";
+      if (e.getValue() == null || e.getValue() < 0) {
+        return "offset " + e.getValue() + " of partition " + e.getKey() + " must be at least 0";
+      }
+      if (!knownPartitions.isEmpty() && !knownPartitions.contains(e.getKey())) {
+        return "partition " + e.getKey() + " is not one of topic '" + topic + "''s partitions " + knownPartitions;
+      }
+    }
+    return null;
+  }
+
+  /** Why a handoff request for these task groups cannot be applied, or null if it can. */
+  public static String handoffProblem(List<Integer> groups, int taskCount) {
+    if (groups == null || groups.isEmpty()) return "taskGroupIds must name at least one task group";
+    for (Integer g : groups) {
+      if (g == null || g < 0 || g >= taskCount) {
+        return "task group " + g + " does not exist; task groups are 0 to " + (taskCount - 1);
+      }
+    }
+    return null;
+  }
+
+  /** The earliest of the deadlines, or {@link Long#MAX_VALUE} for none. */
+  public static long earliest(long... deadlines) {
+    long min = Long.MAX_VALUE;
+    for (long d : deadlines) min = Math.min(min, d);
+    return min;
   }
 
   /**
    * The detailed state to show. Unhealthy states win once their threshold is reached; before the first full
-   * iteration the first-iteration-only states show progress.
+   * iteration the first-iteration-only states show progress. {@code IDLE} (idleConfig) comes after the unhealthy
+   * states.
    */
   public static String detailedState(boolean stopping, boolean suspended, boolean unhealthySupervisor,
                                      boolean lastErrorWasStream, boolean everConnected, boolean unhealthyTasks,
-                                     boolean firstIterationDone, String firstIterationState) {
+                                     boolean idle, boolean firstIterationDone, String firstIterationState) {
     if (stopping) return "STOPPING";
     if (suspended) return "SUSPENDED";
     if (unhealthySupervisor) {
@@ -143,6 +225,7 @@ public final class RunLoopPolicy {
       return "UNHEALTHY_SUPERVISOR";
     }
     if (unhealthyTasks) return "UNHEALTHY_TASKS";
+    if (idle) return "IDLE";
     return firstIterationDone ? "RUNNING" : firstIterationState;
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.workflows;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
@@ -28,6 +29,14 @@ public final class SluiceOptions {
   /** Bound on a reading activity's control query, well inside {@link #READ_HEARTBEAT_TIMEOUT}. */
   public static final Duration CONTROL_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * The longest a stream watcher runs before returning to its workflow, which then starts another. Bounds how old
+   * the workflow's own copy of the latest offsets gets (the gateway reads fresher ones from the heartbeat).
+   */
+  public static final long MAX_WATCH_MILLIS = Duration.ofMinutes(15).toMillis();
+  /** A stream watcher heartbeats at least this often, also while a Kafka call is slow (each is bounded). */
+  public static final Duration WATCH_HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
+
   public static WorkflowImplementationOptions workflowOptions() {
     RetryOptions kafka = RetryOptions.newBuilder()
         .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(10))
@@ -45,6 +54,19 @@ public final class SluiceOptions {
             "FetchStreamOffsets", ActivityOptions.newBuilder()
                 .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofSeconds(30))
                 .setRetryOptions(kafka).build(),
+            "WatchStream", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE)
+                // returns after maxWatch at the latest; the heartbeat timeout finds a dead worker
+                .setStartToCloseTimeout(Duration.ofMillis(2 * MAX_WATCH_MILLIS))
+                .setHeartbeatTimeout(WATCH_HEARTBEAT_TIMEOUT)
+                // a cancelled watcher is gone before the workflow continues as new or ends
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
+                    .setMaximumInterval(Duration.ofSeconds(30)).build())
+                .build(),
+            "ResetOffsets", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(storage).build(),
             "LoadCommitted", ActivityOptions.newBuilder()
                 .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
                 .setRetryOptions(storage).build(),

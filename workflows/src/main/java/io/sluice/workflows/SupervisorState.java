@@ -67,6 +67,22 @@ public final class SupervisorState {
   /** Task reports received by signal and not yet applied by the loop. */
   public List<Contracts.TaskReport> pendingReports = new ArrayList<>();
   public boolean lastErrorWasStream;
+  /** A {@code reset} accepted and not yet carried out. */
+  public boolean pendingFullReset;
+  /** {@code resetOffsets} accepted and not yet carried out, merged; applied after a pending full reset. */
+  public Map<Integer, Long> pendingResetOffsets = new LinkedHashMap<>();
+  /** Task groups an operator asked to hand off early, not yet told. */
+  public List<Integer> handoffGroups = new ArrayList<>();
+  /** idleConfig: the stream stood still for inactiveAfterMillis and everything in it is committed. */
+  public boolean idle;
+  /** When the stream watcher last saw the latest offsets move (its clock); 0 before it has. */
+  public long lastNewDataMillis;
+  /** After a failed fetch, the stream watcher starts again only at this time ({@code period} later). */
+  public long watchRetryAtMillis;
+  /** After a task failed, no task is created before this time ({@code period} later), as in Druid's next run. */
+  public long createTasksAfterMillis;
+  /** When a failed step (commit log, task start, reset) is tried again; 0 when nothing failed. */
+  public long retryAtMillis;
 
   public SupervisorState() {}
 

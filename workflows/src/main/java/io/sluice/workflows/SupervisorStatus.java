@@ -29,5 +29,5 @@ public record SupervisorStatus(
     SupervisorSpec spec) {
 
   public record TaskView(String id, Map<Integer, Long> startingOffsets, long startTimeMillis, long remainingSeconds,
-                         String type) {}
+                         String type, int group) {}
 }

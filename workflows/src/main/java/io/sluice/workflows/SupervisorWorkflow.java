@@ -3,6 +3,9 @@ package io.sluice.workflows;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import java.util.List;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -37,6 +40,26 @@ public interface SupervisorWorkflow {
   /** Sent by a task workflow when it ends (once per task, never per record). */
   @SignalMethod
   void taskFinished(Contracts.TaskReport report);
+
+  /**
+   * Druid's {@code reset} ({@code offsets} null) and {@code resetOffsets}: the affected tasks are killed, not
+   * published, the committed offsets are set, and new tasks start from them. Accepted requests are carried out by
+   * the run loop; the reply only says it was accepted. Idempotent.
+   */
+  @UpdateMethod
+  String reset(Contracts.ResetRequest request);
+
+  /** Refuses a reset that names another stream, unknown partitions or negative offsets (the API answers 400). */
+  @UpdateValidatorMethod(updateName = "reset")
+  void validateReset(Contracts.ResetRequest request);
+
+  /** Druid's {@code taskGroups/handoff}: the reading tasks of these groups publish now. Idempotent. */
+  @UpdateMethod
+  String handoffTaskGroups(List<Integer> taskGroupIds);
+
+  /** Refuses task groups that do not exist (the API answers 400). */
+  @UpdateValidatorMethod(updateName = "handoffTaskGroups")
+  void validateHandoffTaskGroups(List<Integer> taskGroupIds);
 
   @QueryMethod
   SupervisorStatus status();

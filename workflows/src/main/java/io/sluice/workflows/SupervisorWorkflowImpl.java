@@ -8,12 +8,15 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,22 +24,29 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * Druid's supervisor run loop as a workflow. Each iteration: apply task reports, fetch partitions and offsets (an
- * activity), roll reading tasks over at {@code taskDuration}, fail publishing tasks past {@code completionTimeout},
- * create tasks for task groups that have none. Between iterations it waits {@code period}, woken early by signals
- * and by the next rollover deadline. Handlers only change state; the loop does the work.
+ * Druid's supervisor run loop as a workflow. Each iteration: apply task reports and the stream watcher's answer,
+ * carry out resets, roll reading tasks over at {@code taskDuration} (or on a handoff request), fail publishing tasks
+ * past {@code completionTimeout}, create tasks for task groups that have none.
+ *
+ * <p>Druid fetches partitions and offsets every {@code period}. Here that polling runs inside one long activity,
+ * the stream watcher, which heartbeats its answers and returns only when there is something to decide (see
+ * {@link Contracts.WatchInput}), so a healthy supervisor adds history events only when tasks roll over: about 30
+ * an hour per task group instead of several per {@code period}. Between iterations the workflow sleeps until the
+ * next deadline (a rollover, a completionTimeout, a retry), a signal, an update, or the watcher's return. Handlers
+ * only change state; the loop does the work.
  */
 public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private static final Logger log = Workflow.getLogger(SupervisorWorkflowImpl.class);
-  /** Continue as new past this many events even if the server does not suggest it. */
-  static final long HISTORY_LIMIT = 10_000;
-
   private final SupervisorState s;
   private final Contracts.SupervisorConfig config;
   private final StreamActivities stream = Workflow.newActivityStub(StreamActivities.class);
   private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
   private final Random random = Workflow.newRandom();
   private boolean wake;
+  /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
+  private Promise<Contracts.WatchResult> watch;
+  private CancellationScope watchScope;
+  private Contracts.WatchInput watchInput;
 
   @WorkflowInit
   public SupervisorWorkflowImpl(Contracts.SupervisorInput input) {
@@ -56,35 +66,55 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       iterate();
       publishDetails();
       if (s.terminateRequested && s.tasks.isEmpty() && s.pendingReports.isEmpty()) {
+        stopWatchingAndWait();
         log.info("supervisor {} terminated; all tasks handed off", s.spec.id());
         return;
       }
-      if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT) {
+      if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > config.continueAsNewAfterEvents()) {
+        stopWatchingAndWait();
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(new Contracts.SupervisorInput(s.spec, config, s));
       }
       wake = false;
-      Workflow.await(Duration.ofMillis(nextWaitMillis()), () -> wake);
+      long deadline = nextDeadline();
+      if (deadline == Long.MAX_VALUE) {
+        Workflow.await(() -> wake || watchReturned());
+      } else {
+        Workflow.await(Duration.ofMillis(Math.max(1, deadline - Workflow.currentTimeMillis())),
+            () -> wake || watchReturned());
+      }
     }
+  }
+
+  private boolean watchReturned() {
+    return watch != null && watch.isCompleted();
   }
 
   private KafkaIoConfig io() {
     return s.spec.ioConfig();
   }
 
-  private long nextWaitMillis() {
-    long wait = io().periodMillis();
-    long now = Workflow.currentTimeMillis();
+  /** The next time the loop must run on its own: a rollover, a completionTimeout, a retry; MAX_VALUE if none. */
+  private long nextDeadline() {
+    long deadline = s.retryAtMillis == 0 ? Long.MAX_VALUE : s.retryAtMillis;
+    if (watch == null && !s.terminateRequested) deadline = RunLoopPolicy.earliest(deadline, s.watchRetryAtMillis);
+    if (s.createTasksAfterMillis > Workflow.currentTimeMillis()) {
+      deadline = RunLoopPolicy.earliest(deadline, s.createTasksAfterMillis);
+    }
     for (SupervisorState.TaskEntry t : s.tasks) {
       if ("READING".equals(t.phase)) {
-        wait = Math.min(wait, Math.max(1, t.startedAtMillis + io().taskDurationMillis() - now));
+        deadline = RunLoopPolicy.earliest(deadline, t.startedAtMillis + io().taskDurationMillis());
+      } else if (!t.cancelRequested) {
+        deadline = RunLoopPolicy.earliest(deadline, t.publishingSinceMillis + io().completionTimeoutMillis() + 1);
       }
     }
-    return wait;
+    return deadline;
   }
 
   private void iterate() {
-    boolean failed = false;
+    boolean opFailed = false;
+    boolean fetched = false;
+    long now = Workflow.currentTimeMillis();
     applyTaskReports();
 
     if (!s.committedLoaded) {
@@ -93,34 +123,25 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.committedLoaded = true;
       } catch (ActivityFailure e) {
         recordError(e, false);
-        failed = true;
+        opFailed = true;
       }
     }
 
-    if (!failed) {
-      if (!s.firstIterationDone) s.detailedState = "CONNECTING_TO_STREAM";
-      try {
-        Contracts.StreamOffsets offsets = stream.fetchStreamOffsets(
-            new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties()));
-        s.partitions = RunLoopPolicy.knownPartitions(s.partitions, offsets.partitions());
-        s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, offsets.earliest());
-        s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, offsets.latest());
-        s.offsetsLastUpdatedMillis = Workflow.currentTimeMillis();
-        s.everConnected = true;
-      } catch (ActivityFailure e) {
-        recordError(e, true);
-        failed = true;
-      }
-    }
+    if (watchReturned()) fetched = applyWatch();
+    if (!s.firstIterationDone && !s.everConnected) s.detailedState = "CONNECTING_TO_STREAM";
 
     // Tasks in the state are this supervisor's, adopted across continue-as-new: they report by signal.
-    if (!s.firstIterationDone && !failed) s.detailedState = "DISCOVERING_INITIAL_TASKS";
+    if (!s.firstIterationDone && fetched) s.detailedState = "DISCOVERING_INITIAL_TASKS";
 
-    long now = Workflow.currentTimeMillis();
+    if ((s.pendingFullReset || !s.pendingResetOffsets.isEmpty()) && s.committedLoaded && !opFailed) {
+      opFailed = !carryOutReset();
+    }
+
+    now = Workflow.currentTimeMillis();
     boolean handoffAll = s.terminateRequested || s.pendingSpec != null || s.suspended;
     for (SupervisorState.TaskEntry t : s.tasks) {
-      if ("READING".equals(t.phase)
-          && (handoffAll || RunLoopPolicy.shouldStopReading(t.startedAtMillis, now, io().taskDurationMillis()))) {
+      if ("READING".equals(t.phase) && (handoffAll || s.handoffGroups.contains(t.group)
+          || RunLoopPolicy.shouldStopReading(t.startedAtMillis, now, io().taskDurationMillis()))) {
         stopReading(t, now);
       } else if ("PUBLISHING".equals(t.phase) && !t.cancelRequested
           && RunLoopPolicy.completionTimedOut(t.publishingSinceMillis, now, io().completionTimeoutMillis())) {
@@ -130,6 +151,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         Workflow.newUntypedExternalWorkflowStub(t.taskId).cancel();
       }
     }
+    s.handoffGroups.clear();
 
     if (s.pendingSpec != null && s.tasks.isEmpty()) {
       log.info("supervisor {}: applying the updated spec", s.spec.id());
@@ -137,26 +159,170 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.spec = s.pendingSpec;
       s.pendingSpec = null;
       s.suspended = s.spec.suspended();
-      if (topicChanged) { // another topic: nothing known about the old one applies; re-discovered next iteration
+      if (topicChanged) { // another topic: nothing known about the old one applies; re-discovered by the watcher
         s.partitions = new ArrayList<>();
-        s.earliestOffsets = new java.util.LinkedHashMap<>();
-        s.latestOffsets = new java.util.LinkedHashMap<>();
+        s.earliestOffsets = new LinkedHashMap<>();
+        s.latestOffsets = new LinkedHashMap<>();
+        s.everConnected = false;
+        s.firstIterationDone = false;
+        stopWatching();
       }
     }
 
-    if (!failed && !s.terminateRequested && s.pendingSpec == null && !s.suspended) {
+    boolean stayIdle = RunLoopPolicy.staysIdle(s.idle, s.latestOffsets, s.committed.partitionOffsets());
+    if (!opFailed && s.committedLoaded && !s.partitions.isEmpty() && !s.terminateRequested && s.pendingSpec == null
+        && !s.suspended && !stayIdle && now >= s.createTasksAfterMillis) {
       if (!s.firstIterationDone) s.detailedState = "CREATING_TASKS";
-      failed = !createTasks(now);
+      opFailed = !createTasks(now);
     }
 
-    RunLoopPolicy.Health h = new RunLoopPolicy.Health(s.consecutiveIterationErrors, s.consecutiveIterationSuccesses,
-        s.unhealthySupervisor).next(failed, config.unhealthinessThreshold(), config.healthinessThreshold());
+    // Health: each failed step counts as a failed iteration, and is retried after period; a retry that works
+    // counts as a good one. The watcher's fetches were counted when its answer was applied.
+    if (opFailed || s.retryAtMillis != 0) {
+      RunLoopPolicy.Health h = health().after(opFailed ? 0 : 1, opFailed ? 1 : 0, config.unhealthinessThreshold(),
+          config.healthinessThreshold());
+      setHealth(h);
+      s.retryAtMillis = opFailed ? now + io().periodMillis() : 0;
+      if (opFailed) s.lastErrorWasStream = false;
+    }
+    if (!opFailed && fetched) s.firstIterationDone = true;
+    s.detailedState = RunLoopPolicy.detailedState(s.terminateRequested, s.suspended, s.unhealthySupervisor,
+        s.lastErrorWasStream, s.everConnected, s.unhealthyTasks, stayIdle && s.tasks.isEmpty(),
+        s.firstIterationDone, s.detailedState);
+    if (!s.terminateRequested && Workflow.currentTimeMillis() >= s.watchRetryAtMillis) watchStream();
+  }
+
+  private RunLoopPolicy.Health health() {
+    return new RunLoopPolicy.Health(s.consecutiveIterationErrors, s.consecutiveIterationSuccesses,
+        s.unhealthySupervisor);
+  }
+
+  private void setHealth(RunLoopPolicy.Health h) {
     s.consecutiveIterationErrors = h.consecutiveErrors();
     s.consecutiveIterationSuccesses = h.consecutiveSuccesses();
     s.unhealthySupervisor = h.unhealthy();
-    if (!failed) s.firstIterationDone = true;
-    s.detailedState = RunLoopPolicy.detailedState(s.terminateRequested, s.suspended, s.unhealthySupervisor,
-        s.lastErrorWasStream, s.everConnected, s.unhealthyTasks, s.firstIterationDone, s.detailedState);
+  }
+
+  /**
+   * Applies the stream watcher's answer: partitions, offsets, and its fetches to the health counters. Returns
+   * whether it holds a successful fetch.
+   */
+  private boolean applyWatch() {
+    Contracts.WatchResult r;
+    try {
+      r = watch.get();
+    } catch (ActivityFailure e) { // its retries are unlimited, so this is a cancellation or a timeout
+      r = new Contracts.WatchResult(Contracts.WatchResult.FAILED, null, 0, 0, 1, "WatchFailed",
+          e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+    }
+    watch = null;
+    watchScope = null;
+    watchInput = null;
+    if (r.offsets() != null && r.successes() > 0) {
+      boolean newData = RunLoopPolicy.newData(s.latestOffsets, r.offsets().latest());
+      s.partitions = RunLoopPolicy.knownPartitions(s.partitions, r.offsets().partitions());
+      s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, r.offsets().earliest());
+      s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, r.offsets().latest());
+      s.offsetsLastUpdatedMillis = r.fetchedAtMillis();
+      s.everConnected = true;
+      if (newData) {
+        s.idle = false;
+        s.lastNewDataMillis = r.fetchedAtMillis();
+      }
+    }
+    if (Contracts.WatchResult.INACTIVE.equals(r.reason()) && io().idleConfig() != null
+        && io().idleConfig().enabled()) {
+      s.idle = true;
+    }
+    if (r.failures() > 0) {
+      recordError(r.errorType(), r.errorMessage(), true);
+      s.watchRetryAtMillis = Workflow.currentTimeMillis() + io().periodMillis(); // as Druid's next iteration
+    }
+    setHealth(health().after(r.successes(), r.failures(), config.unhealthinessThreshold(),
+        config.healthinessThreshold()));
+    if (r.failures() > 0) s.lastErrorWasStream = true;
+    return r.successes() > 0 && r.failures() == 0;
+  }
+
+  /**
+   * Keeps one stream watcher running with the parameters the state calls for; one started for another state
+   * (say, before the supervisor turned unhealthy or idle) is replaced.
+   */
+  private void watchStream() {
+    boolean idleEnabled = io().idleConfig() != null && io().idleConfig().enabled();
+    Contracts.WatchInput in = new Contracts.WatchInput(io().topic(), io().consumerProperties(), io().periodMillis(),
+        List.copyOf(s.partitions), Map.copyOf(s.latestOffsets),
+        RunLoopPolicy.returnAfterSuccesses(s.firstIterationDone, s.unhealthySupervisor,
+            s.consecutiveIterationSuccesses, config.healthinessThreshold()),
+        s.idle, idleEnabled && !s.idle ? io().idleConfig().inactiveAfterMillis() : 0, s.lastNewDataMillis,
+        SluiceOptions.MAX_WATCH_MILLIS);
+    if (watch != null && sameWatch(watchInput, in)) return;
+    stopWatching();
+    watchInput = in;
+    watchScope = Workflow.newCancellationScope(() -> watch = Async.function(stream::watchStream, in));
+    watchScope.run();
+  }
+
+  /** Whether a running watcher already answers what {@code wanted} asks for. */
+  private static boolean sameWatch(Contracts.WatchInput running, Contracts.WatchInput wanted) {
+    return running.topic().equals(wanted.topic())
+        && running.consumerProperties().equals(wanted.consumerProperties())
+        && running.periodMillis() == wanted.periodMillis()
+        && (running.returnAfterSuccesses() == Integer.MAX_VALUE) == (wanted.returnAfterSuccesses() == Integer.MAX_VALUE)
+        && running.returnOnNewData() == wanted.returnOnNewData()
+        && running.idleAfterMillis() == wanted.idleAfterMillis();
+  }
+
+  /** Stops the watcher and waits (boundedly) until it has acknowledged, before this run ends. */
+  private void stopWatchingAndWait() {
+    Promise<Contracts.WatchResult> running = watch;
+    stopWatching();
+    if (running != null) Workflow.await(Duration.ofMinutes(1), running::isCompleted);
+  }
+
+  private void stopWatching() {
+    if (watchScope != null) watchScope.cancel();
+    watch = null;
+    watchScope = null;
+    watchInput = null;
+  }
+
+  /**
+   * Carries out an accepted reset: kills the affected tasks (they publish nothing), then appends the new offsets to
+   * the commit log. Returns false if a step failed; the reset stays pending and is tried again.
+   */
+  private boolean carryOutReset() {
+    try {
+      Map<Integer, Long> offsets = new LinkedHashMap<>();
+      if (s.pendingFullReset) {
+        Contracts.StreamOffsets o = stream.fetchStreamOffsets(
+            new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties()));
+        s.partitions = RunLoopPolicy.knownPartitions(s.partitions, o.partitions());
+        s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, o.earliest());
+        s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, o.latest());
+        offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
+      }
+      offsets.putAll(s.pendingResetOffsets);
+      Set<Integer> groups = new HashSet<>();
+      for (int p : offsets.keySet()) groups.add(RunLoopPolicy.groupOf(p, io().taskCount()));
+      for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) {
+        if (groups.contains(t.group)) {
+          s.tasks.remove(t); // its report, if any, is ignored: a killed task publishes nothing that counts
+          Workflow.newUntypedExternalWorkflowStub(t.taskId).cancel();
+          log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
+        }
+      }
+      s.committed = commits.resetOffsets(new Contracts.ResetInput(s.spec.id(), io().topic(), offsets,
+          s.pendingFullReset ? "reset" : "resetOffsets"));
+      log.info("supervisor {}: offsets reset to {}", s.spec.id(), offsets);
+      s.pendingFullReset = false;
+      s.pendingResetOffsets = new LinkedHashMap<>();
+      s.idle = false;
+      return true;
+    } catch (ActivityFailure e) {
+      recordError(e, false);
+      return false;
+    }
   }
 
   private void stopReading(SupervisorState.TaskEntry t, long now) {
@@ -190,6 +356,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
               .setTaskQueue(SluiceOptions.CONTROL_QUEUE)
               .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
               .setStaticSummary("Kafka indexing task for " + s.spec.id() + ", partitions " + g.getValue())
+              .setMemo(Map.of("dataSource", s.spec.id(), "taskGroupId", g.getKey()))
               .build());
       try {
         Async.function(child::run, input);
@@ -225,6 +392,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         recordError(r.errorType() == null ? "TaskFailed" : r.errorType(),
             "task " + r.taskId() + " failed: " + r.errorMessage(), false);
         s.committedLoaded = false; // re-read the commit log before the next task starts
+        s.createTasksAfterMillis = Workflow.currentTimeMillis() + io().periodMillis(); // no crash loop
       }
     }
   }
@@ -289,6 +457,42 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   }
 
   @Override
+  public void validateReset(Contracts.ResetRequest request) {
+    if (request == null) throw new IllegalArgumentException("a reset request is required");
+    if (s.terminateRequested) throw new IllegalStateException("supervisor " + s.spec.id() + " is terminating");
+    if (request.offsets() != null) {
+      String problem = RunLoopPolicy.resetOffsetsProblem(io().topic(), request.stream(), request.offsets(),
+          s.partitions);
+      if (problem != null) throw new IllegalArgumentException(problem);
+    }
+  }
+
+  @Override
+  public String reset(Contracts.ResetRequest request) {
+    if (request.offsets() == null) {
+      s.pendingFullReset = true;
+      s.pendingResetOffsets = new LinkedHashMap<>(); // a full reset supersedes partial ones not yet done
+    } else {
+      s.pendingResetOffsets.putAll(request.offsets());
+    }
+    wake = true;
+    return s.spec.id();
+  }
+
+  @Override
+  public void validateHandoffTaskGroups(List<Integer> taskGroupIds) {
+    String problem = RunLoopPolicy.handoffProblem(taskGroupIds, io().taskCount());
+    if (problem != null) throw new IllegalArgumentException(problem);
+  }
+
+  @Override
+  public String handoffTaskGroups(List<Integer> taskGroupIds) {
+    for (Integer g : taskGroupIds) if (!s.handoffGroups.contains(g)) s.handoffGroups.add(g);
+    wake = true;
+    return s.spec.id();
+  }
+
+  @Override
   public void taskFinished(Contracts.TaskReport report) {
     s.pendingReports.add(report);
     wake = true;
@@ -302,9 +506,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     for (SupervisorState.TaskEntry t : s.tasks) {
       long remaining = Math.max(0, (t.startedAtMillis + io().taskDurationMillis() - now) / 1000);
       if ("READING".equals(t.phase)) {
-        active.add(new SupervisorStatus.TaskView(t.taskId, t.startOffsets, t.startedAtMillis, remaining, "ACTIVE"));
+        active.add(new SupervisorStatus.TaskView(t.taskId, t.startOffsets, t.startedAtMillis, remaining, "ACTIVE",
+            t.group));
       } else {
-        publishing.add(new SupervisorStatus.TaskView(t.taskId, t.startOffsets, t.startedAtMillis, 0, "PUBLISHING"));
+        publishing.add(new SupervisorStatus.TaskView(t.taskId, t.startOffsets, t.startedAtMillis, 0, "PUBLISHING",
+            t.group));
       }
     }
     Map<Integer, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());

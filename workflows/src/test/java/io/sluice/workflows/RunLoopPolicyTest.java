@@ -62,15 +62,15 @@ class RunLoopPolicyTest {
   @Test
   void detailedStatesMapToDruidStates() {
     assertEquals("UNABLE_TO_CONNECT_TO_STREAM",
-        RunLoopPolicy.detailedState(false, false, true, true, false, false, false, "CONNECTING_TO_STREAM"));
+        RunLoopPolicy.detailedState(false, false, true, true, false, false, false, false, "CONNECTING_TO_STREAM"));
     assertEquals("LOST_CONTACT_WITH_STREAM",
-        RunLoopPolicy.detailedState(false, false, true, true, true, false, true, "RUNNING"));
-    assertEquals("UNHEALTHY_TASKS", RunLoopPolicy.detailedState(false, false, false, false, true, true, true, "RUNNING"));
-    assertEquals("CREATING_TASKS", RunLoopPolicy.detailedState(false, false, false, false, true, false, false,
+        RunLoopPolicy.detailedState(false, false, true, true, true, false, false, true, "RUNNING"));
+    assertEquals("UNHEALTHY_TASKS", RunLoopPolicy.detailedState(false, false, false, false, true, true, false, true, "RUNNING"));
+    assertEquals("CREATING_TASKS", RunLoopPolicy.detailedState(false, false, false, false, true, false, false, false,
         "CREATING_TASKS"));
-    assertEquals("SUSPENDED", RunLoopPolicy.detailedState(false, true, true, true, true, true, true, "RUNNING"),
+    assertEquals("SUSPENDED", RunLoopPolicy.detailedState(false, true, true, true, true, true, false, true, "RUNNING"),
         "a suspended supervisor shows SUSPENDED whatever its health");
-    assertEquals("STOPPING", RunLoopPolicy.detailedState(true, true, false, false, true, false, true, "RUNNING"));
+    assertEquals("STOPPING", RunLoopPolicy.detailedState(true, true, false, false, true, false, false, true, "RUNNING"));
     assertEquals("UNHEALTHY_SUPERVISOR", RunLoopPolicy.stateOf("LOST_CONTACT_WITH_STREAM"));
     assertEquals("RUNNING", RunLoopPolicy.stateOf("DISCOVERING_INITIAL_TASKS"));
     assertEquals("PENDING", RunLoopPolicy.stateOf("PENDING"));

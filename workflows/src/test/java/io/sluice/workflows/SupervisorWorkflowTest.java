@@ -1,6 +1,7 @@
 package io.sluice.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.segment.spec.SpecParser;
@@ -8,6 +9,7 @@ import io.sluice.segment.spec.SupervisorSpec;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The supervisor's run loop under time skipping, with a fake task workflow and fake activities. */
+@org.junit.jupiter.api.Timeout(value = 90, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class SupervisorWorkflowTest {
   static final String SPEC = """
       {"type":"kafka","dataSchema":{"dataSource":"ds","metricsSpec":[{"type":"count","name":"count"}],
@@ -29,21 +32,43 @@ class SupervisorWorkflowTest {
        "ioConfig":{"topic":"t","inputFormat":{"type":"json"},"consumerProperties":{"bootstrap.servers":"k:9092"},
         "useEarliestOffset":true,"taskDuration":"PT1H","startDelay":"PT5S","period":"PT30S"}}""";
 
-  /** Each task reads 100 offsets per partition once told to stop, and commits them. */
+  /** How fake tasks behave: commit, fail at once, or never finish publishing (until cancelled). */
+  enum TaskMode { OK, FAIL, HANG }
+
+  static volatile TaskMode taskMode = TaskMode.OK;
+
+  /**
+   * Each task reads 100 offsets per partition once told to stop, and commits them; or, per {@link #taskMode},
+   * fails at once or hangs while publishing until cancelled (then reports a failure, as the real task does).
+   */
   public static class FakeTask implements IndexingTaskWorkflow {
     private boolean stop;
 
     @Override
     public Contracts.TaskReport run(Contracts.TaskInput in) {
+      TaskMode mode = taskMode;
+      SupervisorWorkflow supervisor = Workflow.newExternalWorkflowStub(SupervisorWorkflow.class,
+          SupervisorWorkflow.workflowId(in.supervisorId()));
+      if (mode != TaskMode.OK) {
+        try {
+          if (mode == TaskMode.HANG) Workflow.await(() -> false);
+          throw ApplicationFailure.newFailure("fake task failure", "FakeFailure");
+        } catch (io.temporal.failure.CanceledFailure | ApplicationFailure e) {
+          Contracts.TaskReport failed = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.FAILED,
+              in.startOffsets(), null, 0, null, null, mode == TaskMode.HANG ? "Canceled" : "FakeFailure",
+              e.getMessage());
+          Workflow.newDetachedCancellationScope(() -> supervisor.taskFinished(failed)).run();
+          return failed;
+        }
+      }
       Workflow.await(() -> stop);
       Map<Integer, Long> end = new TreeMap<>();
       in.startOffsets().forEach((p, o) -> end.put(p, o + 100));
-      long seq = in.startOffsets().values().iterator().next() / 100 + 1;
+      long seq = 2000 + in.startOffsets().values().iterator().next() / 100; // above the fake resets' seqs
       Contracts.TaskReport r = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS,
           in.startOffsets(), end, 1, new Contracts.RowStats(100, 0, 0, 0, 0),
-          new Contracts.CommittedState(seq, "t", end, seq, seq * 100), null, null);
-      Workflow.newExternalWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId(in.supervisorId()))
-          .taskFinished(r);
+          new Contracts.CommittedState(seq, "t", end, seq - 1999, (seq - 1999) * 100), null, null);
+      supervisor.taskFinished(r);
       return r;
     }
 
@@ -61,15 +86,67 @@ class SupervisorWorkflowTest {
     public Contracts.ReadProgress readResult() {
       return null;
     }
+
+    @Override
+    public List<Contracts.ParseError> parseExceptions() {
+      return List.of();
+    }
   }
 
   static final AtomicBoolean kafkaUp = new AtomicBoolean(true);
+  /** The fake topic's partitions; a test adds one to simulate a partition added at runtime. */
+  static volatile List<Integer> partitions = List.of(0);
+  /** Whether the fake topic stands still (for idleConfig); new data arrives when it is set to false. */
+  static volatile boolean standingStill;
+  /** The fake topic's latest offset in every partition. */
+  static volatile long latestOffset = 1000;
+  static final List<Contracts.ResetInput> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /**
+   * The stream watcher, faked for time skipping. The test server stops workflow time while an activity runs, so
+   * where the real watcher blocks (polling Kafka every period, heartbeating), this one fails its attempt with a
+   * retryable error: Temporal retries it after its backoff (up to 30 s of workflow time), during which time skips,
+   * and a retried attempt adds no history event, just like the real watcher's quiet polling. It returns when the
+   * real one would: at once where the real one would after a few periods.
+   */
   public static class FakeStream implements StreamActivities {
     @Override
     public Contracts.StreamOffsets fetchStreamOffsets(Contracts.FetchOffsetsInput input) {
       if (!kafkaUp.get()) throw ApplicationFailure.newNonRetryableFailure("no broker", Failures.STREAM_UNAVAILABLE);
-      return new Contracts.StreamOffsets(List.of(0), Map.of(0, 0L), Map.of(0, 1000L));
+      Map<Integer, Long> earliest = new TreeMap<>();
+      Map<Integer, Long> latest = new TreeMap<>();
+      for (int p : partitions) {
+        earliest.put(p, 0L);
+        latest.put(p, latestOffset);
+      }
+      return new Contracts.StreamOffsets(partitions, earliest, latest);
+    }
+
+    @Override
+    public Contracts.WatchResult watchStream(Contracts.WatchInput in) {
+      int attempt = io.temporal.activity.Activity.getExecutionContext().getInfo().getAttempt();
+      Contracts.StreamOffsets o;
+      try {
+        o = fetchStreamOffsets(new Contracts.FetchOffsetsInput(in.topic(), in.consumerProperties()));
+      } catch (ApplicationFailure e) {
+        return new Contracts.WatchResult(Contracts.WatchResult.FAILED, null, 0, attempt - 1, 1, e.getType(),
+            e.getOriginalMessage());
+      }
+      long now = System.currentTimeMillis();
+      String reason = null;
+      int successes = attempt;
+      if (!in.knownPartitions().containsAll(o.partitions())) {
+        reason = Contracts.WatchResult.PARTITIONS_CHANGED;
+      } else if (in.returnAfterSuccesses() != Integer.MAX_VALUE) {
+        reason = Contracts.WatchResult.SUCCEEDED;
+        successes = in.returnAfterSuccesses();
+      } else if (in.returnOnNewData() && !standingStill) {
+        reason = Contracts.WatchResult.NEW_DATA;
+      } else if (in.idleAfterMillis() > 0 && standingStill) {
+        reason = Contracts.WatchResult.INACTIVE;
+      }
+      if (reason == null) throw ApplicationFailure.newFailure("nothing to report yet", "FakeWatcherPolling");
+      return new Contracts.WatchResult(reason, o, now, successes, 0, null, null);
     }
   }
 
@@ -83,6 +160,12 @@ class SupervisorWorkflowTest {
     public Contracts.CommitResult commitSegments(Contracts.CommitInput input) {
       throw new UnsupportedOperationException("the fake task commits itself");
     }
+
+    @Override
+    public Contracts.CommittedState resetOffsets(Contracts.ResetInput input) {
+      resets.add(input);
+      return new Contracts.CommittedState(1000 + resets.size(), input.topic(), input.offsets(), 0, 0);
+    }
   }
 
   TestWorkflowEnvironment env;
@@ -91,6 +174,11 @@ class SupervisorWorkflowTest {
   @BeforeEach
   void setUp() {
     kafkaUp.set(true);
+    partitions = List.of(0);
+    standingStill = false;
+    latestOffset = 1000;
+    taskMode = TaskMode.OK;
+    resets.clear();
     env = TestWorkflowEnvironment.newInstance();
     Worker w = env.newWorker(SluiceOptions.CONTROL_QUEUE);
     w.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(), SupervisorWorkflowImpl.class,
@@ -119,10 +207,26 @@ class SupervisorWorkflowTest {
   }
 
   SupervisorWorkflow start(SupervisorSpec spec) {
+    return start(spec, Contracts.SupervisorConfig.defaults());
+  }
+
+  SupervisorWorkflow start(SupervisorSpec spec, Contracts.SupervisorConfig config) {
     SupervisorWorkflow wf = client.newWorkflowStub(SupervisorWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(SupervisorWorkflow.workflowId(spec.id())).setTaskQueue(SluiceOptions.CONTROL_QUEUE).build());
-    WorkflowClient.start(wf::run, new Contracts.SupervisorInput(spec, Contracts.SupervisorConfig.defaults(), null));
+    WorkflowClient.start(wf::run, new Contracts.SupervisorInput(spec, config, null));
     return wf;
+  }
+
+  /** The test spec with some ioConfig fields replaced, e.g. {@code "taskCount":2}. */
+  static SupervisorSpec spec(String ioConfigFields) {
+    return SpecParser.parse(SPEC.replace("\"period\":\"PT30S\"", "\"period\":\"PT30S\"," + ioConfigFields));
+  }
+
+  /** Waits until the supervisor runs one reading task, and returns the status. */
+  SupervisorStatus oneTaskRunning(SupervisorWorkflow wf) {
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
+    return wf.status();
   }
 
   @Test
@@ -208,5 +312,194 @@ class SupervisorWorkflowTest {
     kafkaUp.set(false);
     env.sleep(Duration.ofMinutes(2));
     eventually(() -> "LOST_CONTACT_WITH_STREAM".equals(wf.status().detailedState()), wf::status);
+  }
+
+  @Test
+  void aPublisherPastCompletionTimeoutIsCancelledAndReplaced() {
+    taskMode = TaskMode.HANG;
+    SupervisorWorkflow wf = start(spec("\"completionTimeout\":\"PT10M\""));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    env.sleep(Duration.ofHours(1));
+    eventually(() -> wf.status().publishingTasks().size() == 1, wf::status);
+    taskMode = TaskMode.OK;
+    env.sleep(Duration.ofMinutes(11));
+    eventually(() -> wf.status().activeTasks().size() == 1 && !wf.status().activeTasks().get(0).id().equals(first),
+        wf::status);
+    SupervisorStatus s = wf.status();
+    assertTrue(s.publishingTasks().isEmpty(), "the stuck publisher is gone");
+    assertTrue(s.recentErrors().stream().anyMatch(e -> e.exceptionClass().equals("CompletionTimeout")),
+        s.recentErrors().toString());
+    assertEquals(Map.of(0, 0L), s.activeTasks().get(0).startingOffsets(), "it published nothing: start over");
+  }
+
+  @Test
+  void tasksFailingRepeatedlyMakeUnhealthyTasksWithoutACrashLoop() {
+    taskMode = TaskMode.FAIL;
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    env.sleep(Duration.ofSeconds(10));
+    env.sleep(Duration.ofMinutes(2));
+    eventually(() -> "UNHEALTHY_TASKS".equals(wf.status().detailedState()), wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals("UNHEALTHY_TASKS", s.state());
+    assertTrue(!s.healthy());
+    long failures = s.recentErrors().stream().filter(e -> e.exceptionClass().equals("FakeFailure")).count();
+    assertTrue(failures >= 3 && failures <= 6, "one new task per period, not a crash loop: " + failures);
+
+    taskMode = TaskMode.OK; // three tasks that succeed make it healthy again
+    env.sleep(Duration.ofHours(4));
+    eventually(() -> "RUNNING".equals(wf.status().detailedState()), wf::status);
+    assertTrue(wf.status().healthy());
+  }
+
+  @Test
+  void resetWhileSuspendedStartsFromTheEarliestOffsetsOnResume() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    oneTaskRunning(wf);
+    wf.suspend();
+    env.sleep(Duration.ofMinutes(1));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+        wf::status);
+    assertEquals("ds", wf.reset(new Contracts.ResetRequest(null, null)));
+    env.sleep(Duration.ofSeconds(5));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 0L)), wf::status);
+    assertEquals(1, resets.size());
+    assertEquals(new Contracts.ResetInput("ds", "t", Map.of(0, 0L), "reset"), resets.get(0));
+    assertEquals("SUSPENDED", wf.status().detailedState());
+    assertTrue(wf.status().activeTasks().isEmpty(), "a reset does not start tasks while suspended");
+    wf.resume();
+    oneTaskRunning(wf);
+    assertEquals(Map.of(0, 0L), wf.status().activeTasks().get(0).startingOffsets());
+  }
+
+  @Test
+  void resetOffsetsKillsTheTaskAndRestartsFromTheGivenOffsets() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    WorkflowUpdateException wrongStream = assertThrows(WorkflowUpdateException.class,
+        () -> wf.reset(new Contracts.ResetRequest("other", Map.of(0, 5L))));
+    assertTrue(rootMessage(wrongStream).contains("'other' is not this supervisor's topic 't'"),
+        rootMessage(wrongStream));
+    WorkflowUpdateException unknownPartition = assertThrows(WorkflowUpdateException.class,
+        () -> wf.reset(new Contracts.ResetRequest("t", Map.of(7, 5L))));
+    assertTrue(rootMessage(unknownPartition).contains("partition 7"), rootMessage(unknownPartition));
+    assertThrows(WorkflowUpdateException.class, () -> wf.reset(new Contracts.ResetRequest("t", Map.of(0, -1L))));
+    assertTrue(resets.isEmpty(), "refused requests change nothing");
+
+    wf.reset(new Contracts.ResetRequest("t", Map.of(0, 500L)));
+    wf.reset(new Contracts.ResetRequest("t", Map.of(0, 500L))); // idempotent
+    env.sleep(Duration.ofSeconds(5));
+    eventually(() -> wf.status().activeTasks().size() == 1
+        && !wf.status().activeTasks().get(0).id().equals(first), wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals(Map.of(0, 500L), s.activeTasks().get(0).startingOffsets());
+    assertEquals(Map.of(0, 500L), s.committedOffsets());
+    assertTrue(s.publishingTasks().isEmpty(), "the old task was killed, not published");
+  }
+
+  @Test
+  void handoffTaskGroupsPublishesEarly() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    WorkflowUpdateException e = assertThrows(WorkflowUpdateException.class,
+        () -> wf.handoffTaskGroups(List.of(3)));
+    assertTrue(rootMessage(e).contains("task group 3 does not exist"), rootMessage(e));
+    wf.handoffTaskGroups(List.of(0));
+    env.sleep(Duration.ofSeconds(5));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().activeTasks().size() == 1,
+        wf::status);
+    assertTrue(!wf.status().activeTasks().get(0).id().equals(first), "a new task took over");
+  }
+
+  @Test
+  void aPartitionAddedAtRuntimeGetsATaskFromTheEarliestOffset() {
+    SupervisorWorkflow wf = start(spec("\"taskCount\":2"));
+    oneTaskRunning(wf);
+    partitions = List.of(0, 1);
+    env.sleep(Duration.ofMinutes(1));
+    eventually(() -> wf.status().activeTasks().size() == 2, wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals(2, s.partitions());
+    assertTrue(s.activeTasks().stream().anyMatch(t -> t.startingOffsets().equals(Map.of(1, 0L))), s.toString());
+  }
+
+  @Test
+  void idleSupervisorStartsNoTaskUntilNewDataArrives() {
+    latestOffset = 100; // the first task reads everything there is
+    SupervisorWorkflow wf = start(spec("\"idleConfig\":{\"enabled\":true,\"inactiveAfterMillis\":60000}"));
+    oneTaskRunning(wf);
+    standingStill = true;
+    env.sleep(Duration.ofHours(1));
+    eventually(() -> "IDLE".equals(wf.status().detailedState()), wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals("IDLE", s.state());
+    assertEquals(Map.of(0, 100L), s.committedOffsets());
+    assertTrue(s.activeTasks().isEmpty(), "no task while idle");
+    env.sleep(Duration.ofMinutes(30));
+    assertTrue(wf.status().activeTasks().isEmpty(), "still none: nothing new");
+
+    latestOffset = 250;
+    standingStill = false;
+    env.sleep(Duration.ofMinutes(1));
+    eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
+    assertEquals("RUNNING", wf.status().detailedState());
+    assertEquals(Map.of(0, 100L), wf.status().activeTasks().get(0).startingOffsets());
+  }
+
+  /**
+   * A small event limit makes the supervisor continue as new; the new run carries the committed offsets, the
+   * running task and the health counters. (After continue-as-new this test only queries: the Java test server
+   * keeps workflow time from skipping once an activity in retry backoff was cancelled, which is how the fake
+   * watcher gets cancelled here.)
+   */
+  @Test
+  void continueAsNewCarriesTheWholeState() throws InterruptedException {
+    Contracts.SupervisorConfig small = new Contracts.SupervisorConfig(3, 3, 3, 3, 20, 40);
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC), small);
+    String runId = WorkflowStub.fromTyped(wf).getExecution().getRunId();
+    oneTaskRunning(wf);
+    wf.suspend(); // the task publishes 100 offsets; then a new task starts from them: events enough to continue
+    env.sleep(Duration.ofMinutes(1));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)), wf::status);
+    wf.resume();
+    String newRunId = runId;
+    for (int i = 0; i < 100 && newRunId.equals(runId); i++) {
+      Thread.sleep(100);
+      newRunId = client.newUntypedWorkflowStub(SupervisorWorkflow.workflowId("ds")).describe()
+          .getExecution().getRunId();
+    }
+    assertTrue(!newRunId.equals(runId), "it continued as new");
+    SupervisorWorkflow latest = client.newWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId("ds"));
+    SupervisorStatus s = latest.status();
+    for (int i = 0; i < 100 && s.activeTasks().isEmpty(); i++) {
+      Thread.sleep(100);
+      s = latest.status();
+    }
+    assertEquals(Map.of(0, 100L), s.committedOffsets());
+    assertEquals(1, s.publishedSegments());
+    assertEquals(1, s.activeTasks().size(), s.toString());
+    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets());
+    assertEquals(Map.of(0, 1000L), s.latestOffsets());
+    assertTrue(s.healthy());
+  }
+
+  /** History events per hour at steady state: the stream watcher keeps the period's polling out of history. */
+  @Test
+  void steadyStateHistoryStaysWithinBudget() {
+    start(SpecParser.parse(SPEC));
+    env.sleep(Duration.ofMinutes(10));
+    long before = client.fetchHistory("supervisor:ds").getEvents().size();
+    env.sleep(Duration.ofHours(4));
+    long after = client.fetchHistory("supervisor:ds").getEvents().size();
+    double perHour = (after - before) / 4.0;
+    System.out.printf("supervisor history: %.1f events/hour (1 task group, period PT30S, taskDuration PT1H)%n",
+        perHour);
+    assertTrue(perHour <= 150, "issue 5's budget is about 150 events per hour per task group: " + perHour);
+    assertTrue(perHour >= 5, "four rollovers must show in the history: " + perHour);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null) c = c.getCause();
+    return c.getMessage();
   }
 }

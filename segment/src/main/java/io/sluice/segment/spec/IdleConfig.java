@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Druid's {@code ioConfig.idleConfig}: {@code enabled} (default false) and {@code inactiveAfterMillis} (default
- * 600000, > 0). Sluice has no idle supervisor state yet, so {@code enabled: true} is refused rather than ignored.
+ * 600000, > 0). When enabled, a supervisor whose stream has had no new data for {@code inactiveAfterMillis}, and whose
+ * data is all committed, shows {@code IDLE} and starts no tasks until new data arrives.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IdleConfig(
@@ -14,7 +15,6 @@ public record IdleConfig(
 
   public IdleConfig {
     enabled = enabled != null && enabled;
-    if (enabled) throw new SpecException("enabled", "idle supervisors are not supported yet; set it to false");
     inactiveAfterMillis = Checks.positive(inactiveAfterMillis, 600_000L, "inactiveAfterMillis");
   }
 }

@@ -136,11 +136,14 @@ class ReferenceExamplesTest {
   }
 
   @Test
-  void enablingIdleConfigIsRefused() throws IOException {
+  void enabledIdleConfigIsKept() throws IOException {
     ObjectNode root = (ObjectNode) JSON.readTree(resource("kafka-sample-supervisor-spec.json"));
     ((ObjectNode) root.get("ioConfig")).putObject("idleConfig").put("enabled", true).put("inactiveAfterMillis", 1000);
+    SupervisorSpec spec = SpecParser.parse(root.toString());
+    assertTrue(spec.ioConfig().idleConfig().enabled());
+    assertEquals(1000L, spec.ioConfig().idleConfig().inactiveAfterMillis());
+    ((ObjectNode) root.get("ioConfig").get("idleConfig")).put("inactiveAfterMillis", 0);
     SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(root.toString()));
-    assertEquals("ioConfig.idleConfig.enabled", e.field());
-    assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
+    assertEquals("ioConfig.idleConfig.inactiveAfterMillis", e.field());
   }
 }
