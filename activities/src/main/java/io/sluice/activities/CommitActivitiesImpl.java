@@ -45,6 +45,9 @@ public final class CommitActivitiesImpl implements CommitActivities {
           for (Contracts.PushedSegment s : input.segments()) store.delete(s.key());
           log.info("task {}: {}; removed its {} pushed files", input.taskId(), r.detail(), input.segments().size());
           return new Contracts.CommitResult(true, r.head());
+        case PREVIOUS_PENDING:
+          // retried with backoff (the options table); the supervisor kills this task if its predecessor fails
+          throw ApplicationFailure.newFailure(r.detail(), Failures.PREVIOUS_COMMIT_PENDING);
         default:
           throw ApplicationFailure.newNonRetryableFailure(r.detail(), Failures.INCONSISTENT_OFFSETS);
       }

@@ -19,7 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CommitLog {
   /** Outcome of {@link #append}. */
-  public enum Outcome { COMMITTED, ALREADY_COMMITTED_BY_THIS_TASK, COVERED_BY_ANOTHER_COMMIT, INCONSISTENT }
+  public enum Outcome {
+    COMMITTED, ALREADY_COMMITTED_BY_THIS_TASK, COVERED_BY_ANOTHER_COMMIT, INCONSISTENT,
+    /** A chained commit whose predecessor has not committed yet: try again later. */
+    PREVIOUS_PENDING
+  }
 
   public record AppendResult(Outcome outcome, Contracts.CommittedState head, String detail) {}
 
@@ -84,19 +88,26 @@ public final class CommitLog {
 
       boolean startMatches = true;
       boolean covered = true;
+      boolean pending = false;
       for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
         Long c = committed.get(e.getKey());
+        if (in.chained() && (c == null || c < e.getValue())) pending = true;
         if (c != null && !c.equals(e.getValue())) startMatches = false;
         Long end = in.endOffsets().get(e.getKey());
         if (c == null || end == null || c < end) covered = false;
       }
-      if (!startMatches) {
+      if (!startMatches || pending) {
         if (committedByTask(in, head)) {
           return new AppendResult(Outcome.ALREADY_COMMITTED_BY_THIS_TASK, head, "this task's commit is in the log");
         }
         if (covered) {
           return new AppendResult(Outcome.COVERED_BY_ANOTHER_COMMIT, head,
               "offsets " + in.startOffsets() + " to " + in.endOffsets() + " were already committed");
+        }
+        if (pending && noneBehind(in.startOffsets(), committed)) {
+          return new AppendResult(Outcome.PREVIOUS_PENDING, head, "the task that read up to "
+              + new TreeMap<>(in.startOffsets()) + " has not committed yet (committed: " + new TreeMap<>(committed)
+              + ")");
         }
         return new AppendResult(Outcome.INCONSISTENT, head, "Inconsistent offsets: the task's start offsets "
             + new TreeMap<>(in.startOffsets()) + " do not match the committed offsets " + new TreeMap<>(committed)
@@ -142,6 +153,15 @@ public final class CommitLog {
     String key = layout.commitKey(record.dataSource(), record.seq());
     if (!store.createIfAbsent(key, MAPPER.writeValueAsBytes(record))) return false;
     headHint.put(record.dataSource(), key);
+    return true;
+  }
+
+  /** Whether no committed offset is past the start: the missing range can still be committed by a predecessor. */
+  private static boolean noneBehind(Map<Integer, Long> start, Map<Integer, Long> committed) {
+    for (Map.Entry<Integer, Long> e : start.entrySet()) {
+      Long c = committed.get(e.getKey());
+      if (c != null && c > e.getValue()) return false;
+    }
     return true;
   }
 

@@ -66,6 +66,25 @@ class CommitLogTest {
     assertEquals(Map.of(0, 0L, 1, 7L), log.head("ds").partitionOffsets());
   }
 
+  static Contracts.CommitInput chained(String task, long start, long end) {
+    Contracts.CommitInput c = commit(task, start, end);
+    return new Contracts.CommitInput(c.dataSource(), c.topic(), c.taskId(), c.sequenceName(), c.startOffsets(),
+        c.endOffsets(), c.segments(), c.rowStats(), true);
+  }
+
+  @Test
+  void aChainedCommitWaitsForItsPredecessorInsteadOfSkippingIt() throws Exception {
+    // the next task started at 100 while the first (0..100) was still publishing, and finished first
+    assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(chained("b", 100, 250)).outcome(),
+        "never committed: a chained start must not be taken as 'start anywhere'");
+    assertTrue(log.all("ds").isEmpty());
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(commit("a", 0, 100)).outcome());
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(chained("b", 100, 250)).outcome());
+    assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(chained("d", 400, 500)).outcome(), "c is pending");
+    assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(chained("e", 200, 300)).outcome(), "overlaps b");
+    assertEquals(Map.of(0, 250L), log.head("ds").partitionOffsets());
+  }
+
   @Test
   void aRetriedCommitIsRecognisedAndAReplicaCoveredRangeIsNot() throws Exception {
     log.append(commit("a", 0, 100));

@@ -101,14 +101,23 @@ public final class Contracts {
     }
   }
 
-  /** What the supervisor gives a new reading task. */
+  /**
+   * What the supervisor gives a new reading task. {@code chained}: some start offsets are the end offsets of a task
+   * that is still publishing, so this task's commit waits for that one's (Druid starts the next task the same way).
+   */
   public record TaskInput(
       String taskId,
       String supervisorId,
       String sequenceName,
       SupervisorSpec spec,
       Map<Integer, Long> startOffsets,
-      long createdAtMillis) {}
+      long createdAtMillis,
+      boolean chained) {
+    public TaskInput(String taskId, String supervisorId, String sequenceName, SupervisorSpec spec,
+                     Map<Integer, Long> startOffsets, long createdAtMillis) {
+      this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, false);
+    }
+  }
 
   /** Polled by the reading activity every few seconds (never per record). */
   public record TaskControl(boolean stopReading) {}
@@ -153,10 +162,20 @@ public final class Contracts {
   /** A saved parse exception: where it was, the start of the record, and why. */
   public record ParseError(int partition, long offset, String excerpt, String reason, boolean wholeRecord) {}
 
+  /**
+   * {@code chained}: the task started from a predecessor's end offsets, so a partition not yet committed up to its
+   * start means "wait for the predecessor's commit", not "start anywhere".
+   */
   public record CommitInput(
       String dataSource, String topic, String taskId, String sequenceName,
       Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
-      RowStats rowStats) {}
+      RowStats rowStats, boolean chained) {
+    public CommitInput(String dataSource, String topic, String taskId, String sequenceName,
+                       Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
+                       RowStats rowStats) {
+      this(dataSource, topic, taskId, sequenceName, startOffsets, endOffsets, segments, rowStats, false);
+    }
+  }
 
   /** {@code alreadyCommitted}: the range was committed before (a retry or a replica); nothing was written. */
   public record CommitResult(boolean alreadyCommitted, CommittedState head) {}
@@ -167,5 +186,7 @@ public final class Contracts {
       int segments, RowStats rowStats, CommittedState head, String errorType, String errorMessage) {
     public static final String SUCCESS = "SUCCESS";
     public static final String FAILED = "FAILED";
+    /** Sent when reading has ended and publishing begins, with {@code endOffsets}: the next task can start there. */
+    public static final String PUBLISHING = "PUBLISHING";
   }
 }

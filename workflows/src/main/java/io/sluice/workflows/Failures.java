@@ -12,6 +12,8 @@ public final class Failures {
   public static final String STREAM_UNAVAILABLE = "StreamUnavailable";
   /** Offsets to read are no longer in Kafka (retention, or a re-created topic). */
   public static final String OFFSET_OUT_OF_RANGE = "OffsetOutOfRange";
+  /** A chained task's commit found its predecessor's not yet made: retried until it is (or the task is killed). */
+  public static final String PREVIOUS_COMMIT_PENDING = "PreviousCommitPending";
   /** A spec the worker cannot run. */
   public static final String INVALID_SPEC = "InvalidSpec";
 }

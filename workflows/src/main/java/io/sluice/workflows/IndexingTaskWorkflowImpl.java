@@ -35,9 +35,11 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
       } else {
         Workflow.setCurrentDetails("publishing " + r.segments().size() + " segments, offsets " + r.startOffsets()
             + " to " + r.endOffsets());
+        tellSupervisor(in, new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PUBLISHING, r.startOffsets(),
+            r.endOffsets(), r.segments().size(), r.rowStats(), null, null, null), false);
         Contracts.CommitResult c = commits.commitSegments(new Contracts.CommitInput(in.supervisorId(),
             in.spec().ioConfig().topic(), in.taskId(), in.sequenceName(), r.startOffsets(), r.endOffsets(),
-            r.segments(), r.rowStats()));
+            r.segments(), r.rowStats(), in.chained()));
         report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
             r.endOffsets(), c.alreadyCommitted() ? 0 : r.segments().size(), r.rowStats(), c.head(), null, null);
       }
@@ -47,15 +49,23 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
     }
     Workflow.setCurrentDetails(report.status() + (report.errorMessage() == null ? "" : ": " + report.errorMessage()));
     final Contracts.TaskReport done = report;
-    Workflow.newDetachedCancellationScope(() -> {
-      try {
-        Workflow.newExternalWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId(in.supervisorId()))
-            .taskFinished(done);
-      } catch (TemporalFailure e) {
-        log.warn("task {}: could not report to its supervisor: {}", in.taskId(), e.getMessage());
-      }
-    }).run();
+    Workflow.newDetachedCancellationScope(() -> tellSupervisor(in, done, true)).run();
     return report;
+  }
+
+  /** Signals the supervisor; a supervisor that is gone (terminated, or lost by Temporal) is logged, not fatal. */
+  private static void tellSupervisor(Contracts.TaskInput in, Contracts.TaskReport report, boolean finished) {
+    try {
+      SupervisorWorkflow supervisor = Workflow.newExternalWorkflowStub(SupervisorWorkflow.class,
+          SupervisorWorkflow.workflowId(in.supervisorId()));
+      if (finished) {
+        supervisor.taskFinished(report);
+      } else {
+        supervisor.taskPublishing(report);
+      }
+    } catch (TemporalFailure e) {
+      log.warn("task {}: could not report to its supervisor: {}", in.taskId(), e.getMessage());
+    }
   }
 
   private static String failureType(Throwable e) {

@@ -60,6 +60,53 @@ public final class RunLoopPolicy {
     return out;
   }
 
+  /** Where a new task starts: its offsets, and the still-publishing tasks it chained from. */
+  public record Start(Map<Integer, Long> offsets, List<String> chainedFrom) {}
+
+  /**
+   * Chains a new task onto tasks still publishing, as Druid starts the next task at the offsets the publishing ones
+   * ended on: each partition starts at the end offset of the newest task (in {@code tasks}' creation order) that
+   * finished reading it, else at {@code base}.
+   */
+  public static Start chainedStart(List<Integer> partitions, Map<Integer, Long> base,
+                                   List<SupervisorState.TaskEntry> tasks) {
+    Map<Integer, Long> out = new LinkedHashMap<>();
+    java.util.Set<String> from = new java.util.LinkedHashSet<>();
+    for (int p : partitions) {
+      Long offset = base.get(p);
+      String source = null;
+      for (SupervisorState.TaskEntry t : tasks) {
+        Long end = t.endOffsets == null ? null : t.endOffsets.get(p);
+        if (end != null) {
+          offset = end;
+          source = t.taskId;
+        }
+      }
+      out.put(p, offset);
+      if (source != null) from.add(source);
+    }
+    return new Start(out, new ArrayList<>(from));
+  }
+
+  /** Whether a task group can take a new task: none of its tasks is still reading or yet to report its end. */
+  public static boolean groupFree(int group, List<SupervisorState.TaskEntry> tasks) {
+    for (SupervisorState.TaskEntry t : tasks) {
+      if (t.group == group && ("READING".equals(t.phase) || t.endOffsets == null)) return false;
+    }
+    return true;
+  }
+
+  /** The tasks that started, directly or through others, from {@code failed}'s end offsets: they must die too. */
+  public static List<String> chainedAfter(String failed, List<SupervisorState.TaskEntry> tasks) {
+    java.util.Set<String> doomed = new java.util.LinkedHashSet<>();
+    doomed.add(failed);
+    for (SupervisorState.TaskEntry t : tasks) {
+      for (String f : t.chainedFrom) if (doomed.contains(f)) doomed.add(t.taskId);
+    }
+    doomed.remove(failed);
+    return new ArrayList<>(doomed);
+  }
+
   /** A reading task is rolled over to publishing once it has read for {@code taskDuration}. */
   public static boolean shouldStopReading(long startedAtMillis, long nowMillis, long taskDurationMillis) {
     return nowMillis - startedAtMillis >= taskDurationMillis;
@@ -150,12 +197,13 @@ public final class RunLoopPolicy {
 
   /**
    * With {@code idleConfig} enabled, a supervisor whose stream stood still for {@code inactiveAfterMillis} creates
-   * no tasks, unless some of what is in the stream is not committed yet.
+   * no tasks, unless some of what is in the stream is not read yet ({@code readUpTo}: committed offsets, or the end
+   * offsets of tasks still publishing).
    */
-  public static boolean staysIdle(boolean idle, Map<Integer, Long> latest, Map<Integer, Long> committed) {
+  public static boolean staysIdle(boolean idle, Map<Integer, Long> latest, Map<Integer, Long> readUpTo) {
     if (!idle) return false;
     for (Map.Entry<Integer, Long> e : latest.entrySet()) {
-      Long c = committed.get(e.getKey());
+      Long c = readUpTo.get(e.getKey());
       if (c == null || c < e.getValue()) return false;
     }
     return true;

@@ -72,7 +72,10 @@ public final class SluiceOptions {
                 .setRetryOptions(storage).build(),
             "CommitSegments", ActivityOptions.newBuilder()
                 .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
-                .setRetryOptions(storage).build(),
+                // short backoff: a chained commit retries until its predecessor's commit lands, seconds later
+                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(500))
+                    .setMaximumInterval(Duration.ofSeconds(5)).setDoNotRetry(Failures.INCONSISTENT_OFFSETS).build())
+                .build(),
             "ReadAndPush", ActivityOptions.newBuilder()
                 .setTaskQueue(READ_QUEUE)
                 // bounded by the heartbeat; the supervisor's completionTimeout bounds publishing

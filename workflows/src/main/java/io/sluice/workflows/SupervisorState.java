@@ -23,6 +23,10 @@ public final class SupervisorState {
     public long publishingSinceMillis;
     /** Set once a completionTimeout cancellation was sent, so it is sent once. */
     public boolean cancelRequested;
+    /** Where reading ended, once the task reported it; null while reading. */
+    public Map<Integer, Long> endOffsets;
+    /** Tasks, still publishing when this one started, whose end offsets it started from. */
+    public List<String> chainedFrom = new ArrayList<>();
 
     public TaskEntry() {}
 

@@ -41,6 +41,10 @@ public interface SupervisorWorkflow {
   @SignalMethod
   void taskFinished(Contracts.TaskReport report);
 
+  /** Sent by a task workflow when reading has ended, with its end offsets: the next task of its group can start. */
+  @SignalMethod
+  void taskPublishing(Contracts.TaskReport report);
+
   /**
    * Druid's {@code reset} ({@code offsets} null) and {@code resetOffsets}: the affected tasks are killed, not
    * published, the committed offsets are set, and new tasks start from them. Accepted requests are carried out by

@@ -153,7 +153,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
     s.handoffGroups.clear();
 
-    if (s.pendingSpec != null && s.tasks.isEmpty()) {
+    if (s.pendingSpec != null && (s.tasks.isEmpty() || (allReadingDone()
+        && s.pendingSpec.ioConfig().topic().equals(io().topic())))) {
       log.info("supervisor {}: applying the updated spec", s.spec.id());
       boolean topicChanged = !s.pendingSpec.ioConfig().topic().equals(io().topic());
       s.spec = s.pendingSpec;
@@ -169,7 +170,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       }
     }
 
-    boolean stayIdle = RunLoopPolicy.staysIdle(s.idle, s.latestOffsets, s.committed.partitionOffsets());
+    Map<Integer, Long> readUpTo = new LinkedHashMap<>(s.committed.partitionOffsets());
+    for (SupervisorState.TaskEntry t : s.tasks) if (t.endOffsets != null) readUpTo.putAll(t.endOffsets);
+    boolean stayIdle = RunLoopPolicy.staysIdle(s.idle, s.latestOffsets, readUpTo);
     if (!opFailed && s.committedLoaded && !s.partitions.isEmpty() && !s.terminateRequested && s.pendingSpec == null
         && !s.suspended && !stayIdle && now >= s.createTasksAfterMillis) {
       if (!s.firstIterationDone) s.detailedState = "CREATING_TASKS";
@@ -190,6 +193,12 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.lastErrorWasStream, s.everConnected, s.unhealthyTasks, stayIdle && s.tasks.isEmpty(),
         s.firstIterationDone, s.detailedState);
     if (!s.terminateRequested && Workflow.currentTimeMillis() >= s.watchRetryAtMillis) watchStream();
+  }
+
+  /** Whether every task has finished reading and reported where it ended. */
+  private boolean allReadingDone() {
+    for (SupervisorState.TaskEntry t : s.tasks) if (t.endOffsets == null) return false;
+    return true;
   }
 
   private RunLoopPolicy.Health health() {
@@ -338,18 +347,19 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
 
   /** Starts a task for every task group that has none. Returns false if a start failed. */
   private boolean createTasks(long now) {
-    Set<Integer> busy = new HashSet<>();
-    for (SupervisorState.TaskEntry t : s.tasks) busy.add(t.group);
     boolean sameTopic = io().topic().equals(s.committed.topic()) || s.committed.topic() == null;
     boolean ok = true;
     for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, io().taskCount()).entrySet()) {
-      if (busy.contains(g.getKey())) continue;
-      Map<Integer, Long> start = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
+      if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
+      Map<Integer, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
           s.earliestOffsets, s.latestOffsets, io().useEarliestOffset());
+      RunLoopPolicy.Start chained = RunLoopPolicy.chainedStart(g.getValue(), base, s.tasks);
+      Map<Integer, Long> start = chained.offsets();
       s.taskSequence++;
       String sequenceName = RunLoopPolicy.sequenceName(s.spec.id(), io().topic(), g.getKey(), start, s.taskSequence);
       String taskId = RunLoopPolicy.taskId(sequenceName, random);
-      Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now);
+      Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now,
+          !chained.chainedFrom().isEmpty());
       IndexingTaskWorkflow child = Workflow.newChildWorkflowStub(IndexingTaskWorkflow.class,
           ChildWorkflowOptions.newBuilder()
               .setWorkflowId(taskId)
@@ -361,8 +371,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       try {
         Async.function(child::run, input);
         Workflow.getWorkflowExecution(child).get();
-        s.tasks.add(new SupervisorState.TaskEntry(taskId, g.getKey(), sequenceName, start, now));
-        log.info("supervisor {}: started task {} at offsets {}", s.spec.id(), taskId, start);
+        SupervisorState.TaskEntry entry = new SupervisorState.TaskEntry(taskId, g.getKey(), sequenceName, start, now);
+        entry.chainedFrom = new ArrayList<>(chained.chainedFrom());
+        s.tasks.add(entry);
+        log.info("supervisor {}: started task {} at offsets {}{}", s.spec.id(), taskId, start,
+            chained.chainedFrom().isEmpty() ? "" : " (after " + chained.chainedFrom() + ", still publishing)");
       } catch (ChildWorkflowFailure e) {
         recordError(e, false);
         ok = false;
@@ -378,6 +391,14 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       SupervisorState.TaskEntry t = null;
       for (SupervisorState.TaskEntry e : s.tasks) if (e.taskId.equals(r.taskId())) t = e;
       if (t == null) continue; // a duplicate report, or a task this supervisor no longer tracks
+      if (Contracts.TaskReport.PUBLISHING.equals(r.status())) {
+        t.endOffsets = r.endOffsets() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(r.endOffsets());
+        if ("READING".equals(t.phase)) { // it reached a handoff limit by itself
+          t.phase = "PUBLISHING";
+          t.publishingSinceMillis = Workflow.currentTimeMillis();
+        }
+        continue;
+      }
       s.tasks.remove(t);
       if (Contracts.TaskReport.SUCCESS.equals(r.status())) {
         if (r.head() != null && r.head().seq() >= s.committed.seq()) s.committed = r.head();
@@ -391,6 +412,12 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         if (s.consecutiveTaskFailures >= config.taskUnhealthinessThreshold()) s.unhealthyTasks = true;
         recordError(r.errorType() == null ? "TaskFailed" : r.errorType(),
             "task " + r.taskId() + " failed: " + r.errorMessage(), false);
+        for (String doomed : RunLoopPolicy.chainedAfter(t.taskId, s.tasks)) { // they started from its offsets
+          s.tasks.removeIf(e -> e.taskId.equals(doomed));
+          Workflow.newUntypedExternalWorkflowStub(doomed).cancel();
+          log.info("supervisor {}: killed task {}, which started where failed task {} ended", s.spec.id(), doomed,
+              t.taskId);
+        }
         s.committedLoaded = false; // re-read the commit log before the next task starts
         s.createTasksAfterMillis = Workflow.currentTimeMillis() + io().periodMillis(); // no crash loop
       }
@@ -490,6 +517,12 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     for (Integer g : taskGroupIds) if (!s.handoffGroups.contains(g)) s.handoffGroups.add(g);
     wake = true;
     return s.spec.id();
+  }
+
+  @Override
+  public void taskPublishing(Contracts.TaskReport report) {
+    s.pendingReports.add(report);
+    wake = true;
   }
 
   @Override

@@ -32,8 +32,14 @@ class SupervisorWorkflowTest {
        "ioConfig":{"topic":"t","inputFormat":{"type":"json"},"consumerProperties":{"bootstrap.servers":"k:9092"},
         "useEarliestOffset":true,"taskDuration":"PT1H","startDelay":"PT5S","period":"PT30S"}}""";
 
-  /** How fake tasks behave: commit, fail at once, or never finish publishing (until cancelled). */
+  /**
+   * How fake tasks behave: commit two minutes after they stop reading, fail at once, or never finish publishing
+   * (until cancelled).
+   */
   enum TaskMode { OK, FAIL, HANG }
+
+  /** A fake task starting at this offset fails its commit after reporting its end offsets (-1: none does). */
+  static volatile long failCommitAtOffset = -1;
 
   static volatile TaskMode taskMode = TaskMode.OK;
 
@@ -46,10 +52,12 @@ class SupervisorWorkflowTest {
 
     @Override
     public Contracts.TaskReport run(Contracts.TaskInput in) {
-      TaskMode mode = taskMode;
+      // read through side effects: a replay (the worker may evict and replay) must see what the first run saw
+      TaskMode mode = Workflow.sideEffect(TaskMode.class, () -> taskMode);
+      long failCommitAt = Workflow.sideEffect(Long.class, () -> failCommitAtOffset);
       SupervisorWorkflow supervisor = Workflow.newExternalWorkflowStub(SupervisorWorkflow.class,
           SupervisorWorkflow.workflowId(in.supervisorId()));
-      if (mode != TaskMode.OK) {
+      if (mode == TaskMode.FAIL || mode == TaskMode.HANG) {
         try {
           if (mode == TaskMode.HANG) Workflow.await(() -> false);
           throw ApplicationFailure.newFailure("fake task failure", "FakeFailure");
@@ -64,10 +72,20 @@ class SupervisorWorkflowTest {
       Workflow.await(() -> stop);
       Map<Integer, Long> end = new TreeMap<>();
       in.startOffsets().forEach((p, o) -> end.put(p, o + 100));
+      supervisor.taskPublishing(new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PUBLISHING,
+          in.startOffsets(), end, 1, null, null, null, null));
+      Workflow.sleep(Duration.ofMinutes(2)); // pushing and committing take a while
+      if (in.startOffsets().containsValue(failCommitAt)) {
+        Contracts.TaskReport failed = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.FAILED,
+            in.startOffsets(), null, 0, null, null, "InconsistentOffsets", "fake commit failure");
+        supervisor.taskFinished(failed);
+        return failed;
+      }
       long seq = 2000 + in.startOffsets().values().iterator().next() / 100; // above the fake resets' seqs
       Contracts.TaskReport r = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS,
           in.startOffsets(), end, 1, new Contracts.RowStats(100, 0, 0, 0, 0),
           new Contracts.CommittedState(seq, "t", end, seq - 1999, (seq - 1999) * 100), null, null);
+      committedHead = r.head(); // what the fake commit log now holds
       supervisor.taskFinished(r);
       return r;
     }
@@ -101,6 +119,8 @@ class SupervisorWorkflowTest {
   /** The fake topic's latest offset in every partition. */
   static volatile long latestOffset = 1000;
   static final List<Contracts.ResetInput> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The fake commit log's head: set by fake tasks' commits and fake resets. */
+  static volatile Contracts.CommittedState committedHead = Contracts.CommittedState.empty();
 
   /**
    * The stream watcher, faked for time skipping. The test server stops workflow time while an activity runs, so
@@ -153,7 +173,7 @@ class SupervisorWorkflowTest {
   public static class FakeCommits implements CommitActivities {
     @Override
     public Contracts.CommittedState loadCommitted(Contracts.LoadCommittedInput input) {
-      return Contracts.CommittedState.empty();
+      return committedHead;
     }
 
     @Override
@@ -164,7 +184,8 @@ class SupervisorWorkflowTest {
     @Override
     public Contracts.CommittedState resetOffsets(Contracts.ResetInput input) {
       resets.add(input);
-      return new Contracts.CommittedState(1000 + resets.size(), input.topic(), input.offsets(), 0, 0);
+      committedHead = new Contracts.CommittedState(1000 + resets.size(), input.topic(), input.offsets(), 0, 0);
+      return committedHead;
     }
   }
 
@@ -178,6 +199,8 @@ class SupervisorWorkflowTest {
     standingStill = false;
     latestOffset = 1000;
     taskMode = TaskMode.OK;
+    failCommitAtOffset = -1;
+    committedHead = Contracts.CommittedState.empty();
     resets.clear();
     env = TestWorkflowEnvironment.newInstance();
     Worker w = env.newWorker(SluiceOptions.CONTROL_QUEUE);
@@ -188,20 +211,38 @@ class SupervisorWorkflowTest {
     client = env.getWorkflowClient();
   }
 
+  /**
+   * With {@code -Dsluice.recordHistories=<folder>} each scenario's supervisor history is saved there as
+   * {@code supervisor-unit-<test>.json}; checked in under {@code tests/src/test/resources/histories}, the replay
+   * test in {@code tests} replays them against the current code.
+   */
   @AfterEach
-  void tearDown() {
+  void tearDown(org.junit.jupiter.api.TestInfo info) throws java.io.IOException {
+    String dir = System.getProperty("sluice.recordHistories", "");
+    if (!dir.isBlank() && info.getTestMethod().isPresent()) {
+      java.nio.file.Path out = java.nio.file.Path.of(dir);
+      java.nio.file.Files.createDirectories(out);
+      java.nio.file.Files.writeString(out.resolve("supervisor-unit-" + info.getTestMethod().get().getName() + ".json"),
+          client.fetchHistory(SupervisorWorkflow.workflowId("ds")).toJson(true));
+    }
     env.close();
   }
 
   /**
-   * Steps workflow time a second at a time until {@code condition} holds (at most 60 steps). Time skipping returns
+   * Steps workflow time a second at a time until {@code condition} holds (at most 100 steps). Time skipping returns
    * from a sleep before the worker has necessarily handled the last workflow task, so a state is asserted
    * eventually rather than at an exact instant.
    */
   void eventually(java.util.function.BooleanSupplier condition, java.util.function.Supplier<Object> describe) {
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 100; i++) {
       if (condition.getAsBoolean()) return;
       env.sleep(Duration.ofSeconds(1));
+      try {
+        Thread.sleep(50); // with no timer pending, a skip returns at once: give the workers real time too
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
     throw new AssertionError("condition not reached; state: " + describe.get());
   }
@@ -230,7 +271,7 @@ class SupervisorWorkflowTest {
   }
 
   @Test
-  void tasksRollOverAtTaskDurationAndTheNextStartsFromCommittedOffsets() {
+  void tasksRollOverAtTaskDurationAndTheNextStartsWhereTheLastEnded() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     env.sleep(Duration.ofSeconds(10));
     eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
@@ -240,7 +281,17 @@ class SupervisorWorkflowTest {
     assertEquals(Map.of(0, 0L), s.activeTasks().get(0).startingOffsets());
     assertTrue(s.activeTasks().get(0).id().startsWith("index_kafka_ds_"));
 
+    String first = s.activeTasks().get(0).id();
     env.sleep(Duration.ofHours(1));
+    // no pause: the next task reads from where the first ended while the first is still publishing
+    eventually(() -> wf.status().activeTasks().size() == 1 && wf.status().publishingTasks().size() == 1,
+        wf::status);
+    s = wf.status();
+    assertEquals(first, s.publishingTasks().get(0).id());
+    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "chained from the publisher's end");
+    assertEquals(Map.of(), s.committedOffsets(), "not committed yet");
+
+    env.sleep(Duration.ofMinutes(3));
     eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().activeTasks().size() == 1,
         wf::status);
     s = wf.status();
@@ -254,14 +305,45 @@ class SupervisorWorkflowTest {
   }
 
   @Test
+  void whenAPublisherFailsTheTaskChainedAfterItIsKilledAndReadingRestartsFromTheCommittedOffsets() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    failCommitAtOffset = 100; // the second task will fail its commit
+    oneTaskRunning(wf);
+    env.sleep(Duration.ofHours(1));
+    eventually(() -> wf.status().activeTasks().size() == 1 && wf.status().publishingTasks().size() == 1,
+        wf::status);
+    String second = wf.status().activeTasks().get(0).id();
+    env.sleep(Duration.ofMinutes(3)); // the first task commits 0..100
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)), wf::status);
+
+    env.sleep(Duration.ofMinutes(58)); // the second stops reading at 200 (an hour after it started); a third chains
+    // there, about a minute before the second's commit fails
+    eventually(() -> wf.status().publishingTasks().stream().anyMatch(t -> t.id().equals(second))
+        && wf.status().activeTasks().size() == 1, wf::status);
+    String third = wf.status().activeTasks().get(0).id();
+    assertEquals(Map.of(0, 200L), wf.status().activeTasks().get(0).startingOffsets());
+    env.sleep(Duration.ofMinutes(3)); // the second's commit fails: the third must go, and a new one start
+    eventually(() -> wf.status().activeTasks().size() == 1
+        && !wf.status().activeTasks().get(0).id().equals(third), wf::status);
+    SupervisorStatus s = wf.status();
+    failCommitAtOffset = -1;
+    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "from the committed offsets again");
+    assertTrue(s.publishingTasks().isEmpty(), s.toString());
+    assertEquals(Map.of(0, 100L), s.committedOffsets());
+  }
+
+  @Test
   void suspendPublishesAndStopsTasksUntilResume() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     env.sleep(Duration.ofSeconds(10));
     eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
+    String taskId = wf.status().activeTasks().get(0).id();
     wf.suspend();
     wf.suspend(); // idempotent
     env.sleep(Duration.ofMinutes(5));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)), wf::status);
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)),
+        () -> wf.status() + "\ntask history: " + eventTypes(taskId) + "\nsupervisor history: "
+            + eventTypes(SupervisorWorkflow.workflowId("ds")));
     SupervisorStatus s = wf.status();
     assertEquals("SUSPENDED", s.state());
     assertTrue(s.suspended());
@@ -404,7 +486,7 @@ class SupervisorWorkflowTest {
         () -> wf.handoffTaskGroups(List.of(3)));
     assertTrue(rootMessage(e).contains("task group 3 does not exist"), rootMessage(e));
     wf.handoffTaskGroups(List.of(0));
-    env.sleep(Duration.ofSeconds(5));
+    env.sleep(Duration.ofMinutes(3));
     eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().activeTasks().size() == 1,
         wf::status);
     assertTrue(!wf.status().activeTasks().get(0).id().equals(first), "a new task took over");
@@ -429,6 +511,7 @@ class SupervisorWorkflowTest {
     oneTaskRunning(wf);
     standingStill = true;
     env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3)); // the task publishes; with nothing new to read, none follows it
     eventually(() -> "IDLE".equals(wf.status().detailedState()), wf::status);
     SupervisorStatus s = wf.status();
     assertEquals("IDLE", s.state());
@@ -495,6 +578,12 @@ class SupervisorWorkflowTest {
         perHour);
     assertTrue(perHour <= 150, "issue 5's budget is about 150 events per hour per task group: " + perHour);
     assertTrue(perHour >= 5, "four rollovers must show in the history: " + perHour);
+  }
+
+  private String eventTypes(String workflowId) {
+    List<String> types = new java.util.ArrayList<>();
+    for (var e : client.fetchHistory(workflowId).getEvents()) types.add(e.getEventType().name().replace("EVENT_TYPE_", ""));
+    return types.toString();
   }
 
   private static String rootMessage(Throwable e) {
