@@ -13,6 +13,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -35,20 +36,43 @@ public class SupervisorResource {
     this.service = service;
   }
 
+  /**
+   * Creates a supervisor, or updates one: its tasks hand off and the new spec continues from where they ended.
+   * With {@code skipRestartIfUnmodified=true} an unchanged spec changes nothing, as in Druid.
+   */
   @POST
   @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
-  public Response submit(InputStream body) throws Exception {
+  public Response submit(InputStream body, @QueryParam("skipRestartIfUnmodified") boolean skipIfUnmodified)
+      throws Exception {
     byte[] bytes = readBounded(body, SpecParser.MAX_SPEC_BYTES);
     SpecValidator.Result result = SpecValidator.validate(bytes);
     if (!result.valid()) return ErrorMappers.badSpec(result.errors());
     SupervisorSpec spec = result.spec();
+    if (skipIfUnmodified && service.spec(spec.id()).map(spec::equals).orElse(false)) {
+      return Response.ok(Map.of("id", spec.id())).build();
+    }
     service.submit(spec);
     return Response.ok(Map.of("id", spec.id())).build();
   }
 
+  /**
+   * Ids of running supervisors; with {@code ?full} each as {@code {"id", "spec"}}, with {@code ?state=true} each
+   * as {@code {"id", "state", "detailedState", "healthy", "suspended"}} (both together combine), as in Druid.
+   */
   @GET
-  public Response list() throws Exception {
-    return Response.ok(service.list()).build();
+  public Response list(@QueryParam("full") String full, @QueryParam("state") String state) throws Exception {
+    boolean withSpec = full != null && !full.equalsIgnoreCase("false");
+    boolean withState = "true".equalsIgnoreCase(state);
+    if (!withSpec && !withState) return Response.ok(service.list()).build();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String id : service.list()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("id", id);
+      if (withSpec) service.spec(id).ifPresent(s -> entry.put("spec", specJson(s)));
+      if (withState) service.stateSummary(id).ifPresent(entry::putAll);
+      out.add(entry);
+    }
+    return Response.ok(out).build();
   }
 
   @GET

@@ -23,6 +23,12 @@ public interface SupervisorService {
    */
   Optional<Boolean> healthy(String id) throws Exception;
 
+  /**
+   * {@code {"state", "detailedState", "healthy", "suspended"}} from the supervisor's own state (no per-task
+   * lookups), for {@code GET /supervisor?state=true}; empty if unknown or not running.
+   */
+  Optional<Map<String, Object>> stateSummary(String id) throws Exception;
+
   /** False if there is no such supervisor. */
   boolean terminate(String id) throws Exception;
 

@@ -98,6 +98,18 @@ public final class TemporalSupervisorService implements SupervisorService {
   }
 
   @Override
+  public Optional<Map<String, Object>> stateSummary(String id) throws Exception {
+    return supervisorStatus(id).map(s -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("state", s.state());
+      m.put("detailedState", s.detailedState());
+      m.put("healthy", s.healthy());
+      m.put("suspended", s.suspended());
+      return m;
+    });
+  }
+
+  @Override
   public Optional<Boolean> healthy(String id) throws Exception {
     return supervisorStatus(id).map(SupervisorStatus::healthy);
   }

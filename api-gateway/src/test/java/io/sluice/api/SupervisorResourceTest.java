@@ -34,6 +34,7 @@ class SupervisorResourceTest {
 
     @Override
     public void submit(SupervisorSpec spec) {
+      submits++;
       specs.put(spec.id(), spec);
       history.computeIfAbsent(spec.id(), k -> new ArrayList<>()).add(spec);
     }
@@ -56,6 +57,14 @@ class SupervisorResourceTest {
       return specs.containsKey(id) ? Optional.of(Map.of("id", id, "payload", Map.of("state", "RUNNING",
           "healthy", healthy))) : Optional.empty();
     }
+
+    @Override
+    public Optional<Map<String, Object>> stateSummary(String id) {
+      return specs.containsKey(id) ? Optional.of(Map.of("state", "RUNNING", "detailedState", "RUNNING",
+          "healthy", healthy, "suspended", specs.get(id).suspended())) : Optional.empty();
+    }
+
+    int submits;
 
     @Override
     public Optional<Boolean> healthy(String id) {
@@ -188,6 +197,33 @@ class SupervisorResourceTest {
     assertEquals(400, postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[]}").getStatus());
     assertEquals(404, postJson("/nope/taskGroups/handoff", "{\"taskGroupIds\":[0]}").getStatus());
     assertEquals(3, service.operations.size(), "refused requests reached nothing");
+  }
+
+  @Test
+  void listFullStateAndSkipRestartIfUnmodified() throws Exception {
+    post(sample().toString());
+    JsonNode full = JSON.readTree(resources.target("/druid/indexer/v1/supervisor").queryParam("full", "")
+        .request().get(String.class));
+    assertEquals("metrics-kafka", full.get(0).get("id").asText());
+    assertEquals("PT30M", full.get(0).get("spec").get("ioConfig").get("completionTimeout").asText());
+    JsonNode state = JSON.readTree(resources.target("/druid/indexer/v1/supervisor").queryParam("state", "true")
+        .request().get(String.class));
+    assertEquals("RUNNING", state.get(0).get("state").asText());
+    assertEquals(false, state.get(0).get("suspended").asBoolean());
+    assertTrue(!state.get(0).has("spec"));
+
+    int before = service.submits;
+    Response same = resources.target("/druid/indexer/v1/supervisor").queryParam("skipRestartIfUnmodified", "true")
+        .request().post(Entity.entity(sample().toString(), MediaType.APPLICATION_JSON));
+    assertEquals(200, same.getStatus());
+    assertEquals(before, service.submits, "an unchanged spec is not resubmitted");
+    ObjectNode changed = sample();
+    ((ObjectNode) changed.get("ioConfig")).put("taskCount", 2);
+    resources.target("/druid/indexer/v1/supervisor").queryParam("skipRestartIfUnmodified", "true").request()
+        .post(Entity.entity(changed.toString(), MediaType.APPLICATION_JSON));
+    assertEquals(before + 1, service.submits);
+    post(sample().toString());
+    assertEquals(before + 2, service.submits, "without the flag, every POST updates");
   }
 
   @Test

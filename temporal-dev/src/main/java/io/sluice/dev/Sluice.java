@@ -26,6 +26,8 @@ public final class Sluice {
       "                                       print progress until all are committed, then stop",
       "  dev  [--data-dir DIR]                start the dev stack and keep it up until Ctrl-C",
       "  stop [--data-dir DIR]                stop a dev stack left running",
+      "  bench [--events N] [--data-dir DIR]  raw Kafka consume rate vs Sluice's end-to-end ingest rate",
+      "                                       (no rollup, MINUTE rollup) on N events (default 5000000)",
       "  validate SPEC.json                   check a supervisor spec offline: print it normalized (exit 0)",
       "                                       or every error with its field path (exit 1)",
       "Data lives under ./var unless --data-dir says otherwise.");
@@ -43,7 +45,7 @@ public final class Sluice {
       if (args.length != 2) fail("usage: bin/sluice validate SPEC.json");
       System.exit(validate(Path.of(args[1]), out, System.err));
     }
-    long events = 100_000;
+    long events = command.equals("bench") ? 5_000_000 : 100_000;
     Path dataDir = Path.of("var");
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
@@ -66,9 +68,10 @@ public final class Sluice {
       switch (command) {
         case "demo" -> System.exit(demo(dataDir.resolve("demo"), events, out));
         case "dev" -> dev(dataDir.resolve("dev"), out);
+        case "bench" -> System.exit(Bench.run(dataDir.resolve("bench"), events, out));
         case "stop" -> {
           int n = DevStack.stopRecorded(dataDir.resolve("demo"), out) + DevStack.stopRecorded(dataDir.resolve("dev"),
-              out);
+              out) + DevStack.stopRecorded(dataDir.resolve("bench"), out);
           out.println(n == 0 ? "nothing was running under " + dataDir : "stopped " + n + " processes");
         }
         default -> fail("unknown command '" + command + "'\n" + USAGE);

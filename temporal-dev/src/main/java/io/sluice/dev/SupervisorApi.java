@@ -69,6 +69,12 @@ public final class SupervisorApi {
         .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** {@code POST /supervisor/{id}/{action}} with a JSON body: resetOffsets, taskGroups/handoff. */
+  public Answer postJson(String id, String action, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/" + action))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   public Answer terminate(String id) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/terminate"))
         .POST(HttpRequest.BodyPublishers.noBody()));

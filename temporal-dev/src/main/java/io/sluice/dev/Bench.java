@@ -1,0 +1,197 @@
+package io.sluice.dev;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code bin/sluice bench [--events N]}: on one dev stack and one topic of N JSON metric events (about 184 bytes;
+ * 5 string dimensions with cardinalities 1000, 20, 8, 5 and 50; a long and a double field) in one partition, it
+ * measures
+ * <ol>
+ *   <li>the raw kafka-clients consume rate of the topic, no parsing (the physical limit), in this JVM;</li>
+ *   <li>Sluice's end-to-end rate, from the first record read (the first task's start) to the last offset committed,
+ *       with segments pushed to S3Proxy, without rollup and with MINUTE rollup, after a warm-up run; and events per
+ *       CPU-second of the worker process (from {@code /proc/<pid>/stat}).</li>
+ * </ol>
+ * It ends with {@code ratio sluice/raw = X.XX}: the no-rollup rate over the raw rate. Each run is its own
+ * supervisor (dataSource) on the same topic; a run ends by asking for handoff once its tasks have read everything.
+ */
+final class Bench {
+  private static final String TOPIC = "bench";
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+  private final DevStack stack;
+  private final SupervisorApi api;
+  private final PrintStream out;
+
+  private Bench(DevStack stack, PrintStream out) {
+    this.stack = stack;
+    this.api = new SupervisorApi(stack.apiUrl());
+    this.out = out;
+  }
+
+  static int run(Path dataDir, long events, PrintStream out) throws Exception {
+    out.printf("bench: %,d events; starting the dev stack under %s%n", events, dataDir);
+    try (DevStack stack = DevStack.start(DevStack.home(), dataDir, DevStack.Ports.free(), 1, out)) {
+      Bench b = new Bench(stack, out);
+      MetricEvents.createTopic(stack.kafkaBootstrap(), TOPIC, 1);
+      long t = System.nanoTime();
+      long bytes = produce(stack.kafkaBootstrap(), events);
+      out.printf("produced %,d events (%.0f bytes each) in %.1f s%n", events, (double) bytes / events,
+          (System.nanoTime() - t) / 1e9);
+
+      b.raw(events); // warms the broker's page cache too
+      double raw = b.raw(events);
+      b.sluice("bench-warmup", events, false, false);
+      double none = b.sluice("bench-none", events, false, true);
+      b.sluice("bench-minute", events, true, true);
+      out.printf("ratio sluice/raw = %.2f%n", none / raw);
+      return 0;
+    }
+  }
+
+  /** N events of about 184 bytes, one partition, timestamps spread over the last hour. */
+  static long produce(String bootstrap, long events) throws Exception {
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    Random r = new Random(42);
+    long end = System.currentTimeMillis();
+    long bytes = 0;
+    try (KafkaProducer<byte[], byte[]> p =
+             new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long i = 0; i < events; i++) {
+        long ts = end - 3_600_000 + 3_600_000 * i / events;
+        String json = "{\"timestamp\":\"" + Instant.ofEpochMilli(ts) + "\",\"page\":\"/page/" + r.nextInt(1000)
+            + "\",\"country\":\"country-" + r.nextInt(20) + "\",\"device\":\"device-type-" + r.nextInt(8)
+            + "\",\"browser\":\"browser-" + r.nextInt(5) + "\",\"user_segment\":\"segment-" + r.nextInt(50)
+            + "\",\"bytes\":" + r.nextInt(100_000) + ",\"latency_ms\":" + (r.nextInt(400_000) / 100.0) + "}";
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        bytes += value.length;
+        p.send(new ProducerRecord<>(TOPIC, 0, null, value));
+      }
+      p.flush();
+    }
+    return bytes;
+  }
+
+  /** The raw consume rate: assign, seek to the start, poll until the end offset, no parsing. */
+  private double raw(long events) {
+    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
+        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+    TopicPartition tp = new TopicPartition(TOPIC, 0);
+    try (KafkaConsumer<byte[], byte[]> c =
+             new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long endOffset = c.endOffsets(List.of(tp)).get(tp);
+      long n = 0;
+      long first = 0;
+      while (c.position(tp) < endOffset) {
+        ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
+        if (first == 0 && !records.isEmpty()) first = System.nanoTime();
+        n += records.count();
+      }
+      double seconds = (System.nanoTime() - first) / 1e9;
+      double rate = n / seconds;
+      out.printf("raw consume: %,d events in %.2f s = %,.0f events/s%n", n, seconds, rate);
+      if (n != events) throw new IllegalStateException("read " + n + " events, expected " + events);
+      return rate;
+    }
+  }
+
+  /** One Sluice run; returns events per second. */
+  private double sluice(String dataSource, long events, boolean minuteRollup, boolean report) throws Exception {
+    ObjectNode spec = benchSpec(dataSource, minuteRollup);
+    long cpuBefore = workerCpuTicks();
+    SupervisorApi.Answer a = api.submit(spec.toString());
+    if (a.status() != 200) throw new IOException("submit refused: " + a.body());
+    long firstTaskStart = 0;
+    boolean handoffAsked = false;
+    long deadline = System.currentTimeMillis() + Math.max(600_000, events / 10);
+    while (true) {
+      if (System.currentTimeMillis() > deadline) throw new IOException("bench run " + dataSource + " timed out");
+      JsonNode p = api.status(dataSource).json().path("payload");
+      if (firstTaskStart == 0 && p.path("activeTasks").size() > 0) {
+        firstTaskStart = Instant.parse(p.path("activeTasks").get(0).path("startTime").asText()).toEpochMilli();
+      }
+      long committed = SupervisorApi.sum(p.path("committedOffsets"));
+      if (committed >= events) break;
+      long read = committed;
+      for (JsonNode t : p.path("activeTasks")) read = Math.max(read, SupervisorApi.sum(t.path("currentOffsets")));
+      if (!handoffAsked && read >= events) { // everything read: publish now instead of at taskDuration
+        api.postJson(dataSource, "taskGroups/handoff", "{\"taskGroupIds\":[0]}");
+        handoffAsked = true;
+      }
+      Thread.sleep(100);
+    }
+    long done = System.currentTimeMillis();
+    double cpuSeconds = (workerCpuTicks() - cpuBefore) / (double) CLOCK_TICKS_PER_SECOND;
+    double seconds = (done - firstTaskStart) / 1000.0;
+    double rate = events / seconds;
+    JsonNode p = api.status(dataSource).json().path("payload");
+    if (report) {
+      out.printf("sluice %s: %,d events in %.2f s = %,.0f events/s, %,.0f events per worker CPU-second, "
+              + "%d segments%n", minuteRollup ? "(MINUTE rollup)" : "(no rollup)", events, seconds, rate,
+          events / cpuSeconds, p.path("publishedSegments").asLong());
+    } else {
+      out.printf("warm-up: %,d events in %.2f s%n", events, seconds);
+    }
+    api.terminate(dataSource);
+    return rate;
+  }
+
+  private ObjectNode benchSpec(String dataSource, boolean minuteRollup) throws IOException {
+    String json = """
+        {"type":"kafka",
+         "dataSchema":{"dataSource":"%s",
+           "timestampSpec":{"column":"timestamp","format":"iso"},
+           "dimensionsSpec":{"dimensions":["page","country","device","browser","user_segment"]},
+           "metricsSpec":[{"type":"count","name":"count"},
+             {"type":"longSum","name":"bytes_sum","fieldName":"bytes"},
+             {"type":"doubleSum","name":"latency_sum","fieldName":"latency_ms"},
+             {"type":"doubleMin","name":"latency_min","fieldName":"latency_ms"},
+             {"type":"doubleMax","name":"latency_max","fieldName":"latency_ms"}],
+           "granularitySpec":{"segmentGranularity":"HOUR","queryGranularity":"%s","rollup":%s}},
+         "ioConfig":{"topic":"%s","inputFormat":{"type":"json"},
+           "consumerProperties":{"bootstrap.servers":"%s"},
+           "useEarliestOffset":true,"taskDuration":"PT1H","startDelay":"PT0S","period":"PT5S"},
+         "tuningConfig":{"type":"kafka","maxRowsInMemory":2000000}}""".formatted(dataSource,
+        minuteRollup ? "MINUTE" : "NONE", minuteRollup, TOPIC, stack.kafkaBootstrap());
+    return (ObjectNode) SupervisorApi.JSON.readTree(json);
+  }
+
+  /** User plus system CPU time of the worker process, in clock ticks. */
+  private long workerCpuTicks() throws IOException {
+    for (DevStack.Service s : stack.services()) {
+      if (s.name().startsWith("worker")) {
+        String stat = Files.readString(Path.of("/proc/" + s.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of stat)
+      }
+    }
+    throw new IOException("no worker process in the stack");
+  }
+}
