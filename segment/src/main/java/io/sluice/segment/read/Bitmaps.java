@@ -15,6 +15,10 @@ import java.nio.ByteOrder;
  */
 final class Bitmaps
 {
+  private static final int SERIAL_COOKIE_NO_RUNCONTAINER = 12346;
+  private static final int SERIAL_COOKIE = 12347;
+  private static final int NO_OFFSET_THRESHOLD = 4;
+
   private Bitmaps()
   {
   }
@@ -28,6 +32,7 @@ final class Bitmaps
       return bitmap;
     }
     final ByteBuffer bytes = in.buffer(ByteOrder.LITTLE_ENDIAN);
+    checkHeader(in, bytes, what);
     try {
       bitmap.deserialize(bytes);
     }
@@ -50,5 +55,40 @@ final class Bitmaps
       previous = row;
     }
     return bitmap;
+  }
+
+  /**
+   * The RoaringFormatSpec header: the container count must fit the bytes before RoaringBitmap allocates arrays
+   * for that many containers.
+   * <pre>
+   * cookie 12347 | (containers - 1) &lt;&lt; 16, run flags[(containers + 7) / 8], descriptors[containers] (4 bytes),
+   *   offsets[containers] (4 bytes; only when containers &gt;= 4), containers ...
+   * cookie 12346, i32 containers, descriptors[containers], offsets[containers], containers ...
+   * </pre>
+   */
+  private static void checkHeader(Input in, ByteBuffer bytes, String what)
+  {
+    final long length = bytes.remaining();
+    if (length < 4) {
+      throw in.error(what + ": " + length + " bytes cannot hold a roaring bitmap");
+    }
+    final int cookie = bytes.getInt(0);
+    final long containers;
+    final long header;
+    if ((cookie & 0xFFFF) == SERIAL_COOKIE) {
+      containers = (cookie >>> 16) + 1L;
+      header = 4 + (containers + 7) / 8 + 4 * containers + (containers >= NO_OFFSET_THRESHOLD ? 4 * containers : 0);
+    } else if (cookie == SERIAL_COOKIE_NO_RUNCONTAINER) {
+      if (length < 8) {
+        throw in.error(what + ": " + length + " bytes cannot hold a roaring bitmap");
+      }
+      containers = Integer.toUnsignedLong(bytes.getInt(4));
+      header = 8 + 8 * containers;
+    } else {
+      throw in.error(what + ": not a roaring bitmap (cookie 0x" + Integer.toHexString(cookie) + ")");
+    }
+    if (containers > 1 << 16 || header > length) {
+      throw in.error(what + ": roaring header for " + containers + " containers does not fit in " + length + " bytes");
+    }
   }
 }

@@ -9,12 +9,15 @@ import java.nio.ByteOrder;
 /**
  * A GenericIndexed of compressed blocks, each decompressing to at most 64 KiB, with the last decompressed block
  * cached. LZ4 uses lz4-java's pure-Java safe decompressor, which never reads or writes outside the given ranges; a
- * malformed block is a {@link SegmentFormatException}. Not thread-safe.
+ * malformed block is a {@link SegmentFormatException}. The decompression buffer grows to what a block can
+ * justify: its own size uncompressed, 255 times it for LZ4 (LZ4's largest expansion), never more than 64 KiB.
+ * Not thread-safe.
  */
 final class Blocks
 {
   /** Druid decompresses every block into a buffer of this size ({@code CompressedPools.BUFFER_SIZE}). */
   static final int MAX_BLOCK_BYTES = 1 << 16;
+  private static final long LZ4_MAX_EXPANSION = 255;
   private static final LZ4SafeDecompressor LZ4 = LZ4Factory.safeInstance().safeDecompressor();
 
   private final GenericIndexed blocks;
@@ -64,9 +67,6 @@ final class Blocks
       if (in == null) {
         throw blocks.error(k, what + ": block " + k + " is null");
       }
-      if (scratch == null) {
-        scratch = new byte[MAX_BLOCK_BYTES];
-      }
       final int length = decompress(in, k);
       currentBuffer = ByteBuffer.wrap(scratch, 0, length).slice().order(order);
       current = k;
@@ -78,6 +78,13 @@ final class Blocks
       );
     }
     return currentBuffer;
+  }
+
+  private void ensureScratch(int bytes)
+  {
+    if (scratch == null || scratch.length < bytes) {
+      scratch = new byte[bytes];
+    }
   }
 
   /** An error located at block k's compressed bytes. */
@@ -94,11 +101,15 @@ final class Blocks
       if (srcLength > MAX_BLOCK_BYTES) {
         throw in.error(what + ": uncompressed block " + k + " has " + srcLength + " bytes, more than 64 KiB");
       }
+      ensureScratch(srcLength);
       src.get(scratch, 0, srcLength);
       return srcLength;
     }
+    // LZ4 expands at most ~255 times; a block cannot justify a larger buffer than that
+    final int capacity = (int) Math.min(MAX_BLOCK_BYTES, LZ4_MAX_EXPANSION * srcLength + 64);
+    ensureScratch(capacity);
     try {
-      return LZ4.decompress(src, 0, srcLength, ByteBuffer.wrap(scratch), 0, MAX_BLOCK_BYTES);
+      return LZ4.decompress(src, 0, srcLength, ByteBuffer.wrap(scratch), 0, capacity);
     }
     catch (RuntimeException e) {
       // LZ4Exception for malformed input, or for output beyond 64 KiB

@@ -2,6 +2,7 @@ package io.sluice.segment.read;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The int columns that hold a string column's dictionary ids. Grammar:
@@ -255,8 +256,12 @@ final class IntColumns
         if (from < 0 || to < from || to > values.size()) {
           throw offsets.error(row, "row " + row + " spans values [" + from + ", " + to + ") of " + values.size());
         }
-        final int[] out = new int[to - from];
-        for (int i = 0; i < out.length; i++) {
+        // the offsets are only a claim: grow the array as values actually decode
+        int[] out = new int[Math.min(to - from, 1024)];
+        for (int i = 0; i < to - from; i++) {
+          if (i == out.length) {
+            out = Arrays.copyOf(out, (int) Math.min(to - from, 2L * out.length));
+          }
           out[i] = values.get(from + i);
         }
         return out;
