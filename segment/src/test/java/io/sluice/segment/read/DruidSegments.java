@@ -112,6 +112,17 @@ public final class DruidSegments
     }
   }
 
+  /** Persists the index as a V9 segment directory with the given merger (write-out medium). */
+  public static File persist(IncrementalIndex index, Interval interval, File dir, IndexSpec spec, IndexMergerV9 merger)
+  {
+    try {
+      return merger.persist(index, interval, dir, spec, null);
+    }
+    catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Loads a segment directory with Druid's IndexIO. The caller closes it. */
   public static QueryableIndex load(File dir)
   {
