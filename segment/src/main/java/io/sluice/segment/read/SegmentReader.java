@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,7 +139,7 @@ public final class SegmentReader implements AutoCloseable
       return open(SegmentSource.directory(path, path.toString(), null));
     }
     if (!Files.isRegularFile(path)) {
-      throw new java.nio.file.NoSuchFileException(path.toString(), null, "no segment directory or index.zip");
+      throw new NoSuchFileException(path.toString(), null, "no segment directory or index.zip");
     }
     final Path tmp = Files.createTempDirectory("sluice-segment-");
     try {
