@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/sluice}: {@code demo} runs a real ingestion on the dev stack and stops it; {@code dev} starts the stack
- * and keeps it up until Ctrl-C; {@code stop} stops a stack left running.
+ * and keeps it up until Ctrl-C; {@code stop} stops a stack left running; {@code validate} checks a spec offline;
+ * {@code dump-segment} prints a segment from a path or S3 ({@link DumpSegment}); {@code bench} compares Sluice's
+ * ingest rate with the raw consume rate ({@link Bench}).
  */
 public final class Sluice {
   private static final String USAGE = String.join("\n",
@@ -30,6 +33,11 @@ public final class Sluice {
       "                                       (no rollup, MINUTE rollup) on N events (default 5000000)",
       "  validate SPEC.json                   check a supervisor spec offline: print it normalized (exit 0)",
       "                                       or every error with its field path (exit 1)",
+      "  dump-segment PATH|s3://bucket/key [--rows N]",
+      "                                       print a segment (directory or index.zip): interval, rows, dimensions,",
+      "                                       metrics, metadata.drd, columns with types and sizes, the first N rows",
+      "                                       (default 10) as JSON lines; S3 settings: --s3-endpoint, --s3-access-key,",
+      "                                       --s3-secret-key, --s3-region or SLUICE_S3_* (default: the dev stack)",
       "Data lives under ./var unless --data-dir says otherwise.");
 
   private Sluice() {}
@@ -44,6 +52,9 @@ public final class Sluice {
     if (command.equals("validate")) {
       if (args.length != 2) fail("usage: bin/sluice validate SPEC.json");
       System.exit(validate(Path.of(args[1]), out, System.err));
+    }
+    if (command.equals("dump-segment")) {
+      System.exit(DumpSegment.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(), out, System.err));
     }
     long events = command.equals("bench") ? 5_000_000 : 100_000;
     Path dataDir = Path.of("var");
