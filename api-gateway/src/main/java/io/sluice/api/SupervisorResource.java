@@ -195,7 +195,10 @@ public class SupervisorResource {
     return idOr404(id, () -> service.reset(id, new Contracts.ResetRequest(stream, offsets)));
   }
 
-  /** Body: {@code {"taskGroupIds": [0, 1]}}. Druid answers 200 with an empty body. */
+  /**
+   * Body: {@code {"taskGroupIds": [0, 1]}}. Answers 200 with {@code {"id"}} (Druid 30+ answers with an empty body,
+   * earlier ones with the id and the groups).
+   */
   @POST
   @Path("/{id}/taskGroups/handoff")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
@@ -208,11 +211,7 @@ public class SupervisorResource {
       if (!g.canConvertToInt()) return badRequest("taskGroupIds: " + g + " is not a task group id");
       groups.add(g.asInt());
     }
-    try {
-      return service.handoff(id, groups).isPresent() ? Response.ok().build() : notFound(id);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      return badRequest(e.getMessage());
-    }
+    return idOr404(id, () -> service.handoff(id, groups));
   }
 
   @GET

@@ -67,7 +67,7 @@ public final class NumericColumn extends Column
   /** Compression ids below this carry the encoding flag (Druid's CompressionFactory.FLAG_BOUND). */
   private static final byte FLAG_BOUND = (byte) 0xFE;
   private static final int FLAG_VALUE = 126;
-  private static final int[] SUPPORTED_BITS = {1, 2, 4, 8, 12, 16, 20, 24, 32, 40, 48, 56, 64};
+  private static final int[] SUPPORTED_BITS = io.sluice.segment.v9.LongEncoding.supportedBits();
   private static final int MAX_TABLE_SIZE = 256;
 
   private final Type type;
@@ -225,7 +225,7 @@ public final class NumericColumn extends Column
         for (int i = 0; i < size; i++) {
           h.table[i] = in.i64(name + " table");
         }
-        h.bits = bitsForMax(size);
+        h.bits = io.sluice.segment.v9.LongEncoding.bitsForMax(size);
         break;
       }
       default:
@@ -262,23 +262,6 @@ public final class NumericColumn extends Column
       }
     }
     throw in.errorAt(in.position() - 4, name + ": unsupported bits per value " + bits);
-  }
-
-  /** Druid's VSizeLongSerde.getBitsForMax. */
-  static int bitsForMax(long value)
-  {
-    int numBits = 0;
-    long maxValue = 1;
-    for (int supported : SUPPORTED_BITS) {
-      while (numBits < supported && maxValue < Long.MAX_VALUE / 2) {
-        numBits++;
-        maxValue *= 2;
-      }
-      if (value <= maxValue || maxValue >= Long.MAX_VALUE / 2) {
-        return supported;
-      }
-    }
-    return 64;
   }
 
   public Type type()

@@ -20,10 +20,16 @@ import java.util.Arrays;
  * followed by 4 zero bytes ({@code VSizeLongSerde}). In blocks, each block is packed on its own and holds
  * {@link #valuesPerBlock()} values: the largest power of two whose packed size fits in 64 KiB.
  */
-final class LongEncoding
+public final class LongEncoding
 {
   /** Druid's VSizeLongSerde.SUPPORTED_SIZES. */
   static final int[] SUPPORTED_BITS = {1, 2, 4, 8, 12, 16, 20, 24, 32, 40, 48, 56, 64};
+
+  /** The bit widths Druid packs longs with, for readers of the format. */
+  public static int[] supportedBits()
+  {
+    return SUPPORTED_BITS.clone();
+  }
   static final int MAX_TABLE_SIZE = 256;
   static final byte ENCODING_VERSION = 0x01;
   /** CompressionFactory's flag: a compression id minus 126 says "an encoding byte follows". */
@@ -195,7 +201,7 @@ final class LongEncoding
   }
 
   /** Druid's VSizeLongSerde.getBitsForMax: the smallest supported width whose range 2^bits covers {@code value}. */
-  static int bitsForMax(long value)
+  public static int bitsForMax(long value)
   {
     if (value < 0) {
       throw new IllegalArgumentException("maxValue must be >= 0: " + value);
