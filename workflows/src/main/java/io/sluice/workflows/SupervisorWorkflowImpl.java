@@ -161,6 +161,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.suspended = s.spec.suspended();
       if (topicChanged) { // another topic: nothing known about the old one applies; re-discovered by the watcher
         s.partitions = new ArrayList<>();
+        s.partitionsDiscoveredLater = new ArrayList<>();
         s.earliestOffsets = new LinkedHashMap<>();
         s.latestOffsets = new LinkedHashMap<>();
         s.everConnected = false;
@@ -220,6 +221,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     watchInput = null;
     if (r.offsets() != null && r.successes() > 0) {
       boolean newData = RunLoopPolicy.newData(s.latestOffsets, r.offsets().latest());
+      s.partitionsDiscoveredLater = RunLoopPolicy.discoveredLater(s.partitionsDiscoveredLater, s.partitions,
+          r.offsets().partitions());
       s.partitions = RunLoopPolicy.knownPartitions(s.partitions, r.offsets().partitions());
       s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, r.offsets().earliest());
       s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, r.offsets().latest());
@@ -345,7 +348,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, io().taskCount()).entrySet()) {
       if (busy.contains(g.getKey())) continue;
       Map<Integer, Long> start = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
-          s.earliestOffsets, s.latestOffsets, io().useEarliestOffset());
+          s.earliestOffsets, s.latestOffsets, io().useEarliestOffset(), s.partitionsDiscoveredLater);
       s.taskSequence++;
       String sequenceName = RunLoopPolicy.sequenceName(s.spec.id(), io().topic(), g.getKey(), start, s.taskSequence);
       String taskId = RunLoopPolicy.taskId(sequenceName, random);
