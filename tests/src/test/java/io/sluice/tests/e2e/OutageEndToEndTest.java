@@ -82,7 +82,11 @@ class OutageEndToEndTest extends RealStackTest {
     try {
       PendingActivityInfo failing = awaitFailedAttempt(temporal, taskId, Duration.ofSeconds(40));
       String failure = failing.getLastFailure().toString();
-      assertTrue(failure.contains("SegmentPublisher.publish") && failure.contains("Connection refused"), failure);
+      assertTrue(failure.contains("SegmentPublisher.publish") && failure.contains("in bucket sluice failed")
+          && failure.contains("Connection refused"), failure);
+      SupervisorApi.Answer status = api.status(ds); // the API's catalog is in S3 too: a clear error, no hang
+      assertEquals(500, status.status(), status.body());
+      assertTrue(status.body().contains("S3 get") && status.body().contains("Connection refused"), status.body());
       long down = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
       if (down < 20_000) Thread.sleep(20_000 - down); // the outage lasts 20 s, as the issue asks
     } finally {
