@@ -41,7 +41,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
       if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
         client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
       }
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("create bucket " + bucket, e);
     }
   }
@@ -56,7 +56,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
     } catch (ErrorResponseException e) {
       if (e.response() != null && e.response().code() == 412) return false;
       throw io("create " + key, e);
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("create " + key, e);
     }
   }
@@ -65,7 +65,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   public void put(String key, byte[] bytes) throws IOException {
     try {
       client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length).build());
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("put " + key, e);
     }
   }
@@ -74,7 +74,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   public void putFile(String key, Path file) throws IOException {
     try {
       client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString()).build());
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("upload " + key, e);
     }
   }
@@ -86,7 +86,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
     } catch (ErrorResponseException e) {
       if (e.response() != null && e.response().code() == 404) return Optional.empty();
       throw io("get " + key, e);
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("get " + key, e);
     }
   }
@@ -101,7 +101,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
         Item it = r.get();
         if (!it.isDir()) out.add(it.objectName());
       }
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("list " + prefix, e);
     }
     return out;
@@ -111,11 +111,16 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   public void delete(String key) throws IOException {
     try {
       client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-    } catch (MinioException e) {
+    } catch (MinioException | IllegalStateException e) {
       throw io("delete " + key, e);
     }
   }
 
+  /**
+   * As an IOException, what the client threw. MinIO 9 reports a failed connection (the server down, say) as an
+   * IllegalStateException wrapping the cause, not as a MinioException; it is an I/O failure all the same, so callers
+   * see the BlobStore contract's IOException naming the operation and the bucket.
+   */
   private IOException io(String what, Exception e) {
     return new IOException("S3 " + what + " in bucket " + bucket + " failed: " + e.getMessage(), e);
   }

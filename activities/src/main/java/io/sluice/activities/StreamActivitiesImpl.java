@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -77,11 +78,23 @@ public final class StreamActivitiesImpl implements StreamActivities {
   @Override
   public Contracts.WatchResult watchStream(Contracts.WatchInput in) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
-        KafkaConsumerFactory.resolve(in.consumerProperties(), env), "sluice-supervisor");
+    Map<String, Object> config = watchConfig(KafkaConsumerFactory.consumerConfig(
+        KafkaConsumerFactory.resolve(in.consumerProperties(), env), "sluice-supervisor"), in.periodMillis());
     try (Consumer<byte[], byte[]> c = consumers.create(config)) {
       return watch(in, () -> fetch(c, in.topic(), in.consumerProperties()), ctx::heartbeat, this::sleep);
     }
+  }
+
+  /**
+   * The watcher's consumer lives for many fetches, and {@code partitionsFor} answers from its cached metadata,
+   * which Kafka refreshes only every {@code metadata.max.age.ms} (5 minutes by default). Refreshing it at least
+   * every half period lets the next fetch see partitions added to the topic, as Druid's supervisor does. A value
+   * set in the spec's consumerProperties wins.
+   */
+  static Map<String, Object> watchConfig(Map<String, Object> config, long periodMillis) {
+    Map<String, Object> c = new java.util.HashMap<>(config);
+    c.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(Math.max(1000, periodMillis / 2)));
+    return c;
   }
 
   /** One fetch, for {@link #watch}. */

@@ -142,7 +142,7 @@ final class Bench {
       long read = committed;
       for (JsonNode t : p.path("activeTasks")) read = Math.max(read, SupervisorApi.sum(t.path("currentOffsets")));
       if (!handoffAsked && read >= events) { // everything read: publish now instead of at taskDuration
-        api.postJson(dataSource, "taskGroups/handoff", "{\"taskGroupIds\":[0]}");
+        api.post(dataSource, "taskGroups/handoff", "{\"taskGroupIds\":[0]}");
         handoffAsked = true;
       }
       Thread.sleep(100);

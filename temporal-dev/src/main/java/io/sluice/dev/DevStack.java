@@ -48,6 +48,8 @@ public final class DevStack implements AutoCloseable {
   private final Ports ports;
   private final PrintStream out;
   private final List<Service> services = new ArrayList<>();
+  /** Services {@link #stop} stopped, with the command that starts them again. */
+  private final Map<String, List<String>> stopped = new java.util.HashMap<>();
   private int workerCount;
 
   /** A started process, with the command that started it. */
@@ -251,11 +253,26 @@ public final class DevStack implements AutoCloseable {
    * Temporal test server comes back empty; the API, on start, re-creates the supervisors the catalog holds.
    */
   public synchronized Service restart(String name) throws IOException, InterruptedException {
+    stop(name);
+    return startAgain(name);
+  }
+
+  /**
+   * Kills a service with SIGKILL and leaves it down, as a crash or an outage would, until {@link #startAgain}.
+   */
+  public synchronized void stop(String name) throws InterruptedException {
     Service old = services.stream().filter(s -> s.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no service " + name));
     old.kill9();
     services.remove(old);
-    Service fresh = launch(name, old.command());
+    stopped.put(name, old.command());
+  }
+
+  /** Starts a service {@link #stop} stopped, with the same command and data, and waits until it is ready. */
+  public synchronized Service startAgain(String name) throws IOException, InterruptedException {
+    List<String> command = stopped.remove(name);
+    if (command == null) throw new IllegalArgumentException("service " + name + " was not stopped");
+    Service fresh = launch(name, command);
     switch (name) {
       case "temporal" -> awaitPort("Temporal", ports.temporal(), Duration.ofSeconds(60));
       case "kafka" -> awaitPort("Kafka", ports.kafka(), Duration.ofSeconds(90));

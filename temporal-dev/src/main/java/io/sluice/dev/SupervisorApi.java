@@ -70,9 +70,25 @@ public final class SupervisorApi {
   }
 
   /** {@code POST /supervisor/{id}/{action}} with a JSON body: resetOffsets, taskGroups/handoff. */
-  public Answer postJson(String id, String action, String json) throws IOException, InterruptedException {
+  public Answer post(String id, String action, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/" + action))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** {@code GET /supervisor/{id}/health}: 200 when healthy, 503 when not. */
+  public Answer health(String id) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/health")).GET());
+  }
+
+  /** {@code GET /supervisor/{id}/stats}: row stats of the running tasks, by task group. */
+  public Answer stats(String id) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/stats")).GET());
+  }
+
+  /** {@code GET /task/{taskId}/{what}}: status or reports. */
+  public Answer task(String taskId, String what) throws IOException, InterruptedException {
+    String taskBase = base.substring(0, base.length() - "supervisor".length()) + "task";
+    return send(HttpRequest.newBuilder(URI.create(taskBase + "/" + taskId + "/" + what)).GET());
   }
 
   public Answer terminate(String id) throws IOException, InterruptedException {

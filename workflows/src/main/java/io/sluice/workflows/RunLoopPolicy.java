@@ -41,19 +41,41 @@ public final class RunLoopPolicy {
   }
 
   /**
-   * Where a new task starts reading each partition: the committed end offset if there is one (and it is for the
-   * same topic), else the earliest or latest offset per {@code useEarliestOffset}.
+   * The partitions discovered after the supervisor's first discovery: those already known so, plus those in
+   * {@code fetched} that {@code known} lacks, unless nothing was known yet (the first discovery).
    */
+  public static List<Integer> discoveredLater(List<Integer> later, List<Integer> known, List<Integer> fetched) {
+    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(later);
+    if (!known.isEmpty()) {
+      for (int p : fetched) if (!known.contains(p)) out.add(p);
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** {@link #startOffsets(List, Map, boolean, Map, Map, boolean, List)} with no partition discovered later. */
   public static Map<Integer, Long> startOffsets(List<Integer> partitions, Map<Integer, Long> committed,
                                                 boolean sameTopic, Map<Integer, Long> earliest,
                                                 Map<Integer, Long> latest, boolean useEarliestOffset) {
+    return startOffsets(partitions, committed, sameTopic, earliest, latest, useEarliestOffset, List.of());
+  }
+
+  /**
+   * Where a new task starts reading each partition: the committed end offset if there is one (and it is for the
+   * same topic), else the earliest or latest offset per {@code useEarliestOffset}. A partition added to the topic
+   * after the supervisor's first discovery ({@code discoveredLater}) starts from its earliest offset whatever
+   * {@code useEarliestOffset} says, as in Druid: what was produced into it before it was discovered is not skipped.
+   */
+  public static Map<Integer, Long> startOffsets(List<Integer> partitions, Map<Integer, Long> committed,
+                                                boolean sameTopic, Map<Integer, Long> earliest,
+                                                Map<Integer, Long> latest, boolean useEarliestOffset,
+                                                List<Integer> discoveredLater) {
     Map<Integer, Long> out = new LinkedHashMap<>();
     for (int p : partitions) {
       Long c = sameTopic ? committed.get(p) : null;
       if (c != null) {
         out.put(p, c);
       } else {
-        Long start = useEarliestOffset ? earliest.get(p) : latest.get(p);
+        Long start = useEarliestOffset || discoveredLater.contains(p) ? earliest.get(p) : latest.get(p);
         out.put(p, start == null ? 0L : start);
       }
     }

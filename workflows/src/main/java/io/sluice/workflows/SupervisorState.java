@@ -49,6 +49,8 @@ public final class SupervisorState {
   public boolean committedLoaded;
   public Contracts.CommittedState committed = Contracts.CommittedState.empty();
   public List<Integer> partitions = new ArrayList<>();
+  /** Partitions added to the topic after the first discovery: read from their earliest offset, as in Druid. */
+  public List<Integer> partitionsDiscoveredLater = new ArrayList<>();
   public Map<Integer, Long> latestOffsets = new LinkedHashMap<>();
   public Map<Integer, Long> earliestOffsets = new LinkedHashMap<>();
   public long offsetsLastUpdatedMillis;

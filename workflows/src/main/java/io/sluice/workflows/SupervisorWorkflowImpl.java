@@ -162,6 +162,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.suspended = s.spec.suspended();
       if (topicChanged) { // another topic: nothing known about the old one applies; re-discovered by the watcher
         s.partitions = new ArrayList<>();
+        s.partitionsDiscoveredLater = new ArrayList<>();
         s.earliestOffsets = new LinkedHashMap<>();
         s.latestOffsets = new LinkedHashMap<>();
         s.everConnected = false;
@@ -229,6 +230,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     watchInput = null;
     if (r.offsets() != null && r.successes() > 0) {
       boolean newData = RunLoopPolicy.newData(s.latestOffsets, r.offsets().latest());
+      s.partitionsDiscoveredLater = RunLoopPolicy.discoveredLater(s.partitionsDiscoveredLater, s.partitions,
+          r.offsets().partitions());
       s.partitions = RunLoopPolicy.knownPartitions(s.partitions, r.offsets().partitions());
       s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, r.offsets().earliest());
       s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, r.offsets().latest());
@@ -352,7 +355,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, io().taskCount()).entrySet()) {
       if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
       Map<Integer, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
-          s.earliestOffsets, s.latestOffsets, io().useEarliestOffset());
+          s.earliestOffsets, s.latestOffsets, io().useEarliestOffset(), s.partitionsDiscoveredLater);
       RunLoopPolicy.Start chained = RunLoopPolicy.chainedStart(g.getValue(), base, s.tasks);
       Map<Integer, Long> start = chained.offsets();
       s.taskSequence++;

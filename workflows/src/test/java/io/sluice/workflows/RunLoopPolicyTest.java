@@ -38,6 +38,21 @@ class RunLoopPolicyTest {
   }
 
   @Test
+  void partitionsAddedLaterStartFromTheirEarliestOffset() {
+    assertEquals(List.of(), RunLoopPolicy.discoveredLater(List.of(), List.of(), List.of(0, 1)), "first discovery");
+    assertEquals(List.of(2, 3), RunLoopPolicy.discoveredLater(List.of(), List.of(0, 1), List.of(0, 1, 2, 3)));
+    assertEquals(List.of(2, 3), RunLoopPolicy.discoveredLater(List.of(2), List.of(0, 1, 2), List.of(3)));
+    Map<Integer, Long> earliest = Map.of(0, 5L, 1, 0L);
+    Map<Integer, Long> latest = Map.of(0, 50L, 1, 70L);
+    // useEarliestOffset false: partition 0, there from the start, begins at latest; partition 1, added while the
+    // supervisor ran, begins at earliest, so nothing produced into it before its discovery is skipped
+    assertEquals(Map.of(0, 50L, 1, 0L),
+        RunLoopPolicy.startOffsets(List.of(0, 1), Map.of(), true, earliest, latest, false, List.of(1)));
+    assertEquals(Map.of(0, 50L, 1, 30L),
+        RunLoopPolicy.startOffsets(List.of(0, 1), Map.of(1, 30L), true, earliest, latest, false, List.of(1)));
+  }
+
+  @Test
   void rolloverAndCompletionTimeout() {
     assertFalse(RunLoopPolicy.shouldStopReading(1000, 1999, 1000));
     assertTrue(RunLoopPolicy.shouldStopReading(1000, 2000, 1000));

@@ -26,7 +26,8 @@ import org.apache.druid.segment.QueryableIndex;
 /**
  * What a dataSource has published, read back the hard way: the commit log from S3, then every segment it
  * references, downloaded, unzipped and loaded with Druid's own reader. Checks on the way that each partition's
- * committed ranges start at 0 and follow each other with no gap and no overlap.
+ * committed ranges start at 0 and follow each other with no gap and no overlap (an operator's reset record moves
+ * where the next range must start).
  */
 record Published(List<CommitRecord> records, Map<Integer, Long> endOffsets, long segments, long countSum,
                  double valueSum, long unparseable) {
@@ -44,6 +45,11 @@ record Published(List<CommitRecord> records, Map<Integer, Long> endOffsets, long
       for (int i = 0; i < records.size(); i++) {
         CommitRecord r = records.get(i);
         assertEquals(i + 1, r.seq(), "commit sequence numbers have no gap");
+        if (CommitRecord.RESET.equals(r.kind())) { // an operator's reset: reading resumes where it says
+          assertEquals(List.of(), r.segments(), "a reset record publishes nothing");
+          next.putAll(r.endOffsets());
+          continue;
+        }
         for (Map.Entry<Integer, Long> e : r.startOffsets().entrySet()) {
           assertEquals(next.getOrDefault(e.getKey(), 0L), e.getValue(),
               "commit " + r.seq() + " starts partition " + e.getKey() + " where the last commit ended");
