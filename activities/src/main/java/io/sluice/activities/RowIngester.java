@@ -70,7 +70,7 @@ final class RowIngester {
     this.parser = RowParsers.create(io.inputFormat(), schema.timestampSpec().column(),
         schema.timestampSpec().format(), missing);
     this.transformer = schema.transformSpec().transformer();
-    this.schemaless = schema.dimensionsSpec().schemaless();
+    this.schemaless = schema.dimensionsSpec().discoversDimensions(); // schemaless or includeAllDimensions
     this.excluded = SpecView.schemalessExclusions(schema);
     long min = Long.MIN_VALUE;
     if (io.lateMessageRejectionStartDateTime() != null) {
@@ -134,7 +134,7 @@ final class RowIngester {
       int before = index.rowCount();
       try {
         index.add(ts, row.fields());
-      } catch (IllegalArgumentException e) { // e.g. a multi-value dimension, which the writer cannot store yet
+      } catch (IllegalArgumentException e) { // a row the index cannot store
         parseException(partition, offset, value, e.getMessage(), true);
         continue;
       }
