@@ -4,15 +4,18 @@ import java.util.Locale;
 
 /**
  * One dimension of a segment: a name, the type Druid stores it as and, for strings, how a row's list of values is
- * kept.
+ * kept, and whether it was discovered from the input.
  *
  * @param name               column name; not {@code __time}, not empty, no ',' or line breaks (they would corrupt
  *                           meta.smoosh)
  * @param type               how values are stored: STRING as a dictionary-encoded column, the others as numeric columns
  * @param multiValueHandling what a STRING dimension does with a row of several values; null means
  *                           {@link MultiValueHandling#SORTED_ARRAY}, Druid's default
+ * @param discovered         a STRING dimension found in the input (schemaless or includeAllDimensions) rather than
+ *                           listed: a row without the field leaves it <em>absent</em>, which Druid's rollup keys apart
+ *                           from null (and sorts first), while a listed dimension reads a missing field as null
  */
-public record DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling)
+public record DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling, boolean discovered)
 {
   public DimensionSchema
   {
@@ -23,12 +26,27 @@ public record DimensionSchema(String name, ValueType type, MultiValueHandling mu
     if (multiValueHandling == null) {
       multiValueHandling = MultiValueHandling.SORTED_ARRAY;
     }
+    if (discovered && type != ValueType.STRING) {
+      throw new IllegalArgumentException("discovered dimension [" + name + "] must be STRING, not " + type);
+    }
+  }
+
+  /** A listed dimension. */
+  public DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling)
+  {
+    this(name, type, multiValueHandling, false);
+  }
+
+  /** A string dimension discovered from the input, with Druid's default multi-value handling. */
+  public static DimensionSchema discovered(String name)
+  {
+    return new DimensionSchema(name, ValueType.STRING, null, true);
   }
 
   /** A dimension with Druid's default multi-value handling (SORTED_ARRAY). */
   public DimensionSchema(String name, ValueType type)
   {
-    this(name, type, null);
+    this(name, type, null, false);
   }
 
   public static DimensionSchema string(String name)

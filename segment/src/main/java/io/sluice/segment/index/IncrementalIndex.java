@@ -61,6 +61,8 @@ public final class IncrementalIndex
   private int numDims;
   private String[] dimNames;
   private ValueType[] dimTypes;
+  /** Discovered dimensions: a row without the field leaves the cell absent (see {@link DimensionSchema}). */
+  private boolean[] dimSparse;
   private Dictionary[] dicts;
   private final Metric[] metrics;
 
@@ -107,11 +109,13 @@ public final class IncrementalIndex
     this.numDims = schema.dimensions().size();
     this.dimNames = new String[numDims];
     this.dimTypes = new ValueType[numDims];
+    this.dimSparse = new boolean[numDims];
     this.dicts = new Dictionary[numDims];
     for (int d = 0; d < numDims; d++) {
       DimensionSchema ds = schema.dimensions().get(d);
       dimNames[d] = ds.name();
       dimTypes[d] = ds.type();
+      dimSparse[d] = ds.discovered();
       dicts[d] = ds.type() == ValueType.STRING
                  ? new StringDictionary(ds.multiValueHandling())
                  : new NumericDictionary(ds.type());
@@ -159,7 +163,12 @@ public final class IncrementalIndex
     // 1. convert every dimension value first, so a bad value leaves the dictionaries untouched
     for (int d = 0; d < numDims; d++) {
       final Object v = row.get(dimNames[d]);
-      if (dimTypes[d] == ValueType.STRING) {
+      if (dimSparse[d] && v == null && !row.containsKey(dimNames[d])) {
+        scratchLists[d] = null;
+        scratchStrings[d] = null;
+        scratchPresent[d] = false; // absent
+      } else if (dimTypes[d] == ValueType.STRING) {
+        scratchPresent[d] = true;
         scratchLists[d] = toDimensionList(v);
         scratchStrings[d] = scratchLists[d] == null ? toDimensionString(v) : null;
       } else {
@@ -170,7 +179,11 @@ public final class IncrementalIndex
     for (int d = 0; d < numDims; d++) {
       if (dimTypes[d] == ValueType.STRING) {
         final StringDictionary dict = (StringDictionary) dicts[d];
-        scratchIds[d] = scratchLists[d] == null ? dict.idOf(scratchStrings[d]) : dict.codeOf(scratchLists[d]);
+        if (!scratchPresent[d]) {
+          scratchIds[d] = StringDictionary.ABSENT;
+        } else {
+          scratchIds[d] = scratchLists[d] == null ? dict.idOf(scratchStrings[d]) : dict.codeOf(scratchLists[d]);
+        }
         scratchStrings[d] = null;
         scratchLists[d] = null;
       } else {
@@ -230,9 +243,11 @@ public final class IncrementalIndex
     numDims = old + 1;
     dimNames = Arrays.copyOf(dimNames, numDims);
     dimTypes = Arrays.copyOf(dimTypes, numDims);
+    dimSparse = Arrays.copyOf(dimSparse, numDims);
     dicts = Arrays.copyOf(dicts, numDims);
     dimNames[old] = dimension.name();
     dimTypes[old] = dimension.type();
+    dimSparse[old] = dimension.discovered();
     dicts[old] = dimension.type() == ValueType.STRING
                  ? new StringDictionary(dimension.multiValueHandling())
                  : new NumericDictionary(dimension.type());
@@ -245,8 +260,11 @@ public final class IncrementalIndex
     scratchBits = new long[numDims];
     scratchPresent = new boolean[numDims];
     final int[] widened = new int[capacity * numDims];
+    // rows already held lack the new dimension: absent if it was discovered, else null (id 0)
+    final int missing = dimension.discovered() ? StringDictionary.ABSENT : 0;
     for (int r = 0; r < rows; r++) {
-      System.arraycopy(keys, r * old, widened, r * numDims, old); // the new id is 0: null
+      System.arraycopy(keys, r * old, widened, r * numDims, old);
+      widened[r * numDims + old] = missing;
     }
     keys = widened;
     if (rollup) {
@@ -397,8 +415,8 @@ public final class IncrementalIndex
       maxTime = time;
     }
     for (int d = 0; d < numDims; d++) {
-      if (scratchIds[d] == 0) {
-        dicts[d].hasNull = true;
+      if (scratchIds[d] == 0 || scratchIds[d] == StringDictionary.ABSENT) {
+        dicts[d].hasNull = true; // an absent cell is stored as null, as Druid's sparse dimensions
       }
     }
     return r;
@@ -630,6 +648,8 @@ public final class IncrementalIndex
   {
     /** The code of the empty list. */
     static final int EMPTY_LIST = -1;
+    /** The code of an absent cell: a discovered dimension the row lacks. Stored like null; keyed and sorted apart. */
+    static final int ABSENT = Integer.MIN_VALUE;
     private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(Comparator.naturalOrder());
 
     private final DimensionSchema.MultiValueHandling multiValueHandling;

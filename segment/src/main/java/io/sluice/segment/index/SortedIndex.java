@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
  */
 public final class SortedIndex
 {
+  private static final int[] EMPTY = new int[0];
   private final IndexSchema schema;
   private final int rowCount;
   /** perm[i] = the index row at sorted position i. */
@@ -95,7 +96,8 @@ public final class SortedIndex
       int n = 0;
       for (int i = 0; i < rowCount; i++) {
         final int code = codes[perm[i] * numDims + dimensionIndex];
-        final int[] list = code >= 0 ? null : dict.lists[-1 - code];
+        final int[] list = code >= 0 ? null
+                           : code == IncrementalIndex.StringDictionary.ABSENT ? EMPTY : dict.lists[-1 - code];
         final int size = list == null ? 1 : list.length;
         if (n + size > ids.length) {
           ids = Arrays.copyOf(ids, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n + size, ids.length * 3L / 2)));
@@ -418,6 +420,9 @@ public final class SortedIndex
      */
     int sortRank(int code)
     {
+      if (code == IncrementalIndex.StringDictionary.ABSENT) {
+        return -1; // before everything, null included, as Druid's IncrementalIndexRowComparator
+      }
       if (sortRankOfId == null) {
         return code >= 0 ? rankOfId[code] : 0;
       }
@@ -516,6 +521,9 @@ public final class SortedIndex
     {
       if (code >= 0) {
         return valueOfRank(rankOfId[code]);
+      }
+      if (code == IncrementalIndex.StringDictionary.ABSENT) {
+        return null;
       }
       final int[] list = lists[-1 - code];
       if (list.length == 0) {

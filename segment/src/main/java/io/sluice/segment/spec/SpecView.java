@@ -22,7 +22,7 @@ public final class SpecView {
     List<DimensionSchema> dims = new ArrayList<>();
     for (DimensionsSpec.Dimension d : ds.dimensionsSpec().dimensionList()) dims.add(d.toDimensionSchema());
     if (ds.dimensionsSpec().discoversDimensions()) {
-      for (String d : discoveredDimensions) dims.add(new DimensionSchema(d, DimensionSchema.ValueType.STRING));
+      for (String d : discoveredDimensions) dims.add(DimensionSchema.discovered(d));
     }
     List<MetricSchema> metrics = new ArrayList<>();
     for (AggregatorSpec a : ds.metricsSpec()) metrics.add(a.toMetricSchema());

@@ -9,7 +9,10 @@ import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
 import io.sluice.segment.index.MetricSchema.Kind;
+import io.sluice.segment.spec.DataSchema;
+import io.sluice.segment.spec.DimensionDiscovery;
 import io.sluice.segment.spec.IndexSpec;
+import io.sluice.segment.spec.SpecParser;
 import io.sluice.segment.spec.IndexSpec.Compression;
 import org.apache.druid.collections.bitmap.ImmutableBitmap;
 import org.apache.druid.query.DefaultBitmapResultFactory;
@@ -255,6 +258,64 @@ class DruidOracleSegmentTest
     return list;
   }
 
+  @Test
+  void includeAllDimensionsPutsTheListedFirstThenTheDiscoveredAsDruid() throws IOException
+  {
+    Random random = new Random(5150);
+    String[] fields = {"b", "n_dim", "tags", "z", "a", "skip", "n", "late", "mv"};
+    int run = 0;
+    for (boolean rollup : new boolean[]{true, false}) {
+      for (int i = 0; i < 3; i++) {
+        String dimensions = "[\"b\",{\"type\":\"long\",\"name\":\"n_dim\"},"
+                            + "{\"type\":\"string\",\"name\":\"tags\",\"multiValueHandling\":\"ARRAY\"}]";
+        DataSchema dataSchema = SpecParser.mapper().readValue(
+            "{\"dataSource\":\"x\",\"timestampSpec\":{\"column\":\"timestamp\",\"format\":\"millis\"},"
+            + "\"dimensionsSpec\":{\"dimensions\":" + dimensions + ",\"includeAllDimensions\":true,"
+            + "\"dimensionExclusions\":[\"skip\"]},"
+            + "\"metricsSpec\":[{\"type\":\"count\",\"name\":\"count\"},"
+            + "{\"type\":\"longSum\",\"name\":\"n_sum\",\"fieldName\":\"n\"}],"
+            + "\"granularitySpec\":{\"queryGranularity\":\"MINUTE\",\"rollup\":" + rollup + "}}",
+            DataSchema.class
+        );
+        List<DruidReference.InputRow> rows = new ArrayList<>();
+        int rowCount = 200 + random.nextInt(800);
+        for (int r = 0; r < rowCount; r++) {
+          List<String> order = new ArrayList<>(Arrays.asList(fields));
+          java.util.Collections.shuffle(order, random);
+          Map<String, Object> event = new java.util.LinkedHashMap<>();
+          for (String f : order) {
+            if (random.nextInt(3) == 0 || (f.equals("late") && r < rowCount / 2)) {
+              continue; // absent
+            }
+            event.put(f, switch (f) {
+              case "n", "n_dim" -> random.nextInt(5) == 0 ? null : (long) random.nextInt(4);
+              case "tags", "mv" -> cell(random, 4, 3, k -> k == 0 ? null : f + k);
+              default -> random.nextInt(6) == 0 ? null : f + random.nextInt(3);
+            });
+          }
+          rows.add(new DruidReference.InputRow(START + random.nextInt(5) * 60_000L + random.nextInt(9), event));
+        }
+        DimensionDiscovery discovery = new DimensionDiscovery(dataSchema);
+        IncrementalIndex index = new IncrementalIndex(discovery.indexSchema(), START);
+        for (DruidReference.InputRow r : rows) {
+          for (DimensionSchema d : discovery.discover(r.event())) {
+            index.addDimension(d);
+          }
+          index.add(r.timestamp(), r.event());
+        }
+        IndexSchema schema = index.schema();
+        assertEquals(List.of("b", "n_dim", "tags"),
+                     schema.dimensions().subList(0, 3).stream().map(DimensionSchema::name).toList());
+        Case c = new Case(schema.dimensions(), schema.metrics(), Granularity.MINUTE, rollup, rows);
+        String druidDimensionsSpec = "{\"dimensions\":" + dimensions + ",\"includeAllDimensions\":true,"
+                                     + "\"dimensionExclusions\":[\"skip\",\"n\",\"count\",\"n_sum\",\"timestamp\"]}";
+        IndexSpec spec = i == 0 ? IndexSpec.of(Compression.UNCOMPRESSED, Compression.LZ4, IndexSpec.LongEncoding.LONGS)
+                                : IndexSpec.DEFAULT;
+        compareWithDruid(c, spec, "all" + run++, index, druidDimensionsSpec);
+      }
+    }
+  }
+
   /** Writes the case both ways, compares, and returns the directory of Sluice's segment. */
   private Path compareWithDruid(Case c, IndexSpec spec, String name) throws IOException
   {
@@ -264,10 +325,20 @@ class DruidOracleSegmentTest
     for (DruidReference.InputRow r : c.rows) {
       index.add(r.timestamp(), r.event());
     }
+    return compareWithDruid(c, spec, name, index, c.druidDimensionsSpec());
+  }
+
+  /**
+   * Writes {@code index} (holding the case's rows) with Sluice and the case's rows with Druid under
+   * {@code druidDimensionsSpec}, compares, and returns the directory of Sluice's segment.
+   */
+  private Path compareWithDruid(Case c, IndexSpec spec, String name, IncrementalIndex index,
+                                String druidDimensionsSpec) throws IOException
+  {
     Path ours = tmp.resolve(name + "-sluice");
     V9SegmentWriter.write(index, START, END, ours, spec);
     Path druid = tmp.resolve(name + "-druid");
-    DruidReference.persist(druid.toFile(), c.druidDimensionsSpec(), c.druidMetricsSpec(),
+    DruidReference.persist(druid.toFile(), druidDimensionsSpec, c.druidMetricsSpec(),
                            JSON.writeValueAsString(c.granularity.toMetadataJson()), c.rollup,
                            JSON.writeValueAsString(spec), START, new Interval(START, END), c.rows);
 
