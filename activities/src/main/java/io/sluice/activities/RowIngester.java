@@ -10,8 +10,8 @@ import io.sluice.segment.parse.RowParser;
 import io.sluice.segment.parse.RowParsers;
 import io.sluice.segment.transform.RowTransformer;
 import io.sluice.segment.spec.DataSchema;
+import io.sluice.segment.spec.DimensionDiscovery;
 import io.sluice.segment.spec.KafkaIoConfig;
-import io.sluice.segment.spec.SpecView;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.sluice.segment.spec.TuningConfig;
 import io.sluice.workflows.Contracts;
@@ -20,10 +20,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +38,7 @@ final class RowIngester {
   private final Granularity segmentGranularity;
   private final RowParser parser;
   private final RowTransformer transformer;
-  private final boolean schemaless;
-  private final Set<String> excluded;
-  private final List<String> discovered = new ArrayList<>();
-  private final Set<String> discoveredSet = new HashSet<>();
+  private final DimensionDiscovery discovery;
   private final Map<Long, IncrementalIndex> indexes = new TreeMap<>();
   private final long minTimestamp;
   private final long maxTimestamp;
@@ -70,8 +65,7 @@ final class RowIngester {
     this.parser = RowParsers.create(io.inputFormat(), schema.timestampSpec().column(),
         schema.timestampSpec().format(), missing);
     this.transformer = schema.transformSpec().transformer();
-    this.schemaless = schema.dimensionsSpec().schemaless();
-    this.excluded = SpecView.schemalessExclusions(schema);
+    this.discovery = new DimensionDiscovery(schema); // schemaless or includeAllDimensions
     long min = Long.MIN_VALUE;
     if (io.lateMessageRejectionStartDateTime() != null) {
       min = OffsetDateTime.parse(io.lateMessageRejectionStartDateTime()).toInstant().toEpochMilli();
@@ -123,7 +117,9 @@ final class RowIngester {
         thrownAway++;
         continue;
       }
-      if (schemaless) discover(row.fields());
+      for (DimensionSchema dim : discovery.discover(row.fields())) {
+        for (IncrementalIndex open : indexes.values()) open.addDimension(dim);
+      }
       long bucket = segmentGranularity.bucketStart(ts);
       IncrementalIndex index = indexes.get(bucket);
       if (index == null) {
@@ -134,7 +130,7 @@ final class RowIngester {
       int before = index.rowCount();
       try {
         index.add(ts, row.fields());
-      } catch (IllegalArgumentException e) { // e.g. a multi-value dimension, which the writer cannot store yet
+      } catch (IllegalArgumentException e) { // a row the index cannot store
         parseException(partition, offset, value, e.getMessage(), true);
         continue;
       }
@@ -200,18 +196,8 @@ final class RowIngester {
     return List.copyOf(saved);
   }
 
-  private void discover(Map<String, Object> fields) {
-    for (String name : fields.keySet()) {
-      if (discoveredSet.contains(name) || excluded.contains(name)) continue;
-      discoveredSet.add(name);
-      discovered.add(name);
-      DimensionSchema dim = new DimensionSchema(name, DimensionSchema.ValueType.STRING);
-      for (IncrementalIndex index : indexes.values()) index.addDimension(dim);
-    }
-  }
-
   private IndexSchema indexSchema() {
-    return SpecView.indexSchema(schema, discovered);
+    return discovery.indexSchema();
   }
 
   /** Druid hands off when maxRowsPerSegment or maxTotalRows is reached; Sluice also bounds heap this way. */

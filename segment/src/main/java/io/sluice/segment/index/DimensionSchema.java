@@ -3,12 +3,19 @@ package io.sluice.segment.index;
 import java.util.Locale;
 
 /**
- * One dimension of a segment: a name and the type Druid stores it as.
+ * One dimension of a segment: a name, the type Druid stores it as and, for strings, how a row's list of values is
+ * kept, and whether it was discovered from the input.
  *
- * @param name column name; not {@code __time}, not empty, no ',' or line breaks (they would corrupt meta.smoosh)
- * @param type how values are stored: STRING as a dictionary-encoded column, the others as numeric columns
+ * @param name               column name; not {@code __time}, not empty, no ',' or line breaks (they would corrupt
+ *                           meta.smoosh)
+ * @param type               how values are stored: STRING as a dictionary-encoded column, the others as numeric columns
+ * @param multiValueHandling what a STRING dimension does with a row of several values; null means
+ *                           {@link MultiValueHandling#SORTED_ARRAY}, Druid's default
+ * @param discovered         a STRING dimension found in the input (schemaless or includeAllDimensions) rather than
+ *                           listed: a row without the field leaves it <em>absent</em>, which Druid's rollup keys apart
+ *                           from null (and sorts first), while a listed dimension reads a missing field as null
  */
-public record DimensionSchema(String name, ValueType type)
+public record DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling, boolean discovered)
 {
   public DimensionSchema
   {
@@ -16,11 +23,84 @@ public record DimensionSchema(String name, ValueType type)
     if (type == null) {
       throw new IllegalArgumentException("dimension [" + name + "] has no type");
     }
+    if (multiValueHandling == null) {
+      multiValueHandling = MultiValueHandling.SORTED_ARRAY;
+    }
+    if (discovered && type != ValueType.STRING) {
+      throw new IllegalArgumentException("discovered dimension [" + name + "] must be STRING, not " + type);
+    }
+  }
+
+  /** A listed dimension. */
+  public DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling)
+  {
+    this(name, type, multiValueHandling, false);
+  }
+
+  /** A string dimension discovered from the input, with Druid's default multi-value handling. */
+  public static DimensionSchema discovered(String name)
+  {
+    return new DimensionSchema(name, ValueType.STRING, null, true);
+  }
+
+  /** A dimension with Druid's default multi-value handling (SORTED_ARRAY). */
+  public DimensionSchema(String name, ValueType type)
+  {
+    this(name, type, null, false);
   }
 
   public static DimensionSchema string(String name)
   {
     return new DimensionSchema(name, ValueType.STRING);
+  }
+
+  /**
+   * Druid's {@code multiValueHandling} of a string dimension: what happens to a row that holds several values.
+   * Persisted by {@link #specName()}; never by {@code ordinal()}.
+   */
+  public enum MultiValueHandling
+  {
+    /** Values sorted, nulls first; duplicates kept. Druid's default. */
+    SORTED_ARRAY("SORTED_ARRAY"),
+    /** Values sorted, nulls first; duplicates removed. */
+    SORTED_SET("SORTED_SET"),
+    /** Values kept as they came, duplicates included. */
+    ARRAY("ARRAY");
+
+    private final String specName;
+
+    MultiValueHandling(String specName)
+    {
+      this.specName = specName;
+    }
+
+    /** The name Druid writes in a dimensionsSpec, e.g. {@code "SORTED_ARRAY"}. */
+    public String specName()
+    {
+      return specName;
+    }
+
+    /** Whether values are sorted before they are stored. */
+    public boolean sorts()
+    {
+      return this != ARRAY;
+    }
+
+    /** Accepts Druid's names, case-insensitive (as Druid's {@code MultiValueHandling.fromString}). */
+    public static MultiValueHandling fromName(String name)
+    {
+      if (name != null) {
+        String n = name.toUpperCase(Locale.ROOT);
+        for (MultiValueHandling h : values()) {
+          if (h.specName.equals(n)) {
+            return h;
+          }
+        }
+      }
+      throw new IllegalArgumentException(
+          "Unknown multiValueHandling [" + name + "]; expected SORTED_ARRAY, SORTED_SET or ARRAY"
+      );
+    }
   }
 
   /**

@@ -7,6 +7,8 @@ import io.sluice.segment.index.MetricSchema.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,12 +22,17 @@ import java.util.Map;
  * values in schema order). With {@code rollup} rows with equal keys are combined by every aggregator; without it
  * every row is kept. Dimension values are interned into per-dimension dictionaries of int ids (id 0 is null), so a
  * row is stored as a {@code long} time, an {@code int[]} key slice and primitive metric slots: no per-row objects.
+ * A STRING cell holding a list of values stores a negative code instead of an id: the list, interned per dimension
+ * as an {@code int[]} of ids (code -1 is the empty list).
  *
  * <p>Value conversion:
  * <ul>
- *   <li>STRING dimensions: null or missing → null; a String as is; any other scalar → {@code String.valueOf};
- *       a list of one element → that element; an empty list → null; a longer list → IllegalArgumentException
- *       (multi-value dimensions are not supported), thrown before the index changes.</li>
+ *   <li>STRING dimensions: null or missing → null; a String as is; a byte[] → its base64; any other scalar →
+ *       {@code String.valueOf}. A List (or Object[]) is a multi-value cell, as Druid 37's StringDimensionIndexer: each
+ *       element → null or {@code String.valueOf}; one element is stored as a single value; several are sorted (nulls
+ *       first) for SORTED_ARRAY and SORTED_SET, deduplicated for SORTED_SET, kept as they came for ARRAY, and make
+ *       the column multi-value (even if SORTED_SET leaves one); an empty list is stored as an empty row. Rollup keys on
+ *       the whole list; {@code []} and {@code [null]} are equal keys (the first row's form is kept).</li>
  *   <li>LONG / FLOAT / DOUBLE dimensions: a Number converted; a String parsed (a decimal string for a LONG dimension is
  *       truncated, as Druid does); a Boolean is 1 or 0; anything unparseable → null.</li>
  *   <li>metrics read {@code row.get(fieldName)}: a Number, or a String parsed as a number; missing or unparseable
@@ -54,11 +61,15 @@ public final class IncrementalIndex
   private int numDims;
   private String[] dimNames;
   private ValueType[] dimTypes;
+  /** Discovered dimensions: a row without the field leaves the cell absent (see {@link DimensionSchema}). */
+  private boolean[] dimSparse;
   private Dictionary[] dicts;
   private final Metric[] metrics;
 
   private int[] scratchIds;
   private String[] scratchStrings;
+  /** Converted list values of a multi-value cell (length 0 or at least 2), else null. */
+  private String[][] scratchLists;
   private long[] scratchBits;
   private boolean[] scratchPresent;
 
@@ -98,12 +109,16 @@ public final class IncrementalIndex
     this.numDims = schema.dimensions().size();
     this.dimNames = new String[numDims];
     this.dimTypes = new ValueType[numDims];
+    this.dimSparse = new boolean[numDims];
     this.dicts = new Dictionary[numDims];
     for (int d = 0; d < numDims; d++) {
       DimensionSchema ds = schema.dimensions().get(d);
       dimNames[d] = ds.name();
       dimTypes[d] = ds.type();
-      dicts[d] = ds.type() == ValueType.STRING ? new StringDictionary() : new NumericDictionary(ds.type());
+      dimSparse[d] = ds.discovered();
+      dicts[d] = ds.type() == ValueType.STRING
+                 ? new StringDictionary(ds.multiValueHandling())
+                 : new NumericDictionary(ds.type());
     }
     this.metrics = new Metric[schema.metrics().size()];
     for (int m = 0; m < metrics.length; m++) {
@@ -124,6 +139,7 @@ public final class IncrementalIndex
     }
     this.scratchIds = new int[numDims];
     this.scratchStrings = new String[numDims];
+    this.scratchLists = new String[numDims][];
     this.scratchBits = new long[numDims];
     this.scratchPresent = new boolean[numDims];
     allocate(INITIAL_CAPACITY);
@@ -139,7 +155,6 @@ public final class IncrementalIndex
    *
    * @param timestampMillis the row's event time
    * @param row             field values by name; dimensions and metric fields are read from it
-   * @throws IllegalArgumentException for a multi-value STRING dimension; the index is then unchanged
    */
   public void add(long timestampMillis, Map<String, ?> row)
   {
@@ -148,8 +163,14 @@ public final class IncrementalIndex
     // 1. convert every dimension value first, so a bad value leaves the dictionaries untouched
     for (int d = 0; d < numDims; d++) {
       final Object v = row.get(dimNames[d]);
-      if (dimTypes[d] == ValueType.STRING) {
-        scratchStrings[d] = toDimensionString(v, dimNames[d]);
+      if (dimSparse[d] && v == null && !row.containsKey(dimNames[d])) {
+        scratchLists[d] = null;
+        scratchStrings[d] = null;
+        scratchPresent[d] = false; // absent
+      } else if (dimTypes[d] == ValueType.STRING) {
+        scratchPresent[d] = true;
+        scratchLists[d] = toDimensionList(v);
+        scratchStrings[d] = scratchLists[d] == null ? toDimensionString(v) : null;
       } else {
         scratchPresent[d] = toNumericBits(v, dimTypes[d], d);
       }
@@ -157,8 +178,14 @@ public final class IncrementalIndex
     // 2. intern
     for (int d = 0; d < numDims; d++) {
       if (dimTypes[d] == ValueType.STRING) {
-        scratchIds[d] = ((StringDictionary) dicts[d]).idOf(scratchStrings[d]);
+        final StringDictionary dict = (StringDictionary) dicts[d];
+        if (!scratchPresent[d]) {
+          scratchIds[d] = StringDictionary.ABSENT;
+        } else {
+          scratchIds[d] = scratchLists[d] == null ? dict.idOf(scratchStrings[d]) : dict.codeOf(scratchLists[d]);
+        }
         scratchStrings[d] = null;
+        scratchLists[d] = null;
       } else {
         scratchIds[d] = scratchPresent[d] ? ((NumericDictionary) dicts[d]).idOf(scratchBits[d]) : 0;
       }
@@ -216,20 +243,28 @@ public final class IncrementalIndex
     numDims = old + 1;
     dimNames = Arrays.copyOf(dimNames, numDims);
     dimTypes = Arrays.copyOf(dimTypes, numDims);
+    dimSparse = Arrays.copyOf(dimSparse, numDims);
     dicts = Arrays.copyOf(dicts, numDims);
     dimNames[old] = dimension.name();
     dimTypes[old] = dimension.type();
-    dicts[old] = dimension.type() == ValueType.STRING ? new StringDictionary() : new NumericDictionary(dimension.type());
+    dimSparse[old] = dimension.discovered();
+    dicts[old] = dimension.type() == ValueType.STRING
+                 ? new StringDictionary(dimension.multiValueHandling())
+                 : new NumericDictionary(dimension.type());
     if (rows > 0) {
       dicts[old].hasNull = true;
     }
     scratchIds = new int[numDims];
     scratchStrings = new String[numDims];
+    scratchLists = new String[numDims][];
     scratchBits = new long[numDims];
     scratchPresent = new boolean[numDims];
     final int[] widened = new int[capacity * numDims];
+    // rows already held lack the new dimension: absent if it was discovered, else null (id 0)
+    final int missing = dimension.discovered() ? StringDictionary.ABSENT : 0;
     for (int r = 0; r < rows; r++) {
-      System.arraycopy(keys, r * old, widened, r * numDims, old); // the new id is 0: null
+      System.arraycopy(keys, r * old, widened, r * numDims, old);
+      widened[r * numDims + old] = missing;
     }
     keys = widened;
     if (rollup) {
@@ -292,17 +327,15 @@ public final class IncrementalIndex
   public SortedIndex sort()
   {
     final int n = rows;
-    final int[][] ranks = new int[numDims][];
     final SortedIndex.DimensionDictionary[] sortedDicts = new SortedIndex.DimensionDictionary[numDims];
     for (int d = 0; d < numDims; d++) {
       sortedDicts[d] = dicts[d].sorted(dimNames[d]);
-      ranks[d] = sortedDicts[d].rankOfId;
     }
     // rank keys: row-major, so a comparison touches one small region
     final int[] rankKeys = new int[n * numDims];
     for (int r = 0, k = 0; r < n; r++) {
       for (int d = 0; d < numDims; d++, k++) {
-        rankKeys[k] = ranks[d][keys[k]];
+        rankKeys[k] = sortedDicts[d].sortRank(keys[k]);
       }
     }
     final long[] t = times;
@@ -323,7 +356,7 @@ public final class IncrementalIndex
       }
       return 0;
     });
-    return new SortedIndex(schema, n, perm, times, rankKeys, sortedDicts, metrics);
+    return new SortedIndex(schema, n, perm, times, keys, sortedDicts, metrics);
   }
 
   /** Rows in sorted order; a convenience over {@link #sort()}. */
@@ -336,7 +369,8 @@ public final class IncrementalIndex
    * One output row.
    *
    * @param timestamp  {@code __time}
-   * @param dimensions values in schema order: String, Long, Float or Double, or null
+   * @param dimensions values in schema order: String, Long, Float or Double, or null; a multi-value cell as a
+   *                   {@code List<String>} (an empty one as null, as Druid reads it)
    * @param metrics    values in schema order: Long, Float or Double, or null (min/max without a value)
    */
   public record Row(long timestamp, List<Object> dimensions, List<Object> metrics)
@@ -381,8 +415,8 @@ public final class IncrementalIndex
       maxTime = time;
     }
     for (int d = 0; d < numDims; d++) {
-      if (scratchIds[d] == 0) {
-        dicts[d].hasNull = true;
+      if (scratchIds[d] == 0 || scratchIds[d] == StringDictionary.ABSENT) {
+        dicts[d].hasNull = true; // an absent cell is stored as null, as Druid's sparse dimensions
       }
     }
     return r;
@@ -423,18 +457,24 @@ public final class IncrementalIndex
   private boolean keyEquals(int r)
   {
     for (int d = 0, k = r * numDims; d < numDims; d++, k++) {
-      if (keys[k] != scratchIds[d]) {
+      if (rollupCode(keys[k]) != rollupCode(scratchIds[d])) {
         return false;
       }
     }
     return true;
   }
 
+  /** A cell's code as a rollup key: the empty list is the same key as null, as in Druid. */
+  private static int rollupCode(int code)
+  {
+    return code == StringDictionary.EMPTY_LIST ? 0 : code;
+  }
+
   private static int hash(long time, int[] ids)
   {
     long x = time * 0x9E3779B97F4A7C15L;
     for (int id : ids) {
-      x = (x ^ id) * 0x9E3779B97F4A7C15L;
+      x = (x ^ rollupCode(id)) * 0x9E3779B97F4A7C15L;
     }
     x ^= x >>> 31;
     x *= 0xff51afd7ed558ccdL;
@@ -442,7 +482,8 @@ public final class IncrementalIndex
     return (int) x;
   }
 
-  static String toDimensionString(Object v, String dimension)
+  /** A single STRING dimension value (see the class comment); a list of one element is that element. */
+  static String toDimensionString(Object v)
   {
     if (v == null) {
       return null;
@@ -450,20 +491,43 @@ public final class IncrementalIndex
     if (v instanceof String) {
       return (String) v;
     }
-    if (v instanceof List) {
-      List<?> list = (List<?>) v;
-      if (list.isEmpty()) {
-        return null;
-      }
-      if (list.size() == 1 && !(list.get(0) instanceof List)) {
-        return toDimensionString(list.get(0), dimension);
-      }
-      throw new IllegalArgumentException(
-          "dimension [" + dimension + "] got a multi-value " + list.size()
-          + "-element list; multi-value dimensions are not supported"
-      );
+    if (v instanceof byte[]) {
+      return Base64.getEncoder().encodeToString((byte[]) v);
+    }
+    if (v instanceof Object[] && ((Object[]) v).length == 1) {
+      return elementString(((Object[]) v)[0]);
+    }
+    if (v instanceof List && ((List<?>) v).size() == 1) {
+      return elementString(((List<?>) v).get(0));
     }
     return String.valueOf(v);
+  }
+
+  /** The values of a multi-value cell, unsorted: null unless {@code v} is a list of 0 or at least 2 elements. */
+  static String[] toDimensionList(Object v)
+  {
+    final List<?> list;
+    if (v instanceof List) {
+      list = (List<?>) v;
+    } else if (v instanceof Object[]) {
+      list = Arrays.asList((Object[]) v);
+    } else {
+      return null;
+    }
+    if (list.size() == 1) {
+      return null;
+    }
+    final String[] out = new String[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = elementString(list.get(i));
+    }
+    return out;
+  }
+
+  /** Druid's {@code Evals.asString}: null, or the element's {@code toString}. */
+  private static String elementString(Object o)
+  {
+    return o == null ? null : o.toString();
   }
 
   /**
@@ -576,16 +640,78 @@ public final class IncrementalIndex
     abstract SortedIndex.DimensionDictionary sorted(String name);
   }
 
-  /** id 0 is null; values get ids 1, 2, ... in arrival order. */
+  /**
+   * id 0 is null; values get ids 1, 2, ... in arrival order. Lists of ids (multi-value cells) get codes -1, -2, ...
+   * in arrival order; -1 is the empty list.
+   */
   static final class StringDictionary extends Dictionary
   {
+    /** The code of the empty list. */
+    static final int EMPTY_LIST = -1;
+    /** The code of an absent cell: a discovered dimension the row lacks. Stored like null; keyed and sorted apart. */
+    static final int ABSENT = Integer.MIN_VALUE;
+    private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(Comparator.naturalOrder());
+
+    private final DimensionSchema.MultiValueHandling multiValueHandling;
     private final HashMap<String, Integer> ids = new HashMap<>();
     private final ArrayList<String> values = new ArrayList<>();
+    private final HashMap<IdList, Integer> listCodes = new HashMap<>();
+    /** list -1 - code; entry 0 is the empty list. */
+    private final ArrayList<int[]> lists = new ArrayList<>();
+    /** Some cell had several values: the column is multi-value, as Druid's hasMultipleValues. */
+    private boolean multiValue;
     private long bytes;
 
-    StringDictionary()
+    StringDictionary(DimensionSchema.MultiValueHandling multiValueHandling)
     {
+      this.multiValueHandling = multiValueHandling;
       values.add(null);
+      lists.add(new int[0]);
+      listCodes.put(new IdList(new int[0]), EMPTY_LIST);
+    }
+
+    /**
+     * The code of a cell holding {@code cell} (0 or at least 2 values, unsorted; the array is reordered): an id when
+     * one value is left after SORTED_SET, else a list code.
+     */
+    int codeOf(String[] cell)
+    {
+      if (cell.length == 0) {
+        hasNull = true; // Druid adds null to the dictionary for an empty row
+        return EMPTY_LIST;
+      }
+      multiValue = true;
+      if (multiValueHandling.sorts()) {
+        Arrays.sort(cell, NULLS_FIRST);
+      }
+      int[] cellIds = new int[cell.length];
+      int n = 0;
+      for (String v : cell) {
+        final int id = idOf(v);
+        if (id == 0) {
+          hasNull = true;
+        }
+        if (multiValueHandling == DimensionSchema.MultiValueHandling.SORTED_SET && n > 0 && cellIds[n - 1] == id) {
+          continue;
+        }
+        cellIds[n++] = id;
+      }
+      if (n == 1) {
+        return cellIds[0];
+      }
+      if (n < cellIds.length) {
+        cellIds = Arrays.copyOf(cellIds, n);
+      }
+      final IdList key = new IdList(cellIds);
+      final Integer code = listCodes.get(key);
+      if (code != null) {
+        return code;
+      }
+      final int newCode = -1 - lists.size();
+      lists.add(cellIds);
+      listCodes.put(key, newCode);
+      bytes += 96 + 8L * n; // int[] and its key, the map node and list slot
+      return newCode;
     }
 
     int idOf(String s)
@@ -634,7 +760,24 @@ public final class IncrementalIndex
       }
       // Java String order, as Druid's dictionaries (see the class comment)
       IntSort.sort(order, (a, b) -> values.get(a).compareTo(values.get(b)));
-      return SortedIndex.DimensionDictionary.ofStrings(name, hasNull, order, values, utf8);
+      return SortedIndex.DimensionDictionary.ofStrings(name, hasNull, order, values, utf8,
+                                                       lists.toArray(new int[0][]), multiValue);
+    }
+  }
+
+  /** An int[] with value equality, to intern lists of ids. */
+  private record IdList(int[] ids)
+  {
+    @Override
+    public boolean equals(Object o)
+    {
+      return o instanceof IdList && Arrays.equals(ids, ((IdList) o).ids);
+    }
+
+    @Override
+    public int hashCode()
+    {
+      return Arrays.hashCode(ids);
     }
   }
 

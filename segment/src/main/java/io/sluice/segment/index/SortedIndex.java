@@ -3,6 +3,8 @@ package io.sluice.segment.index;
 import io.sluice.segment.index.DimensionSchema.ValueType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
@@ -15,13 +17,14 @@ import java.util.NoSuchElementException;
  */
 public final class SortedIndex
 {
+  private static final int[] EMPTY = new int[0];
   private final IndexSchema schema;
   private final int rowCount;
   /** perm[i] = the index row at sorted position i. */
   private final int[] perm;
   private final long[] times;
-  /** Dimension ranks of each index row, row-major; rank 0 is null. */
-  private final int[] rankKeys;
+  /** Dimension codes of each index row, row-major: the index's ids (0 is null) or, below 0, list codes. */
+  private final int[] codes;
   private final DimensionDictionary[] dictionaries;
   private final IncrementalIndex.Metric[] metrics;
   private final int numDims;
@@ -31,7 +34,7 @@ public final class SortedIndex
       int rowCount,
       int[] perm,
       long[] times,
-      int[] rankKeys,
+      int[] codes,
       DimensionDictionary[] dictionaries,
       IncrementalIndex.Metric[] metrics
   )
@@ -40,7 +43,7 @@ public final class SortedIndex
     this.rowCount = rowCount;
     this.perm = perm;
     this.times = times;
-    this.rankKeys = rankKeys;
+    this.codes = codes;
     this.dictionaries = dictionaries;
     this.metrics = metrics;
     this.numDims = dictionaries.length;
@@ -66,7 +69,10 @@ public final class SortedIndex
     return out;
   }
 
-  /** A STRING dimension as its sorted dictionary plus one dictionary id per row. */
+  /**
+   * A STRING dimension as its sorted dictionary plus the dictionary ids of each row: one per row, or, when the
+   * column is multi-value, each row's values (none for an empty row) with offsets.
+   */
   public StringColumn stringDimension(int dimensionIndex)
   {
     final DimensionDictionary dict = dictionaries[dimensionIndex];
@@ -74,16 +80,45 @@ public final class SortedIndex
       throw new IllegalArgumentException("dimension [" + dict.name + "] is " + dict.type + ", not STRING");
     }
     final int shift = dict.hasNull ? 0 : 1;
-    final int[] ids = new int[rowCount];
-    for (int i = 0; i < rowCount; i++) {
-      ids[i] = rankKeys[perm[i] * numDims + dimensionIndex] - shift;
+    final int[] rankOfId = dict.rankOfId;
+    int[] ids;
+    int[] offsets = null;
+    if (!dict.multiValue) {
+      // every code is an id, or the empty list, stored as null like Druid's single-value writer does
+      ids = new int[rowCount];
+      for (int i = 0; i < rowCount; i++) {
+        final int code = codes[perm[i] * numDims + dimensionIndex];
+        ids[i] = (code >= 0 ? rankOfId[code] : 0) - shift;
+      }
+    } else {
+      offsets = new int[rowCount + 1];
+      ids = new int[rowCount + rowCount / 2];
+      int n = 0;
+      for (int i = 0; i < rowCount; i++) {
+        final int code = codes[perm[i] * numDims + dimensionIndex];
+        final int[] list = code >= 0 ? null
+                           : code == IncrementalIndex.StringDictionary.ABSENT ? EMPTY : dict.lists[-1 - code];
+        final int size = list == null ? 1 : list.length;
+        if (n + size > ids.length) {
+          ids = Arrays.copyOf(ids, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n + size, ids.length * 3L / 2)));
+        }
+        if (list == null) {
+          ids[n++] = rankOfId[code] - shift;
+        } else {
+          for (int id : list) {
+            ids[n++] = rankOfId[id] - shift;
+          }
+        }
+        offsets[i + 1] = n;
+      }
+      ids = Arrays.copyOf(ids, n);
     }
     final int size = dict.stringsByRank.length - shift;
     final String[] values = new String[size];
     final byte[][] utf8 = new byte[size][];
     System.arraycopy(dict.stringsByRank, shift, values, 0, size);
     System.arraycopy(dict.utf8ByRank, shift, utf8, 0, size);
-    return new StringColumn(dict.name, values, utf8, ids, null);
+    return new StringColumn(dict.name, values, utf8, ids, offsets);
   }
 
   /** A LONG, FLOAT or DOUBLE dimension, one value per row (0 where null). */
@@ -96,7 +131,7 @@ public final class SortedIndex
     final BitSet nulls = new BitSet();
     final NumericColumn col = NumericColumn.allocate(dict.name, dict.type, rowCount, nulls);
     for (int i = 0; i < rowCount; i++) {
-      final int rank = rankKeys[perm[i] * numDims + dimensionIndex];
+      final int rank = dict.rankOfId[codes[perm[i] * numDims + dimensionIndex]];
       if (rank == 0) {
         nulls.set(i);
         continue;
@@ -165,7 +200,7 @@ public final class SortedIndex
         final int r = perm[i++];
         final Object[] dims = new Object[numDims];
         for (int d = 0; d < numDims; d++) {
-          dims[d] = dictionaries[d].valueOfRank(rankKeys[r * numDims + d]);
+          dims[d] = dictionaries[d].valueOfCode(codes[r * numDims + d]);
         }
         final Object[] mets = new Object[metrics.length];
         for (int k = 0; k < metrics.length; k++) {
@@ -326,7 +361,10 @@ public final class SortedIndex
     }
   }
 
-  /** A dimension's values in sort order. Rank 0 is null; ranks 1.. are the sorted non-null values. */
+  /**
+   * A dimension's values in sort order. Rank 0 is null; ranks 1.. are the sorted non-null values. A STRING
+   * dimension may also hold lists of internal ids (multi-value cells), list code c being {@code lists[-1 - c]}.
+   */
   static final class DimensionDictionary
   {
     final String name;
@@ -337,6 +375,12 @@ public final class SortedIndex
     final String[] stringsByRank;
     final byte[][] utf8ByRank;
     final long[] bitsByRank;
+    /** Lists of internal ids by list code; entry 0 is the empty list. Empty for numeric dimensions. */
+    final int[][] lists;
+    final boolean multiValue;
+    /** Sort rank of each internal id and of each list, when some list has values; else null (the rank is it). */
+    private final int[] sortRankOfId;
+    private final int[] sortRankOfList;
 
     private DimensionDictionary(
         String name,
@@ -345,7 +389,9 @@ public final class SortedIndex
         int[] rankOfId,
         String[] stringsByRank,
         byte[][] utf8ByRank,
-        long[] bitsByRank
+        long[] bitsByRank,
+        int[][] lists,
+        boolean multiValue
     )
     {
       this.name = name;
@@ -355,19 +401,87 @@ public final class SortedIndex
       this.stringsByRank = stringsByRank;
       this.utf8ByRank = utf8ByRank;
       this.bitsByRank = bitsByRank;
+      this.lists = lists;
+      this.multiValue = multiValue;
+      if (lists.length > 1) {
+        final int[][] cellRanks = cellSortRanks(rankOfId, lists);
+        this.sortRankOfId = cellRanks[0];
+        this.sortRankOfList = cellRanks[1];
+      } else {
+        this.sortRankOfId = null;
+        this.sortRankOfList = null;
+      }
     }
 
     /**
-     * @param sortedIds internal ids (1..k-1) in value order
-     * @param values    value of each internal id (index 0 = null)
-     * @param utf8      UTF-8 of each internal id (index 0 = null)
+     * The rank of a cell (an internal id or a list code) in row order, equal for cells Druid's
+     * StringDimensionHandler compares as equal: value by value (by rank), then the shorter first; the empty list is
+     * equal to null.
+     */
+    int sortRank(int code)
+    {
+      if (code == IncrementalIndex.StringDictionary.ABSENT) {
+        return -1; // before everything, null included, as Druid's IncrementalIndexRowComparator
+      }
+      if (sortRankOfId == null) {
+        return code >= 0 ? rankOfId[code] : 0;
+      }
+      return code >= 0 ? sortRankOfId[code] : sortRankOfList[-1 - code];
+    }
+
+    /** Dense sort ranks of every single value and every list; see {@link #sortRank}. */
+    private static int[][] cellSortRanks(int[] rankOfId, int[][] lists)
+    {
+      final int singles = rankOfId.length;
+      final int[][] cells = new int[singles + lists.length][];
+      for (int id = 0; id < singles; id++) {
+        cells[id] = new int[]{rankOfId[id]};
+      }
+      for (int l = 0; l < lists.length; l++) {
+        final int[] list = lists[l];
+        final int[] ranks = new int[Math.max(1, list.length)]; // the empty list sorts as [null]
+        for (int i = 0; i < list.length; i++) {
+          ranks[i] = rankOfId[list[i]];
+        }
+        cells[singles + l] = ranks;
+      }
+      final int[] order = new int[cells.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      IntSort.sort(order, (a, b) -> Arrays.compare(cells[a], cells[b]));
+      final int[] byId = new int[singles];
+      final int[] byList = new int[lists.length];
+      int rank = -1;
+      for (int p = 0; p < order.length; p++) {
+        if (p == 0 || !Arrays.equals(cells[order[p - 1]], cells[order[p]])) {
+          rank++;
+        }
+        final int c = order[p];
+        if (c < singles) {
+          byId[c] = rank;
+        } else {
+          byList[c - singles] = rank;
+        }
+      }
+      return new int[][]{byId, byList};
+    }
+
+    /**
+     * @param sortedIds  internal ids (1..k-1) in value order
+     * @param values     value of each internal id (index 0 = null)
+     * @param utf8       UTF-8 of each internal id (index 0 = null)
+     * @param lists      lists of internal ids by list code (entry 0 the empty list)
+     * @param multiValue whether some cell had several values
      */
     static DimensionDictionary ofStrings(
         String name,
         boolean hasNull,
         int[] sortedIds,
         List<String> values,
-        byte[][] utf8
+        byte[][] utf8,
+        int[][] lists,
+        boolean multiValue
     )
     {
       final int k = sortedIds.length + 1;
@@ -380,7 +494,8 @@ public final class SortedIndex
         strings[p + 1] = values.get(id);
         bytes[p + 1] = utf8[id];
       }
-      return new DimensionDictionary(name, ValueType.STRING, hasNull, rankOfId, strings, bytes, null);
+      return new DimensionDictionary(name, ValueType.STRING, hasNull, rankOfId, strings, bytes, null, lists,
+                                     multiValue);
     }
 
     static DimensionDictionary ofNumbers(
@@ -398,7 +513,27 @@ public final class SortedIndex
         rankOfId[sortedIds[p]] = p + 1;
         bits[p + 1] = bitsById[sortedIds[p]];
       }
-      return new DimensionDictionary(name, type, hasNull, rankOfId, null, null, bits);
+      return new DimensionDictionary(name, type, hasNull, rankOfId, null, null, bits, new int[0][], false);
+    }
+
+    /** A cell's value: as {@link #valueOfRank}, a list of values for a list of several, null for an empty one. */
+    Object valueOfCode(int code)
+    {
+      if (code >= 0) {
+        return valueOfRank(rankOfId[code]);
+      }
+      if (code == IncrementalIndex.StringDictionary.ABSENT) {
+        return null;
+      }
+      final int[] list = lists[-1 - code];
+      if (list.length == 0) {
+        return null;
+      }
+      final List<Object> out = new ArrayList<>(list.length);
+      for (int id : list) {
+        out.add(valueOfRank(rankOfId[id]));
+      }
+      return Collections.unmodifiableList(out);
     }
 
     Object valueOfRank(int rank)

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Turns one JSON record into a row: the top-level fields of one JSON object (Druid's {@code json} input format
- * with field discovery on the root). Nested objects and arrays are skipped. Strings, numbers, booleans and nulls
- * are kept. Anything that is not one JSON object is a {@link ParseException}. Parsing is bounded: nesting depth,
+ * with field discovery on the root). Strings, numbers, booleans and nulls are kept, and so are arrays of them, as a
+ * {@code List} (a multi-value field, as Druid's root discovery keeps "flat lists"); nested objects, and arrays that
+ * hold objects or arrays, are skipped. Anything that is not one JSON object is a {@link ParseException}. Parsing is bounded: nesting depth,
  * string and number lengths are capped, so hostile input cannot hang it or take unbounded memory.
  *
  * <p>{@link RowParsers#create} is the general entry point (every input format, several objects per record,
@@ -62,7 +65,8 @@ public final class JsonRowParser {
 
   /**
    * Reads the fields of the object whose START_OBJECT {@code p} has just returned, up to and including its
-   * END_OBJECT: scalars go into {@code fields} (nulls only if {@code keepNulls}), nested values are skipped.
+   * END_OBJECT: scalars and flat arrays go into {@code fields} (nulls only if {@code keepNulls}), other nested values
+   * are skipped.
    */
   static void readFields(JsonParser p, Map<String, Object> fields, boolean keepNulls)
       throws IOException, ParseException {
@@ -83,11 +87,51 @@ public final class JsonRowParser {
             fields.remove(name); // a later null hides an earlier duplicate, as it would when kept
           }
         }
-        case START_OBJECT, START_ARRAY -> p.skipChildren();
+        case START_ARRAY -> {
+          List<Object> list = flatArray(p);
+          if (list != null) fields.put(name, list);
+        }
+        case START_OBJECT -> p.skipChildren();
         default -> throw new ParseException("unexpected token " + v);
       }
     }
     if (p.currentToken() != JsonToken.END_OBJECT) throw new ParseException("truncated JSON object");
+  }
+
+  /**
+   * Reads the array whose START_ARRAY {@code p} has just returned, up to and including its END_ARRAY: its elements
+   * (String, Long, Double, Boolean or null) when all are scalars, else null.
+   */
+  private static List<Object> flatArray(JsonParser p) throws IOException, ParseException {
+    List<Object> list = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) throw new ParseException("truncated JSON array");
+      switch (t) {
+        case VALUE_STRING -> list.add(p.getText());
+        case VALUE_NUMBER_INT -> list.add(integral(p));
+        case VALUE_NUMBER_FLOAT -> list.add(p.getDoubleValue());
+        case VALUE_TRUE -> list.add(Boolean.TRUE);
+        case VALUE_FALSE -> list.add(Boolean.FALSE);
+        case VALUE_NULL -> list.add(null);
+        case START_OBJECT, START_ARRAY -> {
+          p.skipChildren();
+          return skipRest(p);
+        }
+        default -> throw new ParseException("unexpected token " + t);
+      }
+    }
+    return list;
+  }
+
+  /** Skips to the END_ARRAY of the array being read; returns null. */
+  private static List<Object> skipRest(JsonParser p) throws IOException, ParseException {
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) throw new ParseException("truncated JSON array");
+      p.skipChildren();
+    }
+    return null;
   }
 
   /** An integer as a Long, or as a Double beyond a long (keeping its magnitude), never a widened long. */

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Druid's {@code json} input format with root field discovery and no explicit fields: every JSON object in the
- * record (one, or several separated by whitespace) is a row of its top-level scalar fields, in JSON order. Nested
- * objects and arrays are not discovered (Sluice has no multi-value or nested columns yet); nulls are kept only with
+ * record (one, or several separated by whitespace) is a row of its top-level scalar fields and arrays of scalars
+ * (multi-value fields, as Lists), in JSON order. Nested objects, and arrays holding objects or arrays, are not
+ * discovered (Sluice has no nested columns); nulls are kept only with
  * {@code keepNullColumns}. A record with anything else, or with one bad object, is a {@link ParseException}.
  *
  * <p>A record that is one flat object goes through {@link FlatJson}, which reads it straight from the bytes; every

@@ -3,6 +3,7 @@ package io.sluice.segment.spec;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.sluice.segment.index.DimensionSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.Set;
 
 /**
  * Druid's dimensionsSpec. {@code dimensions} holds plain names or typed entries
- * {@code {"type":"string|long|float|double","name":…}}. Empty {@code dimensions} means schemaless: every input
- * field that is not excluded, not the timestamp and not a metric input becomes a string dimension.
+ * {@code {"type":"string|long|float|double","name":…,"multiValueHandling":…}}. Empty {@code dimensions} means
+ * schemaless: every input field that is not excluded, not the timestamp and not a metric input becomes a string
+ * dimension, in the order fields first appear. {@code includeAllDimensions} does both: the listed dimensions first,
+ * then every other field as schemaless discovery finds it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DimensionsSpec(
@@ -21,8 +24,26 @@ public record DimensionsSpec(
     @JsonProperty("includeAllDimensions") Boolean includeAllDimensions,
     @JsonProperty("useSchemaDiscovery") Boolean useSchemaDiscovery) {
 
-  /** One declared dimension. */
-  public record Dimension(String name, String type) {}
+  /**
+   * One declared dimension.
+   *
+   * @param multiValueHandling how a string dimension keeps a row's several values; never null (SORTED_ARRAY by
+   *                           default); numeric dimensions ignore it, as Druid's numeric indexers never see lists
+   */
+  public record Dimension(String name, String type, DimensionSchema.MultiValueHandling multiValueHandling) {
+    public Dimension {
+      if (multiValueHandling == null) multiValueHandling = DimensionSchema.MultiValueHandling.SORTED_ARRAY;
+    }
+
+    public Dimension(String name, String type) {
+      this(name, type, null);
+    }
+
+    /** The index's view of this dimension. */
+    public DimensionSchema toDimensionSchema() {
+      return new DimensionSchema(name, DimensionSchema.ValueType.fromName(type), multiValueHandling);
+    }
+  }
 
   private static final Set<String> TYPES = Set.of("string", "long", "float", "double");
   private static final Set<String> TYPED_KEYS = Set.of("type", "name", "createBitmapIndex", "multiValueHandling");
@@ -34,9 +55,6 @@ public record DimensionsSpec(
     useSchemaDiscovery = useSchemaDiscovery == null ? Boolean.FALSE : useSchemaDiscovery;
     if (useSchemaDiscovery) {
       throw new SpecException("useSchemaDiscovery", "is not supported yet; list the dimensions or leave them empty");
-    }
-    if (includeAllDimensions) {
-      throw new SpecException("includeAllDimensions", "is not supported yet");
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < dimensions.size(); i++) {
@@ -55,6 +73,12 @@ public record DimensionsSpec(
   @JsonIgnore
   public boolean schemaless() {
     return dimensions.isEmpty();
+  }
+
+  /** Whether input fields become dimensions as they appear: schemaless, or {@code includeAllDimensions}. */
+  @JsonIgnore
+  public boolean discoversDimensions() {
+    return schemaless() || includeAllDimensions;
   }
 
   private static Dimension parse(Object o, int i) {
@@ -76,12 +100,20 @@ public record DimensionsSpec(
         throw new SpecException(field + ".type", "must be one of string, long, float, double; got " + type);
       }
       Object mv = m.get("multiValueHandling");
-      if (mv != null) throw new SpecException(field + ".multiValueHandling", "multi-value dimensions are not supported yet");
+      DimensionSchema.MultiValueHandling handling = null;
+      if (mv != null) {
+        try {
+          handling = DimensionSchema.MultiValueHandling.fromName(mv instanceof String h ? h : null);
+        } catch (IllegalArgumentException e) {
+          throw new SpecException(field + ".multiValueHandling",
+              "must be one of SORTED_ARRAY, SORTED_SET, ARRAY; got " + mv);
+        }
+      }
       Object bitmap = m.get("createBitmapIndex");
       if (bitmap != null && !Boolean.TRUE.equals(bitmap)) {
         throw new SpecException(field + ".createBitmapIndex", "only true (the default) is supported yet");
       }
-      return new Dimension(n, t);
+      return new Dimension(n, t, handling);
     }
     throw new SpecException(field, "must be a dimension name or an object with type and name");
   }

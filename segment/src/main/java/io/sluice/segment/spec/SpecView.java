@@ -14,14 +14,15 @@ import java.util.Set;
 public final class SpecView {
   private SpecView() {}
 
+  /**
+   * The index schema: the listed dimensions, then (schemaless or {@code includeAllDimensions}) the discovered ones
+   * as strings, which must not repeat a listed one (see {@link #schemalessExclusions}).
+   */
   public static IndexSchema indexSchema(DataSchema ds, List<String> discoveredDimensions) {
     List<DimensionSchema> dims = new ArrayList<>();
-    if (ds.dimensionsSpec().schemaless()) {
-      for (String d : discoveredDimensions) dims.add(new DimensionSchema(d, DimensionSchema.ValueType.STRING));
-    } else {
-      for (DimensionsSpec.Dimension d : ds.dimensionsSpec().dimensionList()) {
-        dims.add(new DimensionSchema(d.name(), DimensionSchema.ValueType.valueOf(d.type().toUpperCase())));
-      }
+    for (DimensionsSpec.Dimension d : ds.dimensionsSpec().dimensionList()) dims.add(d.toDimensionSchema());
+    if (ds.dimensionsSpec().discoversDimensions()) {
+      for (String d : discoveredDimensions) dims.add(DimensionSchema.discovered(d));
     }
     List<MetricSchema> metrics = new ArrayList<>();
     for (AggregatorSpec a : ds.metricsSpec()) metrics.add(a.toMetricSchema());
@@ -32,9 +33,13 @@ public final class SpecView {
     return new IndexSchema(dims, metrics, ds.granularitySpec().query(), ds.granularitySpec().rollup(), ts);
   }
 
-  /** Input fields that never become schemaless dimensions: exclusions, the timestamp column and metric inputs. */
+  /**
+   * Input fields that never become discovered dimensions: exclusions, the timestamp column, metric inputs and
+   * names, and the listed dimensions (with {@code includeAllDimensions}: they are there from the start).
+   */
   public static Set<String> schemalessExclusions(DataSchema ds) {
     Set<String> out = new HashSet<>(ds.dimensionsSpec().dimensionExclusions());
+    for (DimensionsSpec.Dimension d : ds.dimensionsSpec().dimensionList()) out.add(d.name());
     out.add(ds.timestampSpec().column());
     for (AggregatorSpec a : ds.metricsSpec()) {
       if (a.fieldName() != null) out.add(a.fieldName());

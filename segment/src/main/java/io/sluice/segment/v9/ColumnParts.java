@@ -305,7 +305,7 @@ final class ColumnParts
 
   /**
    * One run-optimized roaring bitmap per dictionary id, listing the rows that hold it (once, however often the row
-   * repeats it).
+   * repeats it); the null bitmap also lists the empty rows of a multi-value column.
    *
    * @param offsets row r holds ids {@code [offsets[r], offsets[r+1])}; null when single-valued (row r holds ids[r])
    */
@@ -319,6 +319,9 @@ final class ColumnParts
       addSingleValued(ids, cardinality, bitmaps);
     } else {
       for (int r = 0; r + 1 < offsets.length; r++) {
+        if (offsets[r] == offsets[r + 1]) {
+          bitmaps[0].add(r); // an empty row is null (the dictionary then starts with null), as in Druid's merger
+        }
         for (int i = offsets[r]; i < offsets[r + 1]; i++) {
           bitmaps[ids[i]].add(r);
         }

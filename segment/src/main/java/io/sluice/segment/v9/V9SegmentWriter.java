@@ -77,7 +77,11 @@ import java.util.Map;
  *   vsize:       u8 0x00 | u8 numBytes | i32 byteCount | ids big-endian, numBytes each | (4 - numBytes) zero bytes
  *   vsizeMulti:  u8 0x01 | u8 numBytes | i32 byteCount | i32 rows | i32 rowEndByte[rows] | ids big-endian
  *                | (4 - numBytes) zero bytes
- *   bitmaps:     GI(0x00) of roaring bitmaps, one per dictionary id, rows holding that value (empty: no bytes)
+ *   bitmaps:     GI(0x00) of roaring bitmaps, one per dictionary id, rows holding that value (empty: no bytes);
+ *                the null bitmap also holds a multi-value column's empty rows (rows of no value)
+ *   row values:  a row's ids in the order its dimension's multiValueHandling left them (sorted by value, nulls first,
+ *                for SORTED_ARRAY / SORTED_SET; as ingested for ARRAY); a single-valued column stores an empty
+ *                list as null
  *     numBytes = 1, 2, 3, 4 for cardinality (dictionary size incl. null) &lt;= 0xFF, 0xFFFF, 0xFFFFFF, more;
  *     sizePer  = 65536, 32768, 16384, 16384
  *   descriptor:  {"valueType":"STRING","hasMultipleValues":false|true,"parts":[{"type":"stringDictionary",

@@ -44,6 +44,25 @@ class AddDimensionTest {
   }
 
   @Test
+  void aDiscoveredDimensionKeysAbsentApartFromNullAndSortsItFirst() {
+    IncrementalIndex index = index(true);
+    index.add(1, Map.of("a", "x"));
+    index.addDimension(DimensionSchema.discovered("b"));
+    index.add(1, Map.of("a", "x")); // b absent, as in the first row: one key
+    Map<String, Object> explicitNull = new java.util.HashMap<>();
+    explicitNull.put("a", "x");
+    explicitNull.put("b", null);
+    index.add(1, explicitNull); // b present but null: another key, as in Druid
+    index.add(1, Map.of("a", "x", "b", List.of())); // [] is the same key as null
+    List<IncrementalIndex.Row> rows = rows(index);
+    assertEquals(2, rows.size());
+    assertEquals(2L, rows.get(0).metrics().get(0), "the absent key sorts first");
+    assertEquals(2L, rows.get(1).metrics().get(0));
+    assertEquals(Arrays.asList("x", null), rows.get(0).dimensions());
+    assertEquals(Arrays.asList("x", null), rows.get(1).dimensions());
+  }
+
+  @Test
   void withoutRollupEveryRowIsKept() {
     IncrementalIndex index = index(false);
     index.add(1, Map.of("a", "x"));

@@ -195,20 +195,70 @@ class IncrementalIndexTest
   }
 
   @Test
-  void multiValueListIsRejectedWithoutChangingTheIndex()
+  void multiValueCellsFollowTheirHandlingAndKeyRollupOnTheWholeList()
   {
-    IncrementalIndex index = new IncrementalIndex(
-        schema(true, Granularity.NONE, DimensionSchema.string("a"), DimensionSchema.string("b"))
-    );
-    index.add(T0, row("a", "x", "b", "y"));
-    IllegalArgumentException e = assertThrows(
-        IllegalArgumentException.class,
-        () -> index.add(T0, row("a", "new", "b", List.of("p", "q")))
-    );
-    assertTrue(e.getMessage().contains("[b]"), e.getMessage());
-    assertEquals(1, index.rowCount());
+    IncrementalIndex index = new IncrementalIndex(schema(
+        true, Granularity.NONE,
+        new DimensionSchema("sa", ValueType.STRING, DimensionSchema.MultiValueHandling.SORTED_ARRAY),
+        new DimensionSchema("ss", ValueType.STRING, DimensionSchema.MultiValueHandling.SORTED_SET),
+        new DimensionSchema("ar", ValueType.STRING, DimensionSchema.MultiValueHandling.ARRAY)
+    ));
+    List<Object> cell = Arrays.asList("b", null, "a", "b", "");
+    index.add(T0, row("sa", cell, "ss", cell, "ar", cell, "bytes", 1));
+    // the same values in another order: one key for the sorted modes, another for ARRAY
+    List<Object> shuffled = Arrays.asList("a", "b", "", null, "b");
+    index.add(T0, row("sa", shuffled, "ss", shuffled, "ar", cell, "bytes", 2));
+    index.add(T0, row("sa", shuffled, "ss", shuffled, "ar", shuffled, "bytes", 4));
+    List<IncrementalIndex.Row> rows = rows(index);
+    assertEquals(2, rows.size());
+    List<Object> sorted = Arrays.asList(null, "", "a", "b", "b");
+    List<Object> set = Arrays.asList(null, "", "a", "b");
+    // ARRAY rows order value by value: ["a", ...] before ["b", ...]
+    assertEquals(List.of(sorted, set, shuffled), rows.get(0).dimensions());
+    assertEquals(4L, rows.get(0).metrics().get(1));
+    assertEquals(List.of(sorted, set, cell), rows.get(1).dimensions());
+    assertEquals(3L, rows.get(1).metrics().get(1));
+    SortedIndex.StringColumn ar = index.sort().stringDimension(2);
+    assertEquals(Arrays.asList(null, "", "a", "b"), Arrays.asList(ar.dictionary()));
+    assertEquals(List.of(0, 5, 10), Arrays.stream(ar.offsets()).boxed().toList());
+    assertEquals(List.of(2, 3, 1, 0, 3, /* row 2 */ 3, 0, 2, 3, 1), Arrays.stream(ar.ids()).boxed().toList());
+  }
+
+  @Test
+  void aColumnIsMultiValueOnlyWhenSomeCellHadSeveralValues()
+  {
+    IncrementalIndex index = new IncrementalIndex(schema(
+        false, Granularity.NONE, DimensionSchema.string("one"),
+        new DimensionSchema("set", ValueType.STRING, DimensionSchema.MultiValueHandling.SORTED_SET)
+    ));
+    index.add(T0, row("one", List.of("x"), "set", List.of("y", "y")));
+    index.add(T0 + 1, row("one", List.of(), "set", List.of()));
     SortedIndex sorted = index.sort();
-    assertEquals(List.of("x"), Arrays.asList(sorted.stringDimension(0).dictionary()));
+    SortedIndex.StringColumn one = sorted.stringDimension(0);
+    assertNull(one.offsets(), "lists of at most one value stay single-valued");
+    assertEquals(Arrays.asList(null, "x"), Arrays.asList(one.dictionary()));
+    assertEquals(List.of(1, 0), Arrays.stream(one.ids()).boxed().toList(), "an empty list is null");
+    SortedIndex.StringColumn set = sorted.stringDimension(1);
+    // as Druid: two values make the column multi-value, even when SORTED_SET leaves one; [] is an empty row
+    assertEquals(List.of(0, 1, 1), Arrays.stream(set.offsets()).boxed().toList());
+    assertEquals(List.of(1), Arrays.stream(set.ids()).boxed().toList());
+  }
+
+  @Test
+  void emptyListAndListOfNullAreOneRollupKeyKeepingTheFirstForm()
+  {
+    IncrementalIndex index = new IncrementalIndex(schema(
+        true, Granularity.NONE, DimensionSchema.string("s"), DimensionSchema.string("t")
+    ));
+    index.add(T0, row("s", List.of(), "t", "a"));
+    index.add(T0, row("s", Arrays.asList((Object) null), "t", "a"));
+    index.add(T0, row("t", "a"));
+    index.add(T0, row("s", List.of("p", "q"), "t", "a"));
+    List<IncrementalIndex.Row> rows = rows(index);
+    assertEquals(2, rows.size());
+    assertEquals(3L, rows.get(0).metrics().get(0));
+    SortedIndex.StringColumn s = index.sort().stringDimension(0);
+    assertEquals(List.of(0, 0, 2), Arrays.stream(s.offsets()).boxed().toList(), "the empty row was first: kept");
   }
 
   @Test

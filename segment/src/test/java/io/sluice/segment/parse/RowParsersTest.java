@@ -45,13 +45,47 @@ class RowParsersTest {
   // ---- json
 
   @Test
+  void csvListsAndJsonArraysReachTheIndexAsMultiValueCells() throws Exception {
+    io.sluice.segment.index.IndexSchema schema = new io.sluice.segment.index.IndexSchema(
+        List.of(io.sluice.segment.index.DimensionSchema.string("tags")),
+        List.of(io.sluice.segment.index.MetricSchema.count("count")),
+        io.sluice.segment.granularity.Granularity.NONE, true,
+        io.sluice.segment.index.IndexSchema.defaultTimestampSpec());
+    io.sluice.segment.index.IncrementalIndex index = new io.sluice.segment.index.IncrementalIndex(schema);
+    RowParser csv = parser("{\"type\":\"tsv\",\"columns\":[\"ts\",\"tags\"],\"listDelimiter\":\"|\"}");
+    RowParser json = parser("{\"type\":\"json\"}");
+    List<JsonRowParser.Row> parsed = new java.util.ArrayList<>();
+    parsed.addAll(rows(csv, "1000\tb|a||a\n1000\tsolo"));
+    parsed.addAll(rows(json, "{\"ts\":1000,\"tags\":[\"a\",\"a\",\"\",\"b\"]}"));
+    for (JsonRowParser.Row r : parsed) index.add(r.timestamp(), r.fields());
+    List<io.sluice.segment.index.IncrementalIndex.Row> out = index.sort().rowList();
+    assertEquals(2, out.size(), "the CSV list and the JSON array are one rollup key once sorted");
+    assertEquals(Arrays.asList("", "a", "a", "b"), out.get(0).dimensions().get(0));
+    assertEquals(2L, out.get(0).metrics().get(0));
+    assertEquals("solo", out.get(1).dimensions().get(0));
+  }
+
+  @Test
+  void jsonArraysOfScalarsAreMultiValueFieldsAndNestedArraysAreSkipped() throws Exception {
+    RowParser p = parser("{\"type\":\"json\"}");
+    List<JsonRowParser.Row> r = rows(p, "{\"ts\":1,\"tags\":[\"a\",null,\"\",2,1.5,true],\"empty\":[],"
+        + "\"deep\":[\"x\",[\"y\"],{\"z\":1},\"w\"],\"objs\":[{\"a\":1}],\"after\":\"ok\"}");
+    Map<String, Object> f = r.get(0).fields();
+    assertEquals(List.of("ts", "tags", "empty", "after"), List.copyOf(f.keySet()));
+    assertEquals(java.util.Arrays.asList("a", null, "", 2L, 1.5, true), f.get("tags"));
+    assertEquals(List.of(), f.get("empty"));
+    assertEquals("ok", f.get("after"));
+  }
+
+  @Test
   void plainJsonDiscoversTopLevelScalarsAndDropsNullsByDefault() throws Exception {
     RowParser p = parser("{\"type\":\"json\"}");
     List<JsonRowParser.Row> r = rows(p, "{\"ts\":1000,\"a\":\"x\",\"n\":null,\"o\":{\"b\":1},\"l\":[1,2],\"d\":1.5,"
         + "\"big\":123456789012345678901234567890,\"t\":true}");
     assertEquals(1, r.size());
     assertEquals(1000L, r.get(0).timestamp());
-    assertEquals(List.of("ts", "a", "d", "big", "t"), List.copyOf(r.get(0).fields().keySet()));
+    assertEquals(List.of("ts", "a", "l", "d", "big", "t"), List.copyOf(r.get(0).fields().keySet()));
+    assertEquals(List.of(1L, 2L), r.get(0).fields().get("l"));
     assertEquals(1.5, r.get(0).fields().get("d"));
     assertEquals(1.2345678901234568E29, r.get(0).fields().get("big"));
     RowParser keep = parser("{\"type\":\"json\",\"keepNullColumns\":true}");

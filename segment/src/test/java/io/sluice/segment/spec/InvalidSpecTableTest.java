@@ -133,7 +133,6 @@ class InvalidSpecTableTest {
         "/ioConfig/autoScalerConfig", "{\"enableTaskAutoScaler\":true,\"taskCountMax\":2,\"taskCountMin\":1}");
     c("zero inactiveAfterMillis", "ioConfig.idleConfig.inactiveAfterMillis",
         "/ioConfig/idleConfig", "{\"inactiveAfterMillis\":0}");
-    c("idleConfig enabled", "ioConfig.idleConfig.enabled", "/ioConfig/idleConfig", "{\"enabled\":true}");
 
     // ISO periods and dates.
     c("taskDuration not ISO", "ioConfig.taskDuration", "/ioConfig/taskDuration", "\"1 hour\"");
@@ -299,6 +298,8 @@ class InvalidSpecTableTest {
         "/tuningConfig/segmentWriteOutMediumFactory", "{\"type\":\"offHeapMemory\"}");
     c("useSchemaDiscovery", "dataSchema.dimensionsSpec.useSchemaDiscovery",
         "/dataSchema/dimensionsSpec/useSchemaDiscovery", "true");
+    c("unknown multiValueHandling", "dataSchema.dimensionsSpec.dimensions[0].multiValueHandling",
+        "/dataSchema/dimensionsSpec/dimensions", "[{\"type\":\"string\",\"name\":\"x\",\"multiValueHandling\":\"set\"}]");
 
     // The wrapped form names fields where the user wrote them.
     wrapped("wrapped: missing topic", "spec.ioConfig.topic", "/spec/ioConfig/topic", REMOVE);

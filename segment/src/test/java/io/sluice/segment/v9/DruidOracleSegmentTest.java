@@ -3,12 +3,16 @@ package io.sluice.segment.v9;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.segment.granularity.Granularity;
 import io.sluice.segment.index.DimensionSchema;
+import io.sluice.segment.index.DimensionSchema.MultiValueHandling;
 import io.sluice.segment.index.DimensionSchema.ValueType;
 import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
 import io.sluice.segment.index.MetricSchema.Kind;
+import io.sluice.segment.spec.DataSchema;
+import io.sluice.segment.spec.DimensionDiscovery;
 import io.sluice.segment.spec.IndexSpec;
+import io.sluice.segment.spec.SpecParser;
 import io.sluice.segment.spec.IndexSpec.Compression;
 import org.apache.druid.collections.bitmap.ImmutableBitmap;
 import org.apache.druid.query.DefaultBitmapResultFactory;
@@ -135,6 +139,183 @@ class DruidOracleSegmentTest
     }
   }
 
+  @Test
+  void multiValueStringsMatchDruidUnderEveryHandlingWithAndWithoutRollup() throws IOException
+  {
+    Random random = new Random(4_3_2026);
+    int run = 0;
+    for (MultiValueHandling handling : MultiValueHandling.values()) {
+      for (boolean rollup : new boolean[]{true, false}) {
+        for (IndexSpec spec : List.of(IndexSpec.DEFAULT, IndexSpec.of(Compression.UNCOMPRESSED, Compression.LZ4,
+                                                                       IndexSpec.LongEncoding.LONGS))) {
+          Case c = multiValueCase(random, handling, rollup, 300 + random.nextInt(2000));
+          compareWithDruid(c, spec, "mv" + run++);
+        }
+      }
+    }
+  }
+
+  @Test
+  void largeMultiValueColumnsMatchDruid() throws IOException
+  {
+    // > 16,384 offsets (several offset blocks) and > 65,536 ids (several id blocks), 2-byte ids
+    Random random = new Random(77);
+    List<DruidReference.InputRow> rows = new ArrayList<>();
+    for (int r = 0; r < 40_000; r++) {
+      List<Object> values = new ArrayList<>();
+      int n = random.nextInt(5);
+      for (int i = 0; i < n; i++) {
+        values.add("t" + random.nextInt(700));
+      }
+      rows.add(new DruidReference.InputRow(START + random.nextInt(3_600_000), row("tags", values, "n", r)));
+    }
+    Case c = new Case(List.of(new DimensionSchema("tags", ValueType.STRING, MultiValueHandling.ARRAY)),
+                      List.of(MetricSchema.count("count"), new MetricSchema("n_sum", Kind.LONG_SUM, "n")),
+                      Granularity.NONE, false, rows);
+    compareWithDruid(c, IndexSpec.DEFAULT, "mv-large");
+    compareWithDruid(c, IndexSpec.of(Compression.UNCOMPRESSED, Compression.LZ4, IndexSpec.LongEncoding.LONGS),
+                     "mv-large-uncompressed");
+  }
+
+  @Test
+  void rollupKeysOnTheWholeListAndMergesEmptyWithNull() throws IOException
+  {
+    List<Object> empty = List.of();
+    Case c = new Case(
+        List.of(DimensionSchema.string("tags"), new DimensionSchema("set", ValueType.STRING, MultiValueHandling.SORTED_SET)),
+        List.of(MetricSchema.count("count")),
+        Granularity.HOUR,
+        true,
+        List.of(
+            new DruidReference.InputRow(START, row("tags", List.of("b", "a"), "set", List.of("x", "x"))),
+            new DruidReference.InputRow(START + 1, row("tags", List.of("a", "b"), "set", "x")),
+            new DruidReference.InputRow(START + 2, row("tags", List.of("a"), "set", Arrays.asList("x", null))),
+            new DruidReference.InputRow(START + 3, row("tags", empty)),
+            new DruidReference.InputRow(START + 4, row("tags", Arrays.asList((Object) null))),
+            new DruidReference.InputRow(START + 5, row("tags", Arrays.asList("", null, "a")))
+        )
+    );
+    Path ours = compareWithDruid(c, IndexSpec.DEFAULT, "mv-rollup");
+    try (QueryableIndex index = DruidReference.load(ours.toFile())) {
+      List<Map<String, Object>> rows = DruidRows.rows(index);
+      // [] and [null] merged; [null, "", a]; [a] with [null, x]; [a, b] twice with x (a set of one)
+      assertEquals(4, rows.size(), rows.toString());
+      assertNull(rows.get(0).get("tags"));
+      assertEquals(2L, rows.get(0).get("count"));
+      assertEquals(Arrays.asList(null, "", "a"), rows.get(1).get("tags"));
+      assertEquals("a", rows.get(2).get("tags"));
+      assertEquals(Arrays.asList(null, "x"), rows.get(2).get("set"));
+      assertEquals(List.of("a", "b"), rows.get(3).get("tags"));
+      assertEquals("x", rows.get(3).get("set"));
+      assertEquals(2L, rows.get(3).get("count"));
+    }
+  }
+
+  /**
+   * String dimensions whose cells are null, scalars, or lists (empty, of one, of several with duplicates, nulls and
+   * empty strings) from small pools, so that rollup merges rows; one dimension only ever gets lists of at most one
+   * value (a single-valued column with empty rows), one is typed long.
+   */
+  private static Case multiValueCase(Random random, MultiValueHandling handling, boolean rollup, int rowCount)
+  {
+    List<DimensionSchema> dims = List.of(
+        new DimensionSchema("tags", ValueType.STRING, handling),
+        new DimensionSchema("odd", ValueType.STRING, handling),
+        new DimensionSchema("one", ValueType.STRING, handling),
+        DimensionSchema.string("plain"),
+        new DimensionSchema("d_long", ValueType.LONG)
+    );
+    List<MetricSchema> metrics = List.of(MetricSchema.count("count"), new MetricSchema("n_sum", Kind.LONG_SUM, "n"));
+    List<DruidReference.InputRow> rows = new ArrayList<>(rowCount);
+    for (int r = 0; r < rowCount; r++) {
+      Map<String, Object> event = new HashMap<>();
+      event.put("tags", cell(random, 5, 4, k -> k == 0 ? null : "t" + k));
+      event.put("odd", cell(random, ODD_STRINGS.length, 3, k -> ODD_STRINGS[k]));
+      event.put("one", cell(random, 4, 1, k -> k == 0 ? "" : "o" + k));
+      event.put("plain", random.nextInt(3) == 0 ? null : "p" + random.nextInt(3));
+      event.put("d_long", random.nextInt(4) == 0 ? null : (long) random.nextInt(3));
+      event.put("n", random.nextInt(100));
+      rows.add(new DruidReference.InputRow(START + random.nextInt(4) * 60_000L + random.nextInt(2), event));
+    }
+    return new Case(dims, metrics, Granularity.MINUTE, rollup, rows);
+  }
+
+  /** null, a scalar, or a list of 0..maxValues values drawn from {@code pool} values. */
+  private static Object cell(Random random, int pool, int maxValues, java.util.function.IntFunction<String> value)
+  {
+    int kind = random.nextInt(6);
+    if (kind == 0) {
+      return null;
+    }
+    if (kind == 1) {
+      return value.apply(random.nextInt(pool));
+    }
+    int n = random.nextInt(maxValues + 1);
+    List<Object> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(value.apply(random.nextInt(pool)));
+    }
+    return list;
+  }
+
+  @Test
+  void includeAllDimensionsPutsTheListedFirstThenTheDiscoveredAsDruid() throws IOException
+  {
+    Random random = new Random(5150);
+    String[] fields = {"b", "n_dim", "tags", "z", "a", "skip", "n", "late", "mv"};
+    int run = 0;
+    for (boolean rollup : new boolean[]{true, false}) {
+      for (int i = 0; i < 3; i++) {
+        String dimensions = "[\"b\",{\"type\":\"long\",\"name\":\"n_dim\"},"
+                            + "{\"type\":\"string\",\"name\":\"tags\",\"multiValueHandling\":\"ARRAY\"}]";
+        DataSchema dataSchema = SpecParser.mapper().readValue(
+            "{\"dataSource\":\"x\",\"timestampSpec\":{\"column\":\"timestamp\",\"format\":\"millis\"},"
+            + "\"dimensionsSpec\":{\"dimensions\":" + dimensions + ",\"includeAllDimensions\":true,"
+            + "\"dimensionExclusions\":[\"skip\"]},"
+            + "\"metricsSpec\":[{\"type\":\"count\",\"name\":\"count\"},"
+            + "{\"type\":\"longSum\",\"name\":\"n_sum\",\"fieldName\":\"n\"}],"
+            + "\"granularitySpec\":{\"queryGranularity\":\"MINUTE\",\"rollup\":" + rollup + "}}",
+            DataSchema.class
+        );
+        List<DruidReference.InputRow> rows = new ArrayList<>();
+        int rowCount = 200 + random.nextInt(800);
+        for (int r = 0; r < rowCount; r++) {
+          List<String> order = new ArrayList<>(Arrays.asList(fields));
+          java.util.Collections.shuffle(order, random);
+          Map<String, Object> event = new java.util.LinkedHashMap<>();
+          for (String f : order) {
+            if (random.nextInt(3) == 0 || (f.equals("late") && r < rowCount / 2)) {
+              continue; // absent
+            }
+            event.put(f, switch (f) {
+              case "n", "n_dim" -> random.nextInt(5) == 0 ? null : (long) random.nextInt(4);
+              case "tags", "mv" -> cell(random, 4, 3, k -> k == 0 ? null : f + k);
+              default -> random.nextInt(6) == 0 ? null : f + random.nextInt(3);
+            });
+          }
+          rows.add(new DruidReference.InputRow(START + random.nextInt(5) * 60_000L + random.nextInt(9), event));
+        }
+        DimensionDiscovery discovery = new DimensionDiscovery(dataSchema);
+        IncrementalIndex index = new IncrementalIndex(discovery.indexSchema(), START);
+        for (DruidReference.InputRow r : rows) {
+          for (DimensionSchema d : discovery.discover(r.event())) {
+            index.addDimension(d);
+          }
+          index.add(r.timestamp(), r.event());
+        }
+        IndexSchema schema = index.schema();
+        assertEquals(List.of("b", "n_dim", "tags"),
+                     schema.dimensions().subList(0, 3).stream().map(DimensionSchema::name).toList());
+        Case c = new Case(schema.dimensions(), schema.metrics(), Granularity.MINUTE, rollup, rows);
+        String druidDimensionsSpec = "{\"dimensions\":" + dimensions + ",\"includeAllDimensions\":true,"
+                                     + "\"dimensionExclusions\":[\"skip\",\"n\",\"count\",\"n_sum\",\"timestamp\"]}";
+        IndexSpec spec = i == 0 ? IndexSpec.of(Compression.UNCOMPRESSED, Compression.LZ4, IndexSpec.LongEncoding.LONGS)
+                                : IndexSpec.DEFAULT;
+        compareWithDruid(c, spec, "all" + run++, index, druidDimensionsSpec);
+      }
+    }
+  }
+
   /** Writes the case both ways, compares, and returns the directory of Sluice's segment. */
   private Path compareWithDruid(Case c, IndexSpec spec, String name) throws IOException
   {
@@ -144,10 +325,20 @@ class DruidOracleSegmentTest
     for (DruidReference.InputRow r : c.rows) {
       index.add(r.timestamp(), r.event());
     }
+    return compareWithDruid(c, spec, name, index, c.druidDimensionsSpec());
+  }
+
+  /**
+   * Writes {@code index} (holding the case's rows) with Sluice and the case's rows with Druid under
+   * {@code druidDimensionsSpec}, compares, and returns the directory of Sluice's segment.
+   */
+  private Path compareWithDruid(Case c, IndexSpec spec, String name, IncrementalIndex index,
+                                String druidDimensionsSpec) throws IOException
+  {
     Path ours = tmp.resolve(name + "-sluice");
     V9SegmentWriter.write(index, START, END, ours, spec);
     Path druid = tmp.resolve(name + "-druid");
-    DruidReference.persist(druid.toFile(), c.druidDimensionsSpec(), c.druidMetricsSpec(),
+    DruidReference.persist(druid.toFile(), druidDimensionsSpec, c.druidMetricsSpec(),
                            JSON.writeValueAsString(c.granularity.toMetadataJson()), c.rollup,
                            JSON.writeValueAsString(spec), START, new Interval(START, END), c.rows);
 
@@ -383,7 +574,9 @@ class DruidOracleSegmentTest
     {
       List<Map<String, Object>> out = new ArrayList<>();
       for (DimensionSchema d : dimensions) {
-        out.add(Map.of("type", d.type().specName(), "name", d.name()));
+        out.add(d.type() == ValueType.STRING
+                ? Map.of("type", "string", "name", d.name(), "multiValueHandling", d.multiValueHandling().specName())
+                : Map.of("type", d.type().specName(), "name", d.name()));
       }
       return JSON.writeValueAsString(Map.of("dimensions", out));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.druid.data.input.MapBasedInputRow;
 import org.apache.druid.data.input.impl.DimensionsSpec;
+import org.apache.druid.data.input.impl.MapInputRowParser;
 import org.apache.druid.data.input.impl.TimestampSpec;
 import org.apache.druid.jackson.DefaultObjectMapper;
 import org.apache.druid.java.util.common.granularity.Granularity;
@@ -36,6 +37,7 @@ final class DruidReference
 {
   static final ObjectMapper MAPPER = makeMapper();
   static final IndexIO INDEX_IO = new IndexIO(MAPPER, ColumnConfig.DEFAULT);
+  private static final TimestampSpec TIMESTAMP_SPEC = new TimestampSpec("timestamp", "millis", null);
 
   private DruidReference()
   {
@@ -104,7 +106,7 @@ final class DruidReference
       final List<AggregatorFactory> aggs = MAPPER.readValue(metricsSpec, new TypeReference<>() {});
       final IncrementalIndexSchema schema = new IncrementalIndexSchema.Builder()
           .withMinTimestamp(minTimestamp)
-          .withTimestampSpec(new TimestampSpec("timestamp", "millis", null))
+          .withTimestampSpec(TIMESTAMP_SPEC)
           .withQueryGranularity(MAPPER.readValue(granularity, Granularity.class))
           .withDimensionsSpec(dims)
           .withMetrics(aggs.toArray(new AggregatorFactory[0]))
@@ -116,7 +118,11 @@ final class DruidReference
           .build();
       try {
         for (InputRow r : rows) {
-          index.add(new MapBasedInputRow(r.timestamp(), dims.getDimensionNames(), r.event()));
+          // the row's dimensions as Druid's parser finds them: the listed ones, or with includeAllDimensions (or none
+          // listed) also every other field that is not excluded, in the row's field order
+          final List<String> rowDims =
+              MapInputRowParser.findDimensions(TIMESTAMP_SPEC, dims, r.event().keySet());
+          index.add(new MapBasedInputRow(r.timestamp(), rowDims, r.event()));
         }
         final IndexMergerV9 merger =
             new IndexMergerV9(MAPPER, INDEX_IO, OnHeapMemorySegmentWriteOutMediumFactory.instance(), true);
