@@ -205,10 +205,16 @@ class SegmentReaderTest
     }
   }
 
-  @Test
-  void readsTheCheckedInGoldenSegment() throws IOException
+  /**
+   * The checked-in golden segments: {@code golden-small} as this version writes it, and {@code golden-small-lz4fast}
+   * as the first version wrote it (LZ4 fast mode, before the writer matched Druid's high-compression blocks): old
+   * segments must keep loading.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"golden-small", "golden-small-lz4fast"})
+  void readsTheCheckedInGoldenSegments(String name) throws IOException
   {
-    final Path golden = Path.of("src/test/resources/v9/golden-small");
+    final Path golden = Path.of("src/test/resources/v9", name);
     try (SegmentReader reader = SegmentReader.open(golden);
          QueryableIndex druid = DruidSegments.load(golden.toFile())) {
       assertEquals(5, reader.rowCount());
