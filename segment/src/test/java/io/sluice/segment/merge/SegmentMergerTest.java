@@ -36,15 +36,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * slice persisted (as a reading task does when memory fills), the slices merged, and the merged segment compared file
  * by file with the segment {@link V9SegmentWriter} writes from one index of all the rows.
  */
-class SegmentMergerTest
+public class SegmentMergerTest
 {
-  static final long START = 1_700_000_000_000L - 1_700_000_000_000L % 86_400_000L;
-  static final long END = START + 86_400_000L;
+  public static final long START = 1_700_000_000_000L - 1_700_000_000_000L % 86_400_000L;
+  public static final long END = START + 86_400_000L;
 
   @TempDir
   Path tmp;
 
-  static IndexSchema schema(boolean rollup, Granularity granularity)
+  public static IndexSchema schema(boolean rollup, Granularity granularity)
   {
     List<DimensionSchema> dims = List.of(
         new DimensionSchema("host", ValueType.STRING),
@@ -64,7 +64,7 @@ class SegmentMergerTest
   }
 
   /** Deterministic rows with few distinct keys (so rollup combines across slices), nulls and non-BMP strings. */
-  static List<Map<String, Object>> rows(long seed, int n)
+  public static List<Map<String, Object>> rows(long seed, int n)
   {
     Random random = new Random(seed);
     String[] hosts = {"a", "b", "c", "\uD83D\uDE00x", "\uE000", "zz"};
