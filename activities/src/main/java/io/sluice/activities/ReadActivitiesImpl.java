@@ -56,7 +56,14 @@ public final class ReadActivitiesImpl implements ReadActivities {
     String workflowId = ctx.getInfo().getWorkflowId();
     SupervisorSpec spec = task.spec();
     String topic = spec.ioConfig().topic();
-    RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory());
+    Path persistDir = publisher.persistDir(task.taskId());
+    try {
+      SegmentPublisher.deleteRecursively(persistDir); // a previous attempt's persists
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory(),
+        persistDir);
     Map<Integer, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
@@ -79,6 +86,13 @@ public final class ReadActivitiesImpl implements ReadActivities {
         }
         for (ConsumerRecord<byte[], byte[]> r : records) ingester.add(r.partition(), r.offset(), r.value());
         long now = System.currentTimeMillis();
+        if (ingester.persistDue(now)) {
+          try {
+            ingester.persist(now);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
         if (now - lastControl >= CONTROL_INTERVAL_MS) {
           lastControl = now;
           meters.update(ingester.stats(), now);

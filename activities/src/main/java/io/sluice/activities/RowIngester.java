@@ -4,6 +4,7 @@ import io.sluice.segment.granularity.Granularity;
 import io.sluice.segment.index.DimensionSchema;
 import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
+import io.sluice.segment.merge.IntermediatePersists;
 import io.sluice.segment.parse.JsonRowParser;
 import io.sluice.segment.parse.ParseException;
 import io.sluice.segment.parse.RowParser;
@@ -54,8 +55,20 @@ final class RowIngester {
   /** Input fields that must hold numbers: metric inputs and typed (long, float, double) dimensions. */
   private final List<String> numericInputs = new ArrayList<>();
   private long totalRows;
+  /** Intermediate persists; null when the ingester has no work directory (it then hands off when memory fills). */
+  private final IntermediatePersists persists;
+  private final long persistPeriodMillis;
+  private long lastPersistMillis;
 
   RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes) {
+    this(spec, taskCreatedMillis, heapBytes, null);
+  }
+
+  /**
+   * @param persistDir where intermediate persists go (see {@link #persist()}); null for none, in which case reaching
+   *                   maxRowsInMemory or maxBytesInMemory makes {@link #handoffDue()} true instead
+   */
+  RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes, java.nio.file.Path persistDir) {
     this.schema = spec.dataSchema();
     this.tuning = spec.tuningConfig();
     KafkaIoConfig io = spec.ioConfig();
@@ -83,6 +96,9 @@ final class RowIngester {
     for (io.sluice.segment.spec.DimensionsSpec.Dimension d : schema.dimensionsSpec().dimensionList()) {
       if (!"string".equals(d.type()) && !numericInputs.contains(d.name())) numericInputs.add(d.name());
     }
+    this.persists = persistDir == null ? null : new IntermediatePersists(persistDir, intermediateIndexSpec());
+    this.persistPeriodMillis = periodMillis(tuning.intermediatePersistPeriod());
+    this.lastPersistMillis = taskCreatedMillis;
   }
 
   /**
@@ -200,15 +216,92 @@ final class RowIngester {
     return discovery.indexSchema();
   }
 
-  /** Druid hands off when maxRowsPerSegment or maxTotalRows is reached; Sluice also bounds heap this way. */
-  boolean handoffDue() {
-    if (totalRows >= tuning.maxTotalRows() || totalRows >= tuning.maxRowsInMemory()) return true;
+  /**
+   * Whether the in-memory rows should be persisted now: maxRowsInMemory or maxBytesInMemory is reached, or
+   * intermediatePersistPeriod has passed since the last persist (or the task's creation) and rows are held. Always
+   * false without a persist directory.
+   */
+  boolean persistDue(long nowMillis) {
+    if (persists == null) return false;
+    long rows = 0;
     long bytes = 0;
     for (IncrementalIndex index : indexes.values()) {
-      if (index.rowCount() >= tuning.maxRowsPerSegment()) return true;
+      rows += index.rowCount();
       bytes += index.estimatedBytes();
     }
+    if (rows == 0) return false;
+    return rows >= tuning.maxRowsInMemory() || bytes >= maxBytesInMemory
+        || nowMillis - lastPersistMillis >= persistPeriodMillis;
+  }
+
+  /**
+   * Writes every in-memory index as an intermediate segment (tuningConfig.indexSpecForIntermediatePersists) and drops
+   * it, so memory stays bounded while the task keeps reading. Synchronous, on the reading thread, so no persist is
+   * ever pending (any maxPendingPersists holds); see {@link IntermediatePersists}.
+   */
+  void persist(long nowMillis) throws java.io.IOException {
+    if (persists == null) throw new IllegalStateException("this ingester has no persist directory");
+    for (Map.Entry<Long, IncrementalIndex> e : indexes.entrySet()) {
+      persists.persist(e.getKey(), segmentGranularity.bucketEnd(e.getKey()), e.getValue());
+    }
+    indexes.clear();
+    lastPersistMillis = nowMillis;
+  }
+
+  /**
+   * Druid hands off (publishes, and the next task continues) when an interval's segment reaches maxRowsPerSegment or
+   * the task's rows reach maxTotalRows. With a persist directory, memory limits persist instead (see
+   * {@link #persistDue}); without one, Sluice also hands off when maxRowsInMemory or maxBytesInMemory is reached.
+   */
+  boolean handoffDue() {
+    if (totalRows >= tuning.maxTotalRows()) return true;
+    if (persists == null && totalRows >= tuning.maxRowsInMemory()) return true;
+    for (long interval : intervals()) { // rows persisted or in memory
+      IncrementalIndex index = indexes.get(interval);
+      long rows = (index == null ? 0 : index.rowCount()) + (persists == null ? 0 : persists.persistedRows(interval));
+      if (rows >= tuning.maxRowsPerSegment()) return true;
+    }
+    if (persists != null) return false;
+    long bytes = 0;
+    for (IncrementalIndex index : indexes.values()) bytes += index.estimatedBytes();
     return bytes >= maxBytesInMemory;
+  }
+
+  /** An ISO period in millis; months and years as 30 and 365 days (only a persist deadline depends on it). */
+  static long periodMillis(String iso) {
+    try {
+      return Duration.parse(iso).toMillis();
+    } catch (java.time.format.DateTimeParseException e) {
+      java.time.Period p = java.time.Period.parse(iso);
+      return Duration.ofDays(p.getYears() * 365L + p.getMonths() * 30L + p.getDays()).toMillis();
+    }
+  }
+
+  /** The intermediate persists, or null when this ingester does not persist. */
+  IntermediatePersists persists() {
+    return persists;
+  }
+
+  /** Starts of every interval holding rows, in memory or persisted, ascending. */
+  java.util.SortedSet<Long> intervals() {
+    java.util.SortedSet<Long> out = new java.util.TreeSet<>(indexes.keySet());
+    if (persists != null) out.addAll(persists.intervals());
+    return out;
+  }
+
+  /** The schema of the rows: the spec's dimensions plus those discovered so far. */
+  IndexSchema schema() {
+    return indexSchema();
+  }
+
+  int maxRowsPerSegment() {
+    return tuning.maxRowsPerSegment();
+  }
+
+  /** tuningConfig.indexSpecForIntermediatePersists, or (as Druid) the segments' indexSpec when it has none. */
+  io.sluice.segment.spec.IndexSpec intermediateIndexSpec() {
+    return tuning.indexSpecForIntermediatePersists() != null ? tuning.indexSpecForIntermediatePersists()
+        : tuning.indexSpecOrDefault();
   }
 
   Map<Long, IncrementalIndex> indexes() {

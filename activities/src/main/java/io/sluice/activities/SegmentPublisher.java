@@ -2,6 +2,7 @@ package io.sluice.activities;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.sluice.segment.index.IncrementalIndex;
+import io.sluice.segment.merge.IntermediatePersists;
 import io.sluice.segment.v9.DataSegment;
 import io.sluice.segment.v9.SegmentFiles;
 import io.sluice.segment.v9.SegmentZip;
@@ -44,6 +45,18 @@ final class SegmentPublisher {
     void segmentPushed(int done, int total);
   }
 
+  /** Where a task's intermediate persists go: inside its work directory, which {@link #publish} deletes. */
+  Path persistDir(String taskId) {
+    return workDir.resolve(taskId).resolve("persists");
+  }
+
+  /**
+   * Pushes one interval's rows as segments. An interval with intermediate persists, or with more than
+   * maxRowsPerSegment rows, is merged from its persists plus its in-memory index into partitions of at most
+   * maxRowsPerSegment rows; otherwise its index is written directly. Partition k of an interval is allocated under
+   * sequence name {@code sequenceName} for k = 0 and {@code sequenceName + "_" + k} after, so a retry gets the same
+   * partition numbers back.
+   */
   List<Contracts.PushedSegment> publish(String dataSource, String taskId, String sequenceName,
                                         RowIngester ingester, Progress progress) throws IOException {
     Path taskDir = workDir.resolve(taskId);
@@ -51,38 +64,57 @@ final class SegmentPublisher {
     try {
       String newVersion = DataSegment.iso(System.currentTimeMillis());
       int i = 0;
-      for (Map.Entry<Long, IncrementalIndex> e : ingester.indexes().entrySet()) {
-        IncrementalIndex index = e.getValue();
-        if (index.rowCount() == 0) continue;
-        long start = e.getKey();
+      java.util.SortedSet<Long> intervals = ingester.intervals();
+      IntermediatePersists persists = ingester.persists();
+      for (long start : intervals) {
+        IncrementalIndex index = ingester.indexes().get(start);
         long end = ingester.segmentGranularity().bucketEnd(start);
-        String startIso = DataSegment.iso(start);
-        String endIso = DataSegment.iso(end);
-        Path dir = taskDir.resolve("segment-" + i);
-        SegmentFiles files = V9SegmentWriter.write(index, start, end, dir, ingester.indexSpec());
-        Path zip = taskDir.resolve("index-" + i + ".zip");
-        long zipSize = SegmentZip.zip(dir, zip);
-        SegmentAllocator.Allocation a = allocator.allocate(dataSource, startIso, endIso, sequenceName, newVersion);
-        String key = layout.segmentKey(dataSource, startIso, endIso, a.version(), a.partitionNum(),
-            UUID.randomUUID().toString());
-        store.putFile(key, zip);
-        Map<String, Object> loadSpec = new LinkedHashMap<>();
-        loadSpec.put("type", "s3_zip");
-        loadSpec.put("bucket", bucket);
-        loadSpec.put("key", key);
-        loadSpec.put("S3Schema", "s3n");
-        DataSegment segment = DataSegment.create(dataSource, start, end, a.version(), loadSpec, files.dimensions(),
-            files.metrics(), a.partitionNum(), zipSize);
-        Map<String, Object> descriptor = CommitLog.MAPPER.convertValue(segment, new TypeReference<>() {});
-        out.add(new Contracts.PushedSegment(segment.identifier(), key, descriptor, files.rowCount()));
-        deleteRecursively(dir);
-        Files.deleteIfExists(zip);
-        progress.segmentPushed(++i, ingester.indexes().size());
+        boolean merge = persists != null
+            && (!persists.persisted(start).isEmpty()
+                || (index != null && index.rowCount() > ingester.maxRowsPerSegment()));
+        List<SegmentFiles> parts;
+        final int n = i;
+        if (merge) {
+          parts = persists.merge(start, end, index, ingester.schema(), ingester.maxRowsPerSegment(),
+              ingester.indexSpec(), p -> taskDir.resolve("segment-" + n + "-" + p));
+        } else if (index != null && index.rowCount() > 0) {
+          parts = List.of(V9SegmentWriter.write(index, start, end, taskDir.resolve("segment-" + n),
+              ingester.indexSpec()));
+        } else {
+          parts = List.of();
+        }
+        for (int p = 0; p < parts.size(); p++) {
+          out.add(push(dataSource, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
+              parts.get(p), taskDir.resolve("index-" + n + "-" + p + ".zip")));
+        }
+        progress.segmentPushed(++i, intervals.size());
       }
     } finally {
       deleteRecursively(taskDir);
     }
     return out;
+  }
+
+  private Contracts.PushedSegment push(String dataSource, String sequenceName, String newVersion, long start,
+                                       long end, SegmentFiles files, Path zip) throws IOException {
+    String startIso = DataSegment.iso(start);
+    String endIso = DataSegment.iso(end);
+    long zipSize = SegmentZip.zip(files.dir(), zip);
+    SegmentAllocator.Allocation a = allocator.allocate(dataSource, startIso, endIso, sequenceName, newVersion);
+    String key = layout.segmentKey(dataSource, startIso, endIso, a.version(), a.partitionNum(),
+        UUID.randomUUID().toString());
+    store.putFile(key, zip);
+    Map<String, Object> loadSpec = new LinkedHashMap<>();
+    loadSpec.put("type", "s3_zip");
+    loadSpec.put("bucket", bucket);
+    loadSpec.put("key", key);
+    loadSpec.put("S3Schema", "s3n");
+    DataSegment segment = DataSegment.create(dataSource, start, end, a.version(), loadSpec, files.dimensions(),
+        files.metrics(), a.partitionNum(), zipSize);
+    Map<String, Object> descriptor = CommitLog.MAPPER.convertValue(segment, new TypeReference<>() {});
+    deleteRecursively(files.dir());
+    Files.deleteIfExists(zip);
+    return new Contracts.PushedSegment(segment.identifier(), key, descriptor, files.rowCount());
   }
 
   static void deleteRecursively(Path dir) throws IOException {

@@ -78,7 +78,7 @@ public record TuningConfig(
 
   /**
    * The indexSpec segments are written with; Druid's default when the spec has none. ({@code
-   * indexSpecForIntermediatePersists} is validated and kept, but Sluice makes no intermediate persists.)
+   * indexSpecForIntermediatePersists}, defaulting to this, is what intermediate persists are written with.)
    */
   @JsonIgnore
   public IndexSpec indexSpecOrDefault() {

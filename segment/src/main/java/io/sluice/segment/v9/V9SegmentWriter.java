@@ -249,7 +249,7 @@ public final class V9SegmentWriter
     return m;
   }
 
-  private static Part indexDrd(List<String> metrics, List<String> dimensions, long start, long end)
+  static Part indexDrd(List<String> metrics, List<String> dimensions, long start, long end)
   {
     final List<String> columns = new ArrayList<>(metrics);
     columns.addAll(dimensions);
@@ -316,7 +316,7 @@ public final class V9SegmentWriter
     Arrays.fill(times, 0, before, start);
   }
 
-  private static void deleteSegmentFiles(Path dir) throws IOException
+  static void deleteSegmentFiles(Path dir) throws IOException
   {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {

@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  *   <li>MINUTE rollup;</li>
  *   <li>task-like: MINUTE rollup, an intermediate persist whenever 150,000 rows are in memory (Druid's default
  *       maxRowsInMemory), then one merge of the persisted segments ({@code IndexMergerV9.mergeQueryableIndex}).
- *       Sluice has no intermediate persist or merge yet, and says so instead of faking it.</li>
+ *       Sluice's are {@code IntermediatePersists} and {@code SegmentMerger}'s streaming merge.</li>
  * </ol>
  * Both engines write with LZ4, {@code longs} encoding and roaring bitmaps (Druid's default IndexSpec), Druid through
  * its tmpFile write-out medium (a task's default), both to the same disk. Each configuration runs once per engine
@@ -310,6 +310,65 @@ public final class EngineBenchmark
                       persistAllocated, segmentBytes(out), out, 0);
   }
 
+  /** Config 3 for Sluice: an intermediate persist every 150,000 rows, then the streaming merge (SegmentMerger). */
+  static Result sluiceTask(int events, Path out, HeapSampler sampler) throws IOException
+  {
+    final long baseline = usedAfterGc();
+    sampler.reset();
+    final Events source = new Events(events, 42);
+    final IndexSchema schema = sluiceSchema(Granularity.MINUTE, true);
+    final io.sluice.segment.merge.IntermediatePersists persists =
+        new io.sluice.segment.merge.IntermediatePersists(out.resolve("persists"), io.sluice.segment.spec.IndexSpec.DEFAULT);
+    long addNanos = 0;
+    long persistNanos = 0;
+    long addAllocated = 0;
+    long persistAllocated = 0;
+    long live = 0;
+    long peak = 0;
+    IncrementalIndex index = new IncrementalIndex(schema);
+    long alloc = THREADS.getCurrentThreadAllocatedBytes();
+    long t0 = System.nanoTime();
+    while (source.hasNext()) {
+      final long ts = source.timestamp();
+      index.add(ts, source.next());
+      if (index.rowCount() >= MAX_ROWS_IN_MEMORY) {
+        addNanos += System.nanoTime() - t0;
+        addAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+        peak = Math.max(peak, sampler.max());
+        live = Math.max(live, usedAfterGc() - baseline);
+        sampler.reset();
+        alloc = THREADS.getCurrentThreadAllocatedBytes();
+        t0 = System.nanoTime();
+        persists.persist(START, START + HOUR, index);
+        index = new IncrementalIndex(schema);
+        persistNanos += System.nanoTime() - t0;
+        persistAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+        peak = Math.max(peak, sampler.max());
+        sampler.reset();
+        alloc = THREADS.getCurrentThreadAllocatedBytes();
+        t0 = System.nanoTime();
+      }
+    }
+    addNanos += System.nanoTime() - t0;
+    addAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    peak = Math.max(peak, sampler.max());
+    live = Math.max(live, usedAfterGc() - baseline);
+    sampler.reset();
+    alloc = THREADS.getCurrentThreadAllocatedBytes();
+    t0 = System.nanoTime();
+    final Path segment = out.resolve("merged");
+    final var files = persists.merge(START, START + HOUR, index, schema, Integer.MAX_VALUE,
+                                     io.sluice.segment.spec.IndexSpec.DEFAULT, p -> segment);
+    final int count = persists.persistCount();
+    index = null;
+    persistNanos += System.nanoTime() - t0;
+    persistAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    peak = Math.max(peak, sampler.max()) - baseline;
+    persists.delete();
+    return new Result("sluice", events, files.get(0).rowCount(), addNanos / 1e9, persistNanos / 1e9, live, peak,
+                      addAllocated, persistAllocated, segmentBytes(segment), segment, count);
+  }
+
   static Result druid(int events, boolean minute, boolean rollup, boolean persistEvery150k, Path out,
                       HeapSampler sampler) throws IOException
   {
@@ -501,6 +560,8 @@ public final class EngineBenchmark
       final long t = System.nanoTime();
       for (boolean minute : new boolean[]{false, true}) {
         sluice(200_000, minute, minute, work.resolve("warm-sluice"), sampler);
+        sluiceTask(200_000, Files.createDirectories(work.resolve("warm-sluice-task")), sampler);
+        delete(work.resolve("warm-sluice-task"));
         druid(200_000, minute, minute, false, work.resolve("warm-druid"), sampler);
         druid(200_000, minute, minute, true, work.resolve("warm-druid-task"), sampler);
         delete(work.resolve("warm-sluice"));
@@ -523,20 +584,20 @@ public final class EngineBenchmark
         Result s = null;
         if (config < 3) {
           s = sluice(events, minute, minute, dir.resolve("sluice"), sampler);
-          print(s);
+        } else {
+          s = sluiceTask(events, Files.createDirectories(dir.resolve("sluice")), sampler);
         }
+        print(s);
         final Result d = druid(events, minute, minute, config == 3, Files.createDirectories(dir.resolve("druid")),
                                sampler);
         print(d);
-        if (s != null) {
-          ratios(s, d);
-          System.out.println("  check sluice: " + check(s.segment()));
-          System.out.println("  check druid:  " + check(d.segment()));
-        } else {
-          System.out.println("  sluice: persist/merge not implemented");
+        ratios(s, d);
+        if (config == 3) {
+          System.out.println("  sluice: " + s.persists() + " intermediate persists merged into one segment");
           System.out.println("  druid: " + d.persists() + " intermediate persists merged into one segment");
-          System.out.println("  check druid:  " + check(d.segment()));
         }
+        System.out.println("  check sluice: " + check(s.segment()));
+        System.out.println("  check druid:  " + check(d.segment()));
         System.out.println();
         delete(dir);
       }

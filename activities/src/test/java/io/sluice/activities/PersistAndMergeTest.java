@@ -1,0 +1,79 @@
+package io.sluice.activities;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.segment.read.SegmentReader;
+import io.sluice.segment.spec.SpecParser;
+import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.CatalogLayout;
+import io.sluice.workflows.Contracts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reading task persists when maxRowsInMemory is reached and keeps reading; it hands off at maxRowsPerSegment, and
+ * its publish merges the persists and what is still in memory into partitions of at most maxRowsPerSegment rows.
+ */
+class PersistAndMergeTest {
+  static final String SPEC = """
+      {"type":"kafka","dataSchema":{"dataSource":"ds","timestampSpec":{"column":"ts","format":"millis"},
+        "dimensionsSpec":{"dimensions":["host"]},
+        "metricsSpec":[{"type":"count","name":"count"},{"type":"longSum","name":"v_sum","fieldName":"v"}],
+        "granularitySpec":{"segmentGranularity":"HOUR","queryGranularity":"NONE"}},
+       "ioConfig":{"topic":"t","inputFormat":{"type":"json"},"consumerProperties":{"bootstrap.servers":"k:9092"}},
+       "tuningConfig":{"type":"kafka","maxRowsInMemory":2,"maxRowsPerSegment":4}}""";
+
+  @TempDir Path work;
+
+  @Test
+  void memoryLimitsPersistAndPublishMergesIntoNumberedPartitions() throws Exception {
+    SupervisorSpec spec = SpecParser.parse(SPEC);
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    SegmentPublisher publisher = new SegmentPublisher(store, "bucket", new CatalogLayout("druid/segments"), work);
+    RowIngester ingester = new RowIngester(spec, hour, 1L << 30, publisher.persistDir("task-1"));
+    List<Boolean> handoff = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String json = "{\"ts\":" + (hour + 7 - i) + ",\"host\":\"h" + i + "\",\"v\":" + i + "}";
+      ingester.add(0, i, json.getBytes(StandardCharsets.UTF_8));
+      if (ingester.persistDue(hour)) ingester.persist(hour);
+      handoff.add(ingester.handoffDue());
+    }
+    assertEquals(3, ingester.persists().persistCount(), "a persist every 2 rows");
+    assertEquals(1, ingester.indexes().values().iterator().next().rowCount(), "the 7th row is still in memory");
+    assertEquals(List.of(false, false, false, true, true, true, true), handoff, "handoff at maxRowsPerSegment");
+    assertTrue(Files.exists(publisher.persistDir("task-1")));
+
+    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-1", "seq-1", ingester, (d, t) -> { });
+    assertEquals(2, pushed.size(), "7 rows in partitions of at most 4");
+    assertEquals(4, pushed.get(0).rows());
+    assertEquals(3, pushed.get(1).rows());
+    long vSum = 0;
+    long previousMax = Long.MIN_VALUE;
+    for (int p = 0; p < 2; p++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> shardSpec = (Map<String, Object>) pushed.get(p).descriptor().get("shardSpec");
+      assertEquals(p, shardSpec.get("partitionNum"));
+      Path zip = work.resolve("check-" + p + ".zip");
+      Files.write(zip, store.get(pushed.get(p).key()).orElseThrow());
+      try (SegmentReader r = SegmentReader.open(zip)) {
+        for (Map<String, Object> row : r.rows(0, r.rowCount())) {
+          long t = ((Number) row.get("__time")).longValue();
+          assertTrue(t >= previousMax, "partitions continue the time order");
+          previousMax = t;
+          vSum += ((Number) row.get("v_sum")).longValue();
+        }
+      }
+    }
+    assertEquals(21, vSum, "every row once");
+    assertFalse(Files.exists(publisher.persistDir("task-1")), "persists are deleted after publish");
+  }
+}

@@ -1,0 +1,37 @@
+package io.sluice.segment.index;
+
+import io.sluice.segment.index.DimensionSchema.ValueType;
+
+import java.util.BitSet;
+
+/**
+ * Builds {@link SortedIndex.StringColumn}s and {@link SortedIndex.NumericColumn}s from outside an index, so a column
+ * produced another way (a streaming merge of segments) is written by the same code as an index's columns.
+ */
+public final class SortedColumns
+{
+  private SortedColumns()
+  {
+  }
+
+  /**
+   * A single-valued STRING column.
+   *
+   * @param dictionary strictly ascending in Java String order, null first exactly when some row is null
+   * @param utf8       the same values UTF-8 encoded (null stays null)
+   * @param ids        one dictionary id per row
+   */
+  public static SortedIndex.StringColumn stringColumn(String name, String[] dictionary, byte[][] utf8, int[] ids)
+  {
+    if (dictionary.length != utf8.length) {
+      throw new IllegalArgumentException("dictionary and utf8 differ in length");
+    }
+    return new SortedIndex.StringColumn(name, dictionary, utf8, ids, null);
+  }
+
+  /** A numeric column of {@code rows} zeros, none null; fill its array and its {@code nulls()}. */
+  public static SortedIndex.NumericColumn numericColumn(String name, ValueType type, int rows)
+  {
+    return SortedIndex.NumericColumn.allocate(name, type, rows, new BitSet());
+  }
+}

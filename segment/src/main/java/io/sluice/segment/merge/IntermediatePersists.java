@@ -1,0 +1,135 @@
+package io.sluice.segment.merge;
+
+import io.sluice.segment.index.IncrementalIndex;
+import io.sluice.segment.index.IndexSchema;
+import io.sluice.segment.spec.IndexSpec;
+import io.sluice.segment.v9.SegmentFiles;
+import io.sluice.segment.v9.V9SegmentWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+
+/**
+ * The intermediate persists of one reading task, as Druid's appenderator keeps them: an in-memory index written to a
+ * local work directory as a V9 segment (with {@code indexSpecForIntermediatePersists}) when memory limits are reached,
+ * after which the caller drops the index. At publish, {@link #merge} merges an interval's persists, plus what is still
+ * in memory, into final segments with {@link SegmentMerger}.
+ *
+ * <p>Layout: {@code workDir/<intervalStartMillis>/<n>/} for the n-th persist of an interval, n = 0, 1, ...
+ *
+ * <p>Persisting is synchronous, on the calling (reading) thread: no persist ever waits in a queue, so every
+ * {@code maxPendingPersists} (0, Druid's default, included) is respected. Reading pauses while a persist is written,
+ * which is what Druid does too once {@code maxPendingPersists} persists are pending. Not thread-safe.
+ */
+public final class IntermediatePersists
+{
+  private final Path workDir;
+  private final IndexSpec indexSpec;
+  private final Map<Long, List<Path>> byInterval = new TreeMap<>();
+  private final Map<Long, Long> rowsByInterval = new TreeMap<>();
+  private int persistCount;
+
+  /**
+   * @param workDir   created on first persist; {@link #delete()} removes it
+   * @param indexSpec the intermediate persists' indexSpec
+   */
+  public IntermediatePersists(Path workDir, IndexSpec indexSpec)
+  {
+    if (workDir == null || indexSpec == null) {
+      throw new IllegalArgumentException("workDir and indexSpec are required");
+    }
+    this.workDir = workDir;
+    this.indexSpec = indexSpec;
+  }
+
+  /**
+   * Writes the index of interval [start, end) as the interval's next persist. The caller then drops the index (the
+   * index is not changed). An empty index is not written.
+   */
+  public void persist(long intervalStart, long intervalEnd, IncrementalIndex index) throws IOException
+  {
+    if (index.isEmpty()) {
+      return;
+    }
+    final List<Path> dirs = byInterval.computeIfAbsent(intervalStart, k -> new ArrayList<>());
+    final Path dir = workDir.resolve(Long.toString(intervalStart)).resolve(Integer.toString(dirs.size()));
+    final SegmentFiles files = V9SegmentWriter.write(index, intervalStart, intervalEnd, dir, indexSpec);
+    dirs.add(dir);
+    rowsByInterval.merge(intervalStart, (long) files.rowCount(), Long::sum);
+    persistCount++;
+  }
+
+  /** Persists of an interval, in order; empty if none. */
+  public List<Path> persisted(long intervalStart)
+  {
+    return List.copyOf(byInterval.getOrDefault(intervalStart, List.of()));
+  }
+
+  /** Rows written to the interval's persists (before they are rolled up with each other). */
+  public long persistedRows(long intervalStart)
+  {
+    return rowsByInterval.getOrDefault(intervalStart, 0L);
+  }
+
+  /** Starts of the intervals that have persists, ascending. */
+  public List<Long> intervals()
+  {
+    return List.copyOf(byInterval.keySet());
+  }
+
+  /** Persists written so far. */
+  public int persistCount()
+  {
+    return persistCount;
+  }
+
+  /**
+   * Merges the interval's persists and {@code inMemory} (null or empty for none; it is persisted first, as Druid
+   * persists everything before merging) into segments of at most {@code maxRowsPerSegment} rows.
+   *
+   * @return the final segments, in partition order; empty if the interval has no rows
+   */
+  public List<SegmentFiles> merge(
+      long intervalStart,
+      long intervalEnd,
+      IncrementalIndex inMemory,
+      IndexSchema schema,
+      int maxRowsPerSegment,
+      IndexSpec finalIndexSpec,
+      IntFunction<Path> outDirOfPartition
+  ) throws IOException
+  {
+    if (inMemory != null) {
+      persist(intervalStart, intervalEnd, inMemory);
+    }
+    final List<Path> inputs = persisted(intervalStart);
+    if (inputs.isEmpty()) {
+      return List.of();
+    }
+    return SegmentMerger.merge(inputs, schema, intervalStart, intervalEnd, maxRowsPerSegment, finalIndexSpec,
+                               outDirOfPartition);
+  }
+
+  /** Deletes the work directory and forgets every persist. */
+  public void delete() throws IOException
+  {
+    byInterval.clear();
+    rowsByInterval.clear();
+    if (!Files.exists(workDir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(workDir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,571 @@
+package io.sluice.segment.merge;
+
+import io.sluice.segment.index.DimensionSchema;
+import io.sluice.segment.index.DimensionSchema.ValueType;
+import io.sluice.segment.index.IndexSchema;
+import io.sluice.segment.index.MetricSchema;
+import io.sluice.segment.index.MetricSchema.Kind;
+import io.sluice.segment.index.SortedColumns;
+import io.sluice.segment.index.SortedIndex;
+import io.sluice.segment.read.Column;
+import io.sluice.segment.read.NumericColumn;
+import io.sluice.segment.read.SegmentReader;
+import io.sluice.segment.read.StringColumn;
+import io.sluice.segment.spec.IndexSpec;
+import io.sluice.segment.v9.ColumnarSegmentWriter;
+import io.sluice.segment.v9.SegmentFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.IntFunction;
+
+/**
+ * Merges segments of one interval (intermediate persists of an {@code IncrementalIndex}, in persist order) into final
+ * segments of at most {@code maxRowsPerSegment} rows, streaming, as Druid's {@code IndexMergerV9}:
+ * <ol>
+ *   <li>Dictionaries: each STRING dimension's sorted input dictionaries are merged into one sorted dictionary, and
+ *       each input gets a table from its ids to the merged ids.</li>
+ *   <li>Row order: a k-way merge reads the inputs row by row in their sorted order by ({@code __time}, dimension
+ *       values in schema order; strings by merged id, numbers numerically, nulls first), ties broken by input order
+ *       then row order (so without rollup the order is insertion order, as one index sorts stably). With rollup,
+ *       rows with equal keys become one output row. The result is a row-id conversion: an int per input row.</li>
+ *   <li>Columns: output rows are cut into partitions of {@code maxRowsPerSegment}; each partition is written by
+ *       {@link ColumnarSegmentWriter}, one column at a time, each column read from the inputs sequentially and
+ *       scattered through the row-id conversion. Rolled-up rows are combined by each metric's combining aggregator
+ *       (count and sums add, min and max keep the extreme) with SQL-compatible nulls: null combined with x is x.</li>
+ * </ol>
+ *
+ * <p>Memory: the row-id conversions (4 bytes per input row), the merged dictionaries, and one column of one
+ * partition at a time (plus what the column writer needs to compress it). Inputs are read through
+ * {@link SegmentReader}, which maps them and decompresses one block per column at a time.
+ *
+ * <p>The output is byte for byte what {@code V9SegmentWriter} writes for one index holding all the rows, when the
+ * inputs were written from consecutive slices of that index's input and metric combination is exact (integers;
+ * floating-point sums may differ in the last bits, as with Druid, since partial sums are added in another order).
+ *
+ * <p>Inputs may lack dimensions of {@code schema} (dimensions discovered after they were persisted): their rows are
+ * null there. Multi-value string columns are not supported (the index does not produce them yet).
+ */
+public final class SegmentMerger
+{
+  private SegmentMerger()
+  {
+  }
+
+  /**
+   * Merges {@code inputs} into segments over [{@code intervalStart}, {@code intervalEnd}).
+   *
+   * @param schema            the output schema; inputs are matched to it by column name
+   * @param maxRowsPerSegment rows per output segment at most
+   * @param outDirOfPartition directory of output partition 0, 1, ...
+   * @return the written segments, in partition order; empty when the inputs have no rows
+   */
+  public static List<SegmentFiles> merge(
+      List<Path> inputs,
+      IndexSchema schema,
+      long intervalStart,
+      long intervalEnd,
+      int maxRowsPerSegment,
+      IndexSpec indexSpec,
+      IntFunction<Path> outDirOfPartition
+  ) throws IOException
+  {
+    if (maxRowsPerSegment <= 0) {
+      throw new IllegalArgumentException("maxRowsPerSegment must be positive");
+    }
+    final List<SegmentReader> readers = new ArrayList<>();
+    try {
+      for (Path p : inputs) {
+        readers.add(SegmentReader.open(p));
+      }
+      return new Merge(readers, schema).write(intervalStart, intervalEnd, maxRowsPerSegment, indexSpec,
+                                              outDirOfPartition);
+    }
+    finally {
+      for (SegmentReader r : readers) {
+        r.close();
+      }
+    }
+  }
+
+  /** One merge: the inputs, their columns matched to the schema, the merged dictionaries and row conversions. */
+  private static final class Merge
+  {
+    private final IndexSchema schema;
+    private final int numDims;
+    private final ValueType[] dimTypes;
+    private final Input[] inputs;
+    /** Merged dictionary of each STRING dimension (null first when present); null for numeric dimensions. */
+    private final String[][] mergedDicts;
+    private int outRows;
+
+    Merge(List<SegmentReader> readers, IndexSchema schema)
+    {
+      this.schema = schema;
+      this.numDims = schema.dimensions().size();
+      this.dimTypes = new ValueType[numDims];
+      for (int d = 0; d < numDims; d++) {
+        dimTypes[d] = schema.dimensions().get(d).type();
+      }
+      this.inputs = new Input[readers.size()];
+      for (int i = 0; i < inputs.length; i++) {
+        inputs[i] = new Input(i, readers.get(i), schema, dimTypes);
+      }
+      this.mergedDicts = new String[numDims][];
+      for (int d = 0; d < numDims; d++) {
+        if (dimTypes[d] == ValueType.STRING) {
+          mergedDicts[d] = mergeDictionary(d);
+        }
+      }
+      convertRows();
+    }
+
+    /** Merges the inputs' sorted dictionaries of dimension d; fills each input's id table. */
+    private String[] mergeDictionary(int d)
+    {
+      boolean hasNull = false;
+      final List<Input> withValues = new ArrayList<>();
+      for (Input in : inputs) {
+        if (in.rows == 0) {
+          continue;
+        }
+        final StringColumn c = in.strings[d];
+        if (c == null) {
+          hasNull = true;
+          continue;
+        }
+        final int card = c.cardinality();
+        in.idMaps[d] = new int[card];
+        in.dictPos = 0;
+        if (card > 0 && c.dictionaryValue(0) == null) {
+          hasNull = true;
+          in.dictPos = 1;
+        }
+        if (in.dictPos < card) {
+          withValues.add(in);
+        }
+      }
+      final List<String> merged = new ArrayList<>();
+      if (hasNull) {
+        merged.add(null);
+      }
+      final PriorityQueue<Input> heads = new PriorityQueue<>(
+          Math.max(1, withValues.size()),
+          (a, b) -> {
+            final int c = a.strings[d].dictionaryValue(a.dictPos).compareTo(b.strings[d].dictionaryValue(b.dictPos));
+            return c != 0 ? c : Integer.compare(a.index, b.index);
+          }
+      );
+      heads.addAll(withValues);
+      String last = null;
+      while (!heads.isEmpty()) {
+        final Input in = heads.poll();
+        final String v = in.strings[d].dictionaryValue(in.dictPos);
+        if (last == null || !last.equals(v)) {
+          merged.add(v);
+          last = v;
+        }
+        in.idMaps[d][in.dictPos] = merged.size() - 1;
+        in.dictPos++;
+        if (in.dictPos < in.strings[d].cardinality()) {
+          heads.add(in);
+        }
+      }
+      // null ids map to 0: the merged null entry when present
+      return merged.toArray(new String[0]);
+    }
+
+    /** The k-way merge of rows: fills each input's row-id conversion. */
+    private void convertRows()
+    {
+      final PriorityQueue<Input> queue = new PriorityQueue<>(Math.max(1, inputs.length), (a, b) -> {
+        final int c = compareKeys(a, b);
+        return c != 0 ? c : Integer.compare(a.index, b.index);
+      });
+      for (Input in : inputs) {
+        if (in.rows > 0) {
+          in.outRow = new int[in.rows];
+          in.load(0);
+          queue.add(in);
+        } else {
+          in.outRow = new int[0];
+        }
+      }
+      final boolean rollup = schema.rollup();
+      Input previous = null;
+      long prevTime = 0;
+      final long[] prevKey = new long[numDims];
+      final boolean[] prevNull = new boolean[numDims];
+      int out = -1;
+      while (!queue.isEmpty()) {
+        final Input in = queue.poll();
+        if (!rollup || previous == null || !sameKey(in, prevTime, prevKey, prevNull)) {
+          out++;
+        }
+        in.outRow[in.row] = out;
+        previous = in;
+        prevTime = in.time;
+        System.arraycopy(in.key, 0, prevKey, 0, numDims);
+        System.arraycopy(in.keyNull, 0, prevNull, 0, numDims);
+        if (in.row + 1 < in.rows) {
+          in.load(in.row + 1);
+          queue.add(in);
+        }
+      }
+      outRows = out + 1;
+    }
+
+    private int compareKeys(Input a, Input b)
+    {
+      int c = Long.compare(a.time, b.time);
+      if (c != 0) {
+        return c;
+      }
+      for (int d = 0; d < numDims; d++) {
+        if (a.keyNull[d] || b.keyNull[d]) {
+          if (a.keyNull[d] != b.keyNull[d]) {
+            return a.keyNull[d] ? -1 : 1;
+          }
+          continue;
+        }
+        final long x = a.key[d];
+        final long y = b.key[d];
+        if (x == y) {
+          continue;
+        }
+        switch (dimTypes[d]) {
+          case FLOAT:
+            c = Float.compare(Float.intBitsToFloat((int) x), Float.intBitsToFloat((int) y));
+            break;
+          case DOUBLE:
+            c = Double.compare(Double.longBitsToDouble(x), Double.longBitsToDouble(y));
+            break;
+          default: // STRING (merged ids) and LONG
+            c = Long.compare(x, y);
+        }
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    }
+
+    private boolean sameKey(Input in, long time, long[] key, boolean[] keyNull)
+    {
+      if (in.time != time) {
+        return false;
+      }
+      for (int d = 0; d < numDims; d++) {
+        if (in.keyNull[d] != keyNull[d] || (!keyNull[d] && in.key[d] != key[d])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    List<SegmentFiles> write(
+        long start,
+        long end,
+        int maxRowsPerSegment,
+        IndexSpec indexSpec,
+        IntFunction<Path> outDirOfPartition
+    ) throws IOException
+    {
+      final List<SegmentFiles> out = new ArrayList<>();
+      for (int p = 0, lo = 0; lo < outRows; p++, lo += maxRowsPerSegment) {
+        final int hi = (int) Math.min(outRows, (long) lo + maxRowsPerSegment);
+        out.add(ColumnarSegmentWriter.write(new Partition(lo, hi), start, end, outDirOfPartition.apply(p), indexSpec));
+      }
+      return out;
+    }
+
+    /** Output rows [lo, hi) as a column source; each input contributes a contiguous range of its rows. */
+    private final class Partition implements ColumnarSegmentWriter.Source
+    {
+      private final int lo;
+      private final int n;
+      private final int[] from;
+      private final int[] to;
+
+      Partition(int lo, int hi)
+      {
+        this.lo = lo;
+        this.n = hi - lo;
+        this.from = new int[inputs.length];
+        this.to = new int[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+          from[i] = firstAtLeast(inputs[i].outRow, lo);
+          to[i] = firstAtLeast(inputs[i].outRow, hi);
+        }
+      }
+
+      @Override
+      public IndexSchema schema()
+      {
+        return schema;
+      }
+
+      @Override
+      public int rowCount()
+      {
+        return n;
+      }
+
+      @Override
+      public long[] times()
+      {
+        final long[] times = new long[n];
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          for (int r = from[i]; r < to[i]; r++) {
+            times[in.outRow[r] - lo] = in.timeColumn.getLong(r);
+          }
+        }
+        return times;
+      }
+
+      @Override
+      public SortedIndex.StringColumn stringDimension(int d)
+      {
+        final String[] merged = mergedDicts[d];
+        final int[] ids = new int[n];
+        final boolean[] used = new boolean[merged.length];
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          final StringColumn c = in.strings[d];
+          for (int r = from[i]; r < to[i]; r++) {
+            final int id = c == null ? 0 : in.idMaps[d][c.id(r)];
+            ids[in.outRow[r] - lo] = id;
+            used[id] = true;
+          }
+        }
+        // the partition's dictionary: the merged values its rows hold (all of them when there is one partition)
+        final int[] compact = new int[merged.length];
+        int size = 0;
+        for (int id = 0; id < merged.length; id++) {
+          if (used[id]) {
+            compact[id] = size++;
+          }
+        }
+        final String[] dict = new String[size];
+        final byte[][] utf8 = new byte[size][];
+        for (int id = 0; id < merged.length; id++) {
+          if (used[id]) {
+            dict[compact[id]] = merged[id];
+            utf8[compact[id]] = merged[id] == null ? null : merged[id].getBytes(StandardCharsets.UTF_8);
+          }
+        }
+        if (size != merged.length) {
+          for (int k = 0; k < n; k++) {
+            ids[k] = compact[ids[k]];
+          }
+        }
+        return SortedColumns.stringColumn(schema.dimensions().get(d).name(), dict, utf8, ids);
+      }
+
+      @Override
+      public SortedIndex.NumericColumn numericDimension(int d)
+      {
+        final DimensionSchema dim = schema.dimensions().get(d);
+        final SortedIndex.NumericColumn col = SortedColumns.numericColumn(dim.name(), dim.type(), n);
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          final NumericColumn c = in.numerics[d];
+          for (int r = from[i]; r < to[i]; r++) {
+            final int o = in.outRow[r] - lo;
+            if (c == null || c.isNull(r)) {
+              col.nulls().set(o);
+              continue;
+            }
+            switch (dim.type()) {
+              case LONG:
+                col.longs()[o] = c.getLong(r);
+                break;
+              case FLOAT:
+                col.floats()[o] = c.getFloat(r);
+                break;
+              default:
+                col.doubles()[o] = c.getDouble(r);
+            }
+          }
+        }
+        return col;
+      }
+
+      @Override
+      public SortedIndex.NumericColumn metric(int m)
+      {
+        final MetricSchema metric = schema.metrics().get(m);
+        final Kind kind = metric.kind().combining();
+        final ValueType type = kind.valueType();
+        final SortedIndex.NumericColumn col = SortedColumns.numericColumn(metric.name(), type, n);
+        final BitSet nulls = col.nulls();
+        // a row is null until a non-null value arrives; count is never null
+        nulls.set(0, n);
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          final NumericColumn c = in.metrics[m];
+          if (c == null) {
+            if (metric.kind() == Kind.COUNT) {
+              throw new IllegalArgumentException(in.reader.name() + " has no count column " + metric.name());
+            }
+            continue;
+          }
+          for (int r = from[i]; r < to[i]; r++) {
+            if (c.isNull(r)) {
+              continue;
+            }
+            final int o = in.outRow[r] - lo;
+            final boolean first = nulls.get(o);
+            nulls.clear(o);
+            switch (type) {
+              case LONG: {
+                final long v = c.getLong(r);
+                final long[] a = col.longs();
+                a[o] = first ? v : kind.isSum() ? a[o] + v : kind.isMin() ? Math.min(a[o], v) : Math.max(a[o], v);
+                break;
+              }
+              case FLOAT: {
+                final float v = c.getFloat(r);
+                final float[] a = col.floats();
+                a[o] = first ? v : kind.isSum() ? a[o] + v : kind.isMin() ? Math.min(a[o], v) : Math.max(a[o], v);
+                break;
+              }
+              default: {
+                final double v = c.getDouble(r);
+                final double[] a = col.doubles();
+                a[o] = first ? v : kind.isSum() ? a[o] + v : kind.isMin() ? Math.min(a[o], v) : Math.max(a[o], v);
+              }
+            }
+          }
+        }
+        return col;
+      }
+    }
+  }
+
+  /** First index of a non-decreasing array whose value is at least {@code value} (its length if none). */
+  static int firstAtLeast(int[] a, int value)
+  {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      final int mid = (lo + hi) >>> 1;
+      if (a[mid] < value) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** One input segment: its columns matched to the schema, and its cursor in the row merge. */
+  private static final class Input
+  {
+    final int index;
+    final SegmentReader reader;
+    final int rows;
+    final NumericColumn timeColumn;
+    final StringColumn[] strings;
+    final NumericColumn[] numerics;
+    final NumericColumn[] metrics;
+    final int[][] idMaps;
+    final ValueType[] dimTypes;
+    int dictPos;
+    int[] outRow;
+    // the current row's key
+    int row;
+    long time;
+    final long[] key;
+    final boolean[] keyNull;
+
+    Input(int index, SegmentReader reader, IndexSchema schema, ValueType[] dimTypes)
+    {
+      this.index = index;
+      this.reader = reader;
+      this.rows = reader.rowCount();
+      this.dimTypes = dimTypes;
+      this.timeColumn = (NumericColumn) reader.column(SegmentReader.TIME_COLUMN);
+      final int numDims = dimTypes.length;
+      this.strings = new StringColumn[numDims];
+      this.numerics = new NumericColumn[numDims];
+      this.idMaps = new int[numDims][];
+      this.key = new long[numDims];
+      this.keyNull = new boolean[numDims];
+      for (int d = 0; d < numDims; d++) {
+        final String name = schema.dimensions().get(d).name();
+        final Column c = reader.dimensions().contains(name) ? reader.column(name) : null;
+        if (c == null) {
+          continue;
+        }
+        if (dimTypes[d] == ValueType.STRING) {
+          if (!(c instanceof StringColumn)) {
+            throw new IllegalArgumentException(reader.name() + ": dimension " + name + " is not a string column");
+          }
+          if (((StringColumn) c).hasMultipleValues()) {
+            throw new IllegalArgumentException(reader.name() + ": dimension " + name + " is multi-valued; "
+                                               + "merging multi-value dimensions is not supported");
+          }
+          strings[d] = (StringColumn) c;
+        } else {
+          numerics[d] = requireNumeric(reader, c, name, dimTypes[d]);
+        }
+      }
+      this.metrics = new NumericColumn[schema.metrics().size()];
+      for (int m = 0; m < metrics.length; m++) {
+        final MetricSchema ms = schema.metrics().get(m);
+        final Column c = reader.column(ms.name());
+        metrics[m] = c == null ? null : requireNumeric(reader, c, ms.name(), ms.kind().valueType());
+      }
+    }
+
+    private static NumericColumn requireNumeric(SegmentReader reader, Column c, String name, ValueType type)
+    {
+      if (!(c instanceof NumericColumn) || !((NumericColumn) c).type().name().equals(type.name())) {
+        throw new IllegalArgumentException(reader.name() + ": column " + name + " is " + c.typeName() + ", not "
+                                           + type);
+      }
+      return (NumericColumn) c;
+    }
+
+    /** Reads row r's key: time, merged string ids, numeric dimension bits. */
+    void load(int r)
+    {
+      row = r;
+      time = timeColumn.getLong(r);
+      for (int d = 0; d < dimTypes.length; d++) {
+        switch (dimTypes[d]) {
+          case STRING:
+            keyNull[d] = false;
+            key[d] = strings[d] == null ? 0 : idMaps[d][strings[d].id(r)];
+            break;
+          default: {
+            final NumericColumn c = numerics[d];
+            if (c == null || c.isNull(r)) {
+              keyNull[d] = true;
+              key[d] = 0;
+              break;
+            }
+            keyNull[d] = false;
+            switch (dimTypes[d]) {
+              case LONG:
+                key[d] = c.getLong(r);
+                break;
+              case FLOAT:
+                key[d] = Float.floatToIntBits(c.getFloat(r));
+                break;
+              default:
+                key[d] = Double.doubleToLongBits(c.getDouble(r));
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.sluice.segment.v9;
+
+import io.sluice.segment.index.DimensionSchema;
+import io.sluice.segment.index.DimensionSchema.ValueType;
+import io.sluice.segment.index.IndexSchema;
+import io.sluice.segment.index.MetricSchema;
+import io.sluice.segment.index.SortedIndex;
+import io.sluice.segment.spec.IndexSpec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a V9 segment from columns supplied one at a time by a {@link Source}, in the layout of
+ * {@link V9SegmentWriter} (whose javadoc holds the grammar): the same physical order, the same column parts, the same
+ * index.drd and metadata.drd. {@link V9SegmentWriter} writes an in-memory index; this writes anything that can hand
+ * over its rows column by column in segment order, such as {@code io.sluice.segment.merge.SegmentMerger}'s merge of
+ * persisted segments. The source is asked for each column once, in physical order, so it need hold only one.
+ *
+ * <p>Keep this in step with {@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path,
+ * IndexSpec)}: {@code SegmentMergerTest} checks that both write the same bytes for the same rows.
+ */
+public final class ColumnarSegmentWriter
+{
+  private ColumnarSegmentWriter()
+  {
+  }
+
+  /** Rows in segment order ({@code __time}, then dimensions in schema order), handed over column by column. */
+  public interface Source
+  {
+    IndexSchema schema();
+
+    int rowCount();
+
+    /** {@code __time} of every row, non-decreasing. */
+    long[] times() throws IOException;
+
+    SortedIndex.NumericColumn metric(int metricIndex) throws IOException;
+
+    SortedIndex.StringColumn stringDimension(int dimensionIndex) throws IOException;
+
+    SortedIndex.NumericColumn numericDimension(int dimensionIndex) throws IOException;
+  }
+
+  /** As {@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path, IndexSpec)}. */
+  public static SegmentFiles write(
+      Source source,
+      long intervalStartMillis,
+      long intervalEndMillis,
+      Path outDir,
+      IndexSpec indexSpec
+  ) throws IOException
+  {
+    if (indexSpec == null) {
+      throw new IllegalArgumentException("indexSpec must not be null");
+    }
+    if (source.rowCount() == 0) {
+      throw new IllegalArgumentException("cannot write an empty index as a segment");
+    }
+    if (intervalStartMillis >= intervalEndMillis) {
+      throw new IllegalArgumentException(
+          "empty interval [" + intervalStartMillis + ", " + intervalEndMillis + ")"
+      );
+    }
+    final IndexSchema schema = source.schema();
+    long[] times = source.times();
+    V9SegmentWriter.clampTimes(times, intervalStartMillis, intervalEndMillis);
+    final long minTime = times[0];
+    final long maxTime = times[times.length - 1];
+
+    Files.createDirectories(outDir);
+    V9SegmentWriter.deleteSegmentFiles(outDir);
+
+    final List<String> dimensions = new ArrayList<>();
+    for (DimensionSchema d : schema.dimensions()) {
+      dimensions.add(d.name());
+    }
+    final List<String> metrics = new ArrayList<>();
+    for (MetricSchema m : schema.metrics()) {
+      metrics.add(m.name());
+    }
+    final List<String> storedMetrics = new ArrayList<>(metrics);
+    storedMetrics.sort(null);
+
+    final List<Path> chunks;
+    try (SmooshWriter smoosher = new SmooshWriter(outDir)) {
+      smoosher.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec));
+      times = null;
+      for (String metric : storedMetrics) {
+        smoosher.add(metric, ColumnParts.numericColumn(source.metric(schema.metricIndex(metric)), indexSpec));
+      }
+      for (int d = 0; d < dimensions.size(); d++) {
+        if (schema.dimensions().get(d).type() == ValueType.STRING) {
+          smoosher.add(dimensions.get(d), ColumnParts.stringColumn(source.stringDimension(d), indexSpec));
+        } else {
+          smoosher.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec));
+        }
+      }
+      smoosher.add(
+          V9SegmentWriter.INDEX_FILE,
+          V9SegmentWriter.indexDrd(storedMetrics, dimensions, intervalStartMillis, intervalEndMillis)
+      );
+      smoosher.add(V9SegmentWriter.METADATA_FILE, Part.bytes(V9SegmentWriter.metadataJson(schema)));
+      smoosher.finish();
+      chunks = new ArrayList<>(smoosher.chunks());
+    }
+    Files.write(
+        outDir.resolve(V9SegmentWriter.VERSION_FILE),
+        ByteBuffer.allocate(Integer.BYTES).putInt(V9SegmentWriter.V9).array()
+    );
+    Files.write(
+        outDir.resolve(V9SegmentWriter.FACTORY_FILE),
+        V9SegmentWriter.FACTORY_JSON.getBytes(StandardCharsets.UTF_8)
+    );
+    long size = Files.size(outDir.resolve(V9SegmentWriter.VERSION_FILE))
+                + Files.size(outDir.resolve(V9SegmentWriter.FACTORY_FILE))
+                + Files.size(outDir.resolve(SmooshWriter.META_FILE));
+    for (Path chunk : chunks) {
+      size += Files.size(chunk);
+    }
+    return new SegmentFiles(outDir, size, source.rowCount(), minTime, maxTime, dimensions, metrics);
+  }
+}
