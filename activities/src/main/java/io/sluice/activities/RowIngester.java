@@ -221,8 +221,17 @@ final class RowIngester {
    * intermediatePersistPeriod has passed since the last persist (or the task's creation) and rows are held. Always
    * false without a persist directory.
    */
+  /**
+   * Whether some interval's index holds multi-value cells: the merge cannot combine those yet, so such a task does
+   * not persist; as before persists existed, it hands off when its memory limits are reached.
+   */
+  private boolean multiValue() {
+    for (IncrementalIndex index : indexes.values()) if (index.hasMultiValueColumn()) return true;
+    return false;
+  }
+
   boolean persistDue(long nowMillis) {
-    if (persists == null) return false;
+    if (persists == null || multiValue()) return false;
     long rows = 0;
     long bytes = 0;
     for (IncrementalIndex index : indexes.values()) {
@@ -255,13 +264,14 @@ final class RowIngester {
    */
   boolean handoffDue() {
     if (totalRows >= tuning.maxTotalRows()) return true;
-    if (persists == null && totalRows >= tuning.maxRowsInMemory()) return true;
+    boolean inMemoryOnly = persists == null || multiValue();
+    if (inMemoryOnly && totalRows >= tuning.maxRowsInMemory()) return true;
     for (long interval : intervals()) { // rows persisted or in memory
       IncrementalIndex index = indexes.get(interval);
       long rows = (index == null ? 0 : index.rowCount()) + (persists == null ? 0 : persists.persistedRows(interval));
       if (rows >= tuning.maxRowsPerSegment()) return true;
     }
-    if (persists != null) return false;
+    if (!inMemoryOnly) return false;
     long bytes = 0;
     for (IncrementalIndex index : indexes.values()) bytes += index.estimatedBytes();
     return bytes >= maxBytesInMemory;

@@ -76,4 +76,33 @@ class PersistAndMergeTest {
     assertEquals(21, vSum, "every row once");
     assertFalse(Files.exists(publisher.persistDir("task-1")), "persists are deleted after publish");
   }
+
+  @Test
+  void multiValueRowsStopPersistsAndPublishBesideTheMergedPersists() throws Exception {
+    SupervisorSpec spec = SpecParser.parse(SPEC.replace("\"maxRowsPerSegment\":4", "\"maxRowsPerSegment\":100"));
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    SegmentPublisher publisher = new SegmentPublisher(store, "bucket", new CatalogLayout("druid/segments"), work);
+    RowIngester ingester = new RowIngester(spec, hour, 1L << 30, publisher.persistDir("task-2"));
+    for (int i = 0; i < 4; i++) { // single-value rows: two persists
+      ingester.add(0, i, ("{\"ts\":" + (hour + i) + ",\"host\":\"h" + i + "\",\"v\":1}").getBytes(StandardCharsets.UTF_8));
+      if (ingester.persistDue(hour)) ingester.persist(hour);
+    }
+    assertEquals(2, ingester.persists().persistCount());
+    for (int i = 4; i < 7; i++) { // then multi-value rows: the merge cannot take those, so no more persists
+      ingester.add(0, i, ("{\"ts\":" + (hour + i) + ",\"host\":[\"a\",\"b" + i + "\"],\"v\":1}")
+          .getBytes(StandardCharsets.UTF_8));
+      assertFalse(ingester.persistDue(hour), "no persist once a multi-value cell is in memory");
+    }
+    assertEquals(2, ingester.persists().persistCount());
+    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-2", "seq-2", ingester, (d, t) -> { });
+    assertEquals(2, pushed.size(), "the merged persists, then the multi-value rows");
+    assertEquals(4, pushed.get(0).rows());
+    assertEquals(3, pushed.get(1).rows());
+    Path zip = work.resolve("mv.zip");
+    Files.write(zip, store.get(pushed.get(1).key()).orElseThrow());
+    try (SegmentReader r = SegmentReader.open(zip)) {
+      assertEquals(List.of("a", "b4"), r.rows(0, 1).get(0).get("host"));
+    }
+  }
 }

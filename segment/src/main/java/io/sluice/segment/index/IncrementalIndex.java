@@ -277,6 +277,17 @@ public final class IncrementalIndex
     }
   }
 
+  /** Whether some string dimension holds a cell with several values (a multi-value column, as Druid's). */
+  public boolean hasMultiValueColumn()
+  {
+    for (Dictionary d : dicts) {
+      if (d instanceof StringDictionary s && s.multiValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Number of rows held: distinct keys with rollup, added rows without. */
   public int rowCount()
   {
