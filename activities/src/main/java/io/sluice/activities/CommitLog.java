@@ -91,7 +91,7 @@ public final class CommitLog {
       boolean pending = false;
       for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
         Long c = committed.get(e.getKey());
-        if (in.chained() && (c == null || c < e.getValue())) pending = true;
+        if (in.chainedAt(e.getKey()) && (c == null || c < e.getValue())) pending = true;
         if (c != null && !c.equals(e.getValue())) startMatches = false;
         Long end = in.endOffsets().get(e.getKey());
         if (c == null || end == null || c < end) covered = false;

@@ -69,7 +69,18 @@ class CommitLogTest {
   static Contracts.CommitInput chained(String task, long start, long end) {
     Contracts.CommitInput c = commit(task, start, end);
     return new Contracts.CommitInput(c.dataSource(), c.topic(), c.taskId(), c.sequenceName(), c.startOffsets(),
-        c.endOffsets(), c.segments(), c.rowStats(), true);
+        c.endOffsets(), c.segments(), c.rowStats(), true, List.of(0));
+  }
+
+  @Test
+  void onlyThePartitionsThatChainedWaitAPartitionNewToTheTaskStartsAnywhere() throws Exception {
+    log.append(commit("a", 0, 100)); // partition 0 committed to 100; partition 2 appears later, never committed
+    Contracts.CommitInput twoPartitions = new Contracts.CommitInput("ds", "t", "b", "seq-b",
+        Map.of(0, 100L, 2, 0L), Map.of(0, 150L, 2, 40L), List.of(), new Contracts.RowStats(90, 0, 0, 0, 0), true,
+        List.of(0));
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(twoPartitions).outcome(),
+        "partition 2 started from its earliest offset, not from a predecessor: nothing to wait for");
+    assertEquals(Map.of(0, 150L, 2, 40L), log.head("ds").partitionOffsets());
   }
 
   @Test

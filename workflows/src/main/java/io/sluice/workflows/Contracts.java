@@ -102,8 +102,9 @@ public final class Contracts {
   }
 
   /**
-   * What the supervisor gives a new reading task. {@code chained}: some start offsets are the end offsets of a task
-   * that is still publishing, so this task's commit waits for that one's (Druid starts the next task the same way).
+   * What the supervisor gives a new reading task. {@code chainedPartitions}: the partitions whose start offsets are
+   * the end offsets of a task that is still publishing, so this task's commit waits for that one's (Druid starts the
+   * next task the same way); {@code chained} says whether there is any.
    */
   public record TaskInput(
       String taskId,
@@ -112,10 +113,11 @@ public final class Contracts {
       SupervisorSpec spec,
       Map<Integer, Long> startOffsets,
       long createdAtMillis,
-      boolean chained) {
+      boolean chained,
+      List<Integer> chainedPartitions) {
     public TaskInput(String taskId, String supervisorId, String sequenceName, SupervisorSpec spec,
                      Map<Integer, Long> startOffsets, long createdAtMillis) {
-      this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, false);
+      this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, false, List.of());
     }
   }
 
@@ -163,17 +165,23 @@ public final class Contracts {
   public record ParseError(int partition, long offset, String excerpt, String reason, boolean wholeRecord) {}
 
   /**
-   * {@code chained}: the task started from a predecessor's end offsets, so a partition not yet committed up to its
-   * start means "wait for the predecessor's commit", not "start anywhere".
+   * {@code chainedPartitions}: the partitions the task started at a predecessor's end offsets; for those, not yet
+   * committed up to the start means "wait for the predecessor's commit", not "start anywhere". (Null, in inputs
+   * recorded before the field existed, means every partition when {@code chained} is set.)
    */
   public record CommitInput(
       String dataSource, String topic, String taskId, String sequenceName,
       Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
-      RowStats rowStats, boolean chained) {
+      RowStats rowStats, boolean chained, List<Integer> chainedPartitions) {
     public CommitInput(String dataSource, String topic, String taskId, String sequenceName,
                        Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
                        RowStats rowStats) {
-      this(dataSource, topic, taskId, sequenceName, startOffsets, endOffsets, segments, rowStats, false);
+      this(dataSource, topic, taskId, sequenceName, startOffsets, endOffsets, segments, rowStats, false, List.of());
+    }
+
+    /** Whether this partition's start came from a predecessor that may not have committed yet. */
+    public boolean chainedAt(int partition) {
+      return chainedPartitions == null ? chained : chainedPartitions.contains(partition);
     }
   }
 

@@ -39,7 +39,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
             r.endOffsets(), r.segments().size(), r.rowStats(), null, null, null), false);
         Contracts.CommitResult c = commits.commitSegments(new Contracts.CommitInput(in.supervisorId(),
             in.spec().ioConfig().topic(), in.taskId(), in.sequenceName(), r.startOffsets(), r.endOffsets(),
-            r.segments(), r.rowStats(), in.chained()));
+            r.segments(), r.rowStats(), in.chained(), in.chainedPartitions()));
         report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
             r.endOffsets(), c.alreadyCommitted() ? 0 : r.segments().size(), r.rowStats(), c.head(), null, null);
       }

@@ -82,8 +82,11 @@ public final class RunLoopPolicy {
     return out;
   }
 
-  /** Where a new task starts: its offsets, and the still-publishing tasks it chained from. */
-  public record Start(Map<Integer, Long> offsets, List<String> chainedFrom) {}
+  /**
+   * Where a new task starts: its offsets, the still-publishing tasks it chained from, and the partitions whose
+   * offsets came from them.
+   */
+  public record Start(Map<Integer, Long> offsets, List<String> chainedFrom, List<Integer> chainedPartitions) {}
 
   /**
    * Chains a new task onto tasks still publishing, as Druid starts the next task at the offsets the publishing ones
@@ -94,6 +97,7 @@ public final class RunLoopPolicy {
                                    List<SupervisorState.TaskEntry> tasks) {
     Map<Integer, Long> out = new LinkedHashMap<>();
     java.util.Set<String> from = new java.util.LinkedHashSet<>();
+    List<Integer> chainedPartitions = new ArrayList<>();
     for (int p : partitions) {
       Long offset = base.get(p);
       String source = null;
@@ -105,9 +109,12 @@ public final class RunLoopPolicy {
         }
       }
       out.put(p, offset);
-      if (source != null) from.add(source);
+      if (source != null) {
+        from.add(source);
+        chainedPartitions.add(p);
+      }
     }
-    return new Start(out, new ArrayList<>(from));
+    return new Start(out, new ArrayList<>(from), chainedPartitions);
   }
 
   /** Whether a task group can take a new task: none of its tasks is still reading or yet to report its end. */

@@ -362,7 +362,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       String sequenceName = RunLoopPolicy.sequenceName(s.spec.id(), io().topic(), g.getKey(), start, s.taskSequence);
       String taskId = RunLoopPolicy.taskId(sequenceName, random);
       Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now,
-          !chained.chainedFrom().isEmpty());
+          !chained.chainedFrom().isEmpty(), chained.chainedPartitions());
       IndexingTaskWorkflow child = Workflow.newChildWorkflowStub(IndexingTaskWorkflow.class,
           ChildWorkflowOptions.newBuilder()
               .setWorkflowId(taskId)

@@ -109,4 +109,27 @@ class RunLoopPolicyTest {
     assertEquals(5, errors.size());
     assertEquals("m29", errors.get(4).message());
   }
+
+  @Test
+  void aNewTaskChainsOnlyThePartitionsAPublisherEndedAndTheRestStartFromBase() {
+    SupervisorState.TaskEntry old = new SupervisorState.TaskEntry("t1", 0, "s", Map.of(0, 0L), 0);
+    old.phase = "PUBLISHING";
+    old.endOffsets = Map.of(0, 1000L);
+    SupervisorState.TaskEntry newer = new SupervisorState.TaskEntry("t2", 0, "s", Map.of(0, 1000L), 1);
+    newer.phase = "PUBLISHING";
+    newer.endOffsets = Map.of(0, 1500L);
+    RunLoopPolicy.Start s = RunLoopPolicy.chainedStart(List.of(0, 2), Map.of(0, 900L, 2, 0L), List.of(old, newer));
+    assertEquals(Map.of(0, 1500L, 2, 0L), s.offsets(), "the newest publisher's end; a new partition from base");
+    assertEquals(List.of("t2"), s.chainedFrom());
+    assertEquals(List.of(0), s.chainedPartitions());
+    assertEquals(List.of("t2"), RunLoopPolicy.chainedAfter("t1", List.of(old, chainedOn(newer, "t1"))));
+    assertEquals(false, RunLoopPolicy.groupFree(0, List.of(new SupervisorState.TaskEntry("r", 0, "s", Map.of(), 0))),
+        "a reading task keeps its group busy");
+    assertEquals(true, RunLoopPolicy.groupFree(0, List.of(old, newer)), "publishers that reported their end do not");
+  }
+
+  private static SupervisorState.TaskEntry chainedOn(SupervisorState.TaskEntry t, String from) {
+    t.chainedFrom = List.of(from);
+    return t;
+  }
 }
