@@ -93,6 +93,22 @@ final class IntColumns
                                  + " per block; expected " + expected);
     }
     final boolean bigEndian = order == ByteOrder.BIG_ENDIAN;
+    return bounded(size, what, i -> {
+      final int k = i / sizePer;
+      final int index = i - k * sizePer;
+      final int n = Math.min(sizePer, size - k * sizePer);
+      final ByteBuffer b = blocks.block(k, n * numBytes);
+      return read(b, index * numBytes, numBytes, bigEndian);
+    }, (i, message) -> blocks.error(i / sizePer, what + ": " + message));
+  }
+
+  /**
+   * Ints of {@code size} values that checks bounds, reads through {@code at}, and locates errors with
+   * {@code error}.
+   */
+  private static Ints bounded(int size, String what, java.util.function.IntUnaryOperator at,
+                              java.util.function.BiFunction<Integer, String, SegmentFormatException> error)
+  {
     return new Ints()
     {
       @Override
@@ -107,17 +123,13 @@ final class IntColumns
         if (i < 0 || i >= size) {
           throw new IndexOutOfBoundsException(what + ": " + i + " of " + size);
         }
-        final int k = i / sizePer;
-        final int index = i - k * sizePer;
-        final int n = Math.min(sizePer, size - k * sizePer);
-        final ByteBuffer b = blocks.block(k, n * numBytes);
-        return read(b, index * numBytes, numBytes, bigEndian);
+        return at.applyAsInt(i);
       }
 
       @Override
       public SegmentFormatException error(int i, String message)
       {
-        return blocks.error(i / sizePer, what + ": " + message);
+        return error.apply(i, message);
       }
     };
   }
@@ -140,29 +152,8 @@ final class IntColumns
     }
     final int size = (length - (4 - numBytes)) / numBytes;
     final ByteBuffer b = data.buffer(ByteOrder.BIG_ENDIAN);
-    return new Ints()
-    {
-      @Override
-      public int size()
-      {
-        return size;
-      }
-
-      @Override
-      public int get(int i)
-      {
-        if (i < 0 || i >= size) {
-          throw new IndexOutOfBoundsException(what + ": " + i + " of " + size);
-        }
-        return read(b, i * numBytes, numBytes, true);
-      }
-
-      @Override
-      public SegmentFormatException error(int i, String message)
-      {
-        return data.errorAt((long) i * numBytes, what + ": " + message);
-      }
-    };
+    return bounded(size, what, i -> read(b, i * numBytes, numBytes, true),
+        (i, message) -> data.errorAt((long) i * numBytes, what + ": " + message));
   }
 
   static MultiInts vsizeMulti(Input in, String what)

@@ -22,8 +22,8 @@ import java.util.List;
  * over its rows column by column in segment order, such as {@code io.sluice.segment.merge.SegmentMerger}'s merge of
  * persisted segments. The source is asked for each column once, in physical order, so it need hold only one.
  *
- * <p>Keep this in step with {@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path,
- * IndexSpec)}: {@code SegmentMergerTest} checks that both write the same bytes for the same rows.
+ * <p>{@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path, IndexSpec)} writes
+ * through this too, with its sorted index as the source: one writer for both.
  */
 public final class ColumnarSegmentWriter
 {

@@ -164,57 +164,44 @@ public final class V9SegmentWriter
       );
     }
     final SortedIndex sorted = index.sort();
-    final IndexSchema schema = sorted.schema();
-    long[] times = sorted.times();
-    clampTimes(times, intervalStartMillis, intervalEndMillis);
-    final long minTime = times[0];
-    final long maxTime = times[times.length - 1];
-
-    Files.createDirectories(outDir);
-    deleteSegmentFiles(outDir);
-
-    final List<String> dimensions = new ArrayList<>();
-    for (DimensionSchema d : schema.dimensions()) {
-      dimensions.add(d.name());
-    }
-    final List<String> metrics = new ArrayList<>();
-    for (MetricSchema m : schema.metrics()) {
-      metrics.add(m.name());
-    }
-
-    // Druid stores metrics in name order (IndexMerger.mergeIndexed uses a TreeSet)
-    final List<String> storedMetrics = new ArrayList<>(metrics);
-    storedMetrics.sort(null);
-
-    final List<Path> chunks;
-    try (SmooshWriter smoosher = new SmooshWriter(outDir)) {
-      smoosher.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec));
-      times = null;
-      for (String metric : storedMetrics) {
-        smoosher.add(metric, ColumnParts.numericColumn(sorted.metric(schema.metricIndex(metric)), indexSpec));
+    return ColumnarSegmentWriter.write(new ColumnarSegmentWriter.Source()
+    {
+      @Override
+      public IndexSchema schema()
+      {
+        return sorted.schema();
       }
-      for (int d = 0; d < dimensions.size(); d++) {
-        if (schema.dimensions().get(d).type() == ValueType.STRING) {
-          smoosher.add(dimensions.get(d), ColumnParts.stringColumn(sorted.stringDimension(d), indexSpec));
-        } else {
-          smoosher.add(dimensions.get(d), ColumnParts.numericColumn(sorted.numericDimension(d), indexSpec));
-        }
-      }
-      smoosher.add(INDEX_FILE, indexDrd(storedMetrics, dimensions, intervalStartMillis, intervalEndMillis));
-      smoosher.add(METADATA_FILE, Part.bytes(metadataJson(schema)));
-      smoosher.finish();
-      chunks = new ArrayList<>(smoosher.chunks());
-    }
-    Files.write(outDir.resolve(VERSION_FILE), ByteBuffer.allocate(Integer.BYTES).putInt(V9).array());
-    Files.write(outDir.resolve(FACTORY_FILE), FACTORY_JSON.getBytes(StandardCharsets.UTF_8));
 
-    long size = Files.size(outDir.resolve(VERSION_FILE))
-                + Files.size(outDir.resolve(FACTORY_FILE))
-                + Files.size(outDir.resolve(SmooshWriter.META_FILE));
-    for (Path chunk : chunks) {
-      size += Files.size(chunk);
-    }
-    return new SegmentFiles(outDir, size, sorted.rowCount(), minTime, maxTime, dimensions, metrics);
+      @Override
+      public int rowCount()
+      {
+        return sorted.rowCount();
+      }
+
+      @Override
+      public long[] times()
+      {
+        return sorted.times();
+      }
+
+      @Override
+      public SortedIndex.NumericColumn metric(int metricIndex)
+      {
+        return sorted.metric(metricIndex);
+      }
+
+      @Override
+      public SortedIndex.StringColumn stringDimension(int dimensionIndex)
+      {
+        return sorted.stringDimension(dimensionIndex);
+      }
+
+      @Override
+      public SortedIndex.NumericColumn numericDimension(int dimensionIndex)
+      {
+        return sorted.numericDimension(dimensionIndex);
+      }
+    }, intervalStartMillis, intervalEndMillis, outDir, indexSpec);
   }
 
   /** The metadata.drd JSON for a schema (see the class grammar). */
