@@ -53,15 +53,26 @@ public final class ReadActivitiesImpl implements ReadActivities {
   public Contracts.ReadResult readAndPush(Contracts.ReadInput input) {
     Contracts.TaskInput task = input.task();
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    String workflowId = ctx.getInfo().getWorkflowId();
     SupervisorSpec spec = task.spec();
     String topic = spec.ioConfig().topic();
-    Path persistDir = publisher.persistDir(task.taskId());
+    // Each attempt works in its own folder: an earlier attempt that Temporal gave up on (a heartbeat timeout) may
+    // still be running on this worker, and must not clobber this one's files, nor this one its.
+    String attemptDir = task.taskId() + "-attempt-" + ctx.getInfo().getAttempt();
+    Path persistDir = publisher.persistDir(attemptDir);
     try {
-      SegmentPublisher.deleteRecursively(persistDir); // a previous attempt's persists
+      SegmentPublisher.deleteRecursively(persistDir); // left by a crash of this same attempt number
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    try (KeepAlive keepAlive = new KeepAlive(ctx, new Contracts.ReadProgress(task.startOffsets(),
+        Contracts.RowStats.zero()))) {
+      return readAndPush(task, ctx, spec, topic, persistDir, attemptDir, keepAlive);
+    }
+  }
+
+  private Contracts.ReadResult readAndPush(Contracts.TaskInput task, ActivityExecutionContext ctx, SupervisorSpec spec,
+                                           String topic, Path persistDir, String attemptDir, KeepAlive keepAlive) {
+    String workflowId = ctx.getInfo().getWorkflowId();
     RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory(),
         persistDir);
     Map<Integer, Long> end;
@@ -75,6 +86,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
       Duration pollTimeout = Duration.ofMillis(spec.ioConfig().pollTimeout());
       long lastControl = 0;
       RowMeters meters = new RowMeters();
+      // intermediateHandoffPeriod: publish what was read and let the next task go on, as Druid's handoff
+      long handoffAtMillis = System.currentTimeMillis()
+          + RowIngester.periodMillis(spec.tuningConfig().intermediateHandoffPeriod());
       while (true) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -96,7 +110,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
         if (now - lastControl >= CONTROL_INTERVAL_MS) {
           lastControl = now;
           meters.update(ingester.stats(), now);
-          ctx.heartbeat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats(), meters.averages()));
+          keepAlive.beat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats(), meters.averages()));
           if (stopRequested(workflowId)) break;
         }
         if (ingester.handoffDue()) {
@@ -104,19 +118,66 @@ public final class ReadActivitiesImpl implements ReadActivities {
               ingester.stats().processed());
           break;
         }
+        if (now >= handoffAtMillis) {
+          log.info("task {}: intermediateHandoffPeriod {} passed; publishing", task.taskId(),
+              spec.tuningConfig().intermediateHandoffPeriod());
+          break;
+        }
       }
       end = positions(consumer, tps);
     }
-    ctx.heartbeat(new Contracts.ReadProgress(end, ingester.stats()));
+    keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     try {
-      List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), task.taskId(),
+      List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir,
           task.sequenceName(), ingester,
-          (done, total) -> ctx.heartbeat(new Contracts.ReadProgress(end, ingester.stats())));
+          (done, total) -> keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats())));
       log.info("task {}: read {} -> {}, pushed {} segments", task.taskId(), task.startOffsets(), end, segments.size());
       return new Contracts.ReadResult(new TreeMap<>(task.startOffsets()), end, segments, ingester.stats(),
           ingester.savedParseExceptions());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Heartbeats the latest progress every few seconds from its own thread, so a long persist, merge or push on the
+   * reading thread never looks like a dead worker to Temporal. The reading thread hands it progress with
+   * {@link #beat}, which also heartbeats at once and throws once Temporal has cancelled or timed out the attempt.
+   */
+  static final class KeepAlive implements AutoCloseable {
+    static final long INTERVAL_SECONDS = 5;
+    private final ActivityExecutionContext ctx;
+    private final java.util.concurrent.atomic.AtomicReference<Contracts.ReadProgress> latest;
+    private final java.util.concurrent.ScheduledExecutorService timer;
+
+    KeepAlive(ActivityExecutionContext ctx, Contracts.ReadProgress initial) {
+      this.ctx = ctx;
+      this.latest = new java.util.concurrent.atomic.AtomicReference<>(initial);
+      this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "heartbeat-" + ctx.getInfo().getActivityId());
+        t.setDaemon(true);
+        return t;
+      });
+      timer.scheduleAtFixedRate(this::background, INTERVAL_SECONDS, INTERVAL_SECONDS,
+          java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    void beat(Contracts.ReadProgress progress) {
+      latest.set(progress);
+      ctx.heartbeat(progress);
+    }
+
+    private void background() {
+      try {
+        ctx.heartbeat(latest.get());
+      } catch (RuntimeException e) { // cancelled or timed out: the reading thread finds out at its next beat
+        log.debug("background heartbeat: {}", e.toString());
+      }
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
     }
   }
 

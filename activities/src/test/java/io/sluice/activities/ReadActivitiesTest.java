@@ -65,6 +65,26 @@ class ReadActivitiesTest {
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
   }
 
+  @Test
+  void intermediateHandoffPeriodPublishesWhatWasReadEvenIfNobodyAsksToStop() {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    records(List.of("{\"ts\":" + hour + ",\"v\":1}", "{\"ts\":" + (hour + 1) + ",\"v\":2}"), 0, 1);
+    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> false, store,
+        "bucket", new CatalogLayout("druid/segments"), work, Map.of()));
+    ReadActivities read = env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    SupervisorSpec spec = SpecParser.parse(String.format(SPEC, 10)
+        .replace("\"maxSavedParseExceptions\":5", "\"maxSavedParseExceptions\":5,\"intermediateHandoffPeriod\":\"PT1S\""));
+    long started = System.nanoTime();
+    Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(
+        new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0)));
+    assertTrue(System.nanoTime() - started >= 1_000_000_000L, "not before the period");
+    assertEquals(Map.of(0, 2L), r.endOffsets());
+    assertEquals(2, r.rowStats().processed());
+    assertEquals(1, r.segments().size());
+  }
+
   static Contracts.ReadInput input(int maxParseExceptions) {
     SupervisorSpec spec = SpecParser.parse(String.format(SPEC, maxParseExceptions));
     return new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0));

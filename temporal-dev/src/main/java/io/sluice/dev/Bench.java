@@ -51,6 +51,7 @@ final class Bench {
 
   static int run(Path dataDir, long events, PrintStream out) throws Exception {
     out.printf("bench: %,d events; starting the dev stack under %s%n", events, dataDir);
+    Sluice.deleteRecursively(dataDir); // a fresh topic every run: bench data is throwaway, like the demo's
     try (DevStack stack = DevStack.start(DevStack.home(), dataDir, DevStack.Ports.free(), 1, out)) {
       Bench b = new Bench(stack, out);
       MetricEvents.createTopic(stack.kafkaBootstrap(), TOPIC, 1);
