@@ -134,19 +134,30 @@ final class IntColumns
     };
   }
 
-  static Ints vsize(Input in, String what)
+  /** The header of an uncompressed (VSize) ints part: version, bytes per value, byte length, then the data. */
+  private record VSizeHeader(int numBytes, int length, Input data) {}
+
+  private static VSizeHeader vsizeHeader(Input in, String what, int expectedVersion, String kind)
   {
     final long start = in.position();
     final byte version = in.u8(what + " version");
-    if (version != 0x00) {
-      throw in.errorAt(start, what + ": unknown uncompressed ints version " + version);
+    if (version != expectedVersion) {
+      throw in.errorAt(start, what + ": unknown uncompressed " + kind + " version " + version);
     }
     final int numBytes = in.u8(what + " bytes per value");
     if (numBytes < 1 || numBytes > 4) {
       throw in.errorAt(start + 1, what + ": " + numBytes + " bytes per value, not 1 to 4");
     }
     final int length = in.i32(what + " byte length");
-    final Input data = in.slice(length, what);
+    return new VSizeHeader(numBytes, length, in.slice(length, what));
+  }
+
+  static Ints vsize(Input in, String what)
+  {
+    final VSizeHeader h = vsizeHeader(in, what, 0x00, "ints");
+    final int numBytes = h.numBytes();
+    final int length = h.length();
+    final Input data = h.data();
     if (length < 4 - numBytes) {
       throw data.errorAt(0, what + ": " + length + " bytes cannot hold the " + (4 - numBytes) + " padding bytes");
     }
@@ -158,17 +169,10 @@ final class IntColumns
 
   static MultiInts vsizeMulti(Input in, String what)
   {
-    final long start = in.position();
-    final byte version = in.u8(what + " version");
-    if (version != 0x01) {
-      throw in.errorAt(start, what + ": unknown uncompressed multi-value ints version " + version);
-    }
-    final int numBytes = in.u8(what + " bytes per value");
-    if (numBytes < 1 || numBytes > 4) {
-      throw in.errorAt(start + 1, what + ": " + numBytes + " bytes per value, not 1 to 4");
-    }
-    final int length = in.i32(what + " byte length");
-    final Input data = in.slice(length, what);
+    final VSizeHeader h = vsizeHeader(in, what, 0x01, "multi-value ints");
+    final int numBytes = h.numBytes();
+    final int length = h.length();
+    final Input data = h.data();
     final int rows = data.i32(what + " rows");
     if (rows < 0 || 4L + 4L * rows > length) {
       throw data.errorAt(0, what + ": " + rows + " rows do not fit in " + length + " bytes");

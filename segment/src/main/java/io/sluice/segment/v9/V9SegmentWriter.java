@@ -152,16 +152,8 @@ public final class V9SegmentWriter
       IndexSpec indexSpec
   ) throws IOException
   {
-    if (indexSpec == null) {
-      throw new IllegalArgumentException("indexSpec must not be null");
-    }
-    if (index.isEmpty()) {
+    if (index.isEmpty()) { // checked before sorting; the columnar writer checks the rest
       throw new IllegalArgumentException("cannot write an empty index as a segment");
-    }
-    if (intervalStartMillis >= intervalEndMillis) {
-      throw new IllegalArgumentException(
-          "empty interval [" + intervalStartMillis + ", " + intervalEndMillis + ")"
-      );
     }
     final SortedIndex sorted = index.sort();
     return ColumnarSegmentWriter.write(new ColumnarSegmentWriter.Source()
