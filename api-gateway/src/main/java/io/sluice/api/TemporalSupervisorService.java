@@ -134,14 +134,21 @@ public final class TemporalSupervisorService implements SupervisorService {
    */
   private Contracts.StreamSnapshot streamSnapshot(String id) {
     try {
-      for (PendingActivityInfo a : describe(SupervisorWorkflow.workflowId(id)).getPendingActivitiesList()) {
-        if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("WatchStream")) {
-          return client.getOptions().getDataConverter().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
-              Contracts.StreamSnapshot.class, Contracts.StreamSnapshot.class);
-        }
-      }
+      return heartbeat(describe(SupervisorWorkflow.workflowId(id)).getPendingActivitiesList(), "WatchStream",
+          Contracts.StreamSnapshot.class);
     } catch (RuntimeException e) {
       log.debug("supervisor {}: no stream watcher heartbeat: {}", id, e.toString());
+    }
+    return null;
+  }
+
+  /** The latest heartbeat details of the pending activity of this type, decoded; null if there are none. */
+  private <T> T heartbeat(List<PendingActivityInfo> pending, String activityType, Class<T> type) {
+    for (PendingActivityInfo a : pending) {
+      if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals(activityType)) {
+        return client.getOptions().getDataConverter().fromPayloads(0, Optional.of(a.getHeartbeatDetails()), type,
+            type);
+      }
     }
     return null;
   }
@@ -153,16 +160,12 @@ public final class TemporalSupervisorService implements SupervisorService {
     tasks.addAll(s.publishingTasks());
     for (SupervisorStatus.TaskView t : tasks) {
       try {
-        for (PendingActivityInfo a : describe(t.id()).getPendingActivitiesList()) {
-          if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("ReadAndPush")) {
-            out.put(t.id(), client.getOptions().getDataConverter().fromPayloads(0,
-                Optional.of(a.getHeartbeatDetails()), Contracts.ReadProgress.class, Contracts.ReadProgress.class));
-          }
+        Contracts.ReadProgress p = heartbeat(describe(t.id()).getPendingActivitiesList(), "ReadAndPush",
+            Contracts.ReadProgress.class);
+        if (p == null) { // reading has ended: the task holds its end offsets
+          p = client.newWorkflowStub(IndexingTaskWorkflow.class, t.id()).readResult();
         }
-        if (!out.containsKey(t.id())) { // reading has ended: the task holds its end offsets
-          Contracts.ReadProgress done = client.newWorkflowStub(IndexingTaskWorkflow.class, t.id()).readResult();
-          if (done != null) out.put(t.id(), done);
-        }
+        if (p != null) out.put(t.id(), p);
       } catch (RuntimeException e) {
         log.debug("no progress for task {}: {}", t.id(), e.toString());
       }
@@ -276,13 +279,7 @@ public final class TemporalSupervisorService implements SupervisorService {
   public Optional<Map<String, Object>> taskReports(String taskId) throws Exception {
     Optional<TaskLookup> t = task(taskId);
     if (t.isEmpty()) return Optional.empty();
-    Contracts.ReadProgress live = null;
-    for (PendingActivityInfo a : t.get().pending()) {
-      if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("ReadAndPush")) {
-        live = client.getOptions().getDataConverter().fromPayloads(0, Optional.of(a.getHeartbeatDetails()),
-            Contracts.ReadProgress.class, Contracts.ReadProgress.class);
-      }
-    }
+    Contracts.ReadProgress live = heartbeat(t.get().pending(), "ReadAndPush", Contracts.ReadProgress.class);
     List<Contracts.ParseError> parseErrors = List.of();
     try {
       IndexingTaskWorkflow wf = client.newWorkflowStub(IndexingTaskWorkflow.class, taskId);

@@ -180,6 +180,29 @@ final class IntColumns
     final ByteBuffer b = data.buffer(ByteOrder.BIG_ENDIAN);
     final int valuesStart = 4 + 4 * rows;
     final int valuesLength = length - valuesStart;
+    final java.util.function.BiFunction<Integer, String, SegmentFormatException> error =
+        (row, message) -> data.errorAt(4 + 4L * row, what + ": " + message);
+    return boundedMulti(rows, what, row -> {
+      final int from = row == 0 ? 0 : b.getInt(4 + 4 * (row - 1));
+      final int to = b.getInt(4 + 4 * row);
+      if (from < 0 || to < from || to > valuesLength || (to - from) % numBytes != 0) {
+        throw error.apply(row, "row " + row + " spans bytes [" + from + ", " + to + ") of " + valuesLength);
+      }
+      final int[] out = new int[(to - from) / numBytes];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = read(b, valuesStart + from + i * numBytes, numBytes, true);
+      }
+      return out;
+    }, error);
+  }
+
+  /**
+   * MultiInts of {@code rows} rows that checks bounds, reads through {@code at}, and locates errors with
+   * {@code error}.
+   */
+  private static MultiInts boundedMulti(int rows, String what, java.util.function.IntFunction<int[]> at,
+                                        java.util.function.BiFunction<Integer, String, SegmentFormatException> error)
+  {
     return new MultiInts()
     {
       @Override
@@ -194,22 +217,13 @@ final class IntColumns
         if (row < 0 || row >= rows) {
           throw new IndexOutOfBoundsException(what + ": row " + row + " of " + rows);
         }
-        final int from = row == 0 ? 0 : b.getInt(4 + 4 * (row - 1));
-        final int to = b.getInt(4 + 4 * row);
-        if (from < 0 || to < from || to > valuesLength || (to - from) % numBytes != 0) {
-          throw error(row, "row " + row + " spans bytes [" + from + ", " + to + ") of " + valuesLength);
-        }
-        final int[] out = new int[(to - from) / numBytes];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = read(b, valuesStart + from + i * numBytes, numBytes, true);
-        }
-        return out;
+        return at.apply(row);
       }
 
       @Override
       public SegmentFormatException error(int row, String message)
       {
-        return data.errorAt(4 + 4L * row, what + ": " + message);
+        return error.apply(row, message);
       }
     };
   }
@@ -232,42 +246,22 @@ final class IntColumns
       throw in.errorAt(start, what + ": offsets hold no entry");
     }
     final int rows = offsets.size() - 1;
-    return new MultiInts()
-    {
-      @Override
-      public int size()
-      {
-        return rows;
+    return boundedMulti(rows, what, row -> {
+      final int from = offsets.get(row);
+      final int to = offsets.get(row + 1);
+      if (from < 0 || to < from || to > values.size()) {
+        throw offsets.error(row, "row " + row + " spans values [" + from + ", " + to + ") of " + values.size());
       }
-
-      @Override
-      public int[] get(int row)
-      {
-        if (row < 0 || row >= rows) {
-          throw new IndexOutOfBoundsException(what + ": row " + row + " of " + rows);
+      // the offsets are only a claim: grow the array as values actually decode
+      int[] out = new int[Math.min(to - from, 1024)];
+      for (int i = 0; i < to - from; i++) {
+        if (i == out.length) {
+          out = Arrays.copyOf(out, (int) Math.min(to - from, 2L * out.length));
         }
-        final int from = offsets.get(row);
-        final int to = offsets.get(row + 1);
-        if (from < 0 || to < from || to > values.size()) {
-          throw offsets.error(row, "row " + row + " spans values [" + from + ", " + to + ") of " + values.size());
-        }
-        // the offsets are only a claim: grow the array as values actually decode
-        int[] out = new int[Math.min(to - from, 1024)];
-        for (int i = 0; i < to - from; i++) {
-          if (i == out.length) {
-            out = Arrays.copyOf(out, (int) Math.min(to - from, 2L * out.length));
-          }
-          out[i] = values.get(from + i);
-        }
-        return out;
+        out[i] = values.get(from + i);
       }
-
-      @Override
-      public SegmentFormatException error(int row, String message)
-      {
-        return offsets.error(row, message);
-      }
-    };
+      return out;
+    }, offsets::error);
   }
 
   private static int read(ByteBuffer b, int at, int numBytes, boolean bigEndian)

@@ -2,7 +2,6 @@ package io.sluice.segment.v9;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.segment.index.DimensionSchema;
-import io.sluice.segment.index.DimensionSchema.ValueType;
 import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
