@@ -10,17 +10,22 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -58,14 +63,33 @@ final class IdEvents {
     Set<String> ids = new LinkedHashSet<>();
     try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, Map.of())) {
       int partitions = p.partitionsFor(topic).size();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         String id = prefix + "-" + i;
-        p.send(new ProducerRecord<>(topic, i % partitions, null, event(id, i)));
+        sent.add(p.send(new ProducerRecord<>(topic, i % partitions, null, event(id, i))));
         ids.add(id);
       }
       p.flush();
+      awaitSent(sent);
     }
     return ids;
+  }
+
+  /**
+   * Waits for every send to be acknowledged, and fails if one was not: the ids a test expects must be exactly what
+   * Kafka holds, or a lost send would look like lost data.
+   */
+  static void awaitSent(List<Future<RecordMetadata>> sent) {
+    for (int i = 0; i < sent.size(); i++) {
+      try {
+        sent.get(i).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      } catch (ExecutionException e) {
+        throw new AssertionError("send " + i + " was not acknowledged by Kafka: " + e.getCause(), e.getCause());
+      }
+    }
   }
 
   /** The topic's end offsets per partition, as the broker reports them (control records included). */

@@ -134,7 +134,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     List<String> ids = new ArrayList<>();
     for (int i = from; i < from + n; i++) {
       String id = prefix + "-" + i;
-      p.send(new ProducerRecord<>(topic, i % 2, null, IdEvents.event(id, i)));
+      p.send(new ProducerRecord<>(topic, i % 2, null, IdEvents.event(id, i))); // commitTransaction fails if one did
       ids.add(id);
     }
     return ids;
@@ -151,6 +151,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     List<String> garbage = List.of("not json", "{\"timestamp\":", "\u0000\u0001\u0002", "[1,2,",
         "{\"id\":\"no-timestamp\"}");
     try (KafkaProducer<byte[], byte[]> p = IdEvents.producer(stack.kafkaBootstrap(), Map.of())) {
+      List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < total; i++) {
         byte[] value;
         if (i % 100 == 42) { // 1 in 100
@@ -161,9 +162,10 @@ class StreamFaultsEndToEndTest extends RealStackTest {
           value = IdEvents.event(id, i);
           good.add(id);
         }
-        p.send(new ProducerRecord<>(topic, 0, null, value));
+        sent.add(p.send(new ProducerRecord<>(topic, 0, null, value)));
       }
       p.flush();
+      IdEvents.awaitSent(sent);
     }
     ObjectNode spec = spec(ds, topic);
     ((ObjectNode) spec.get("tuningConfig")).put("maxSavedParseExceptions", 100);
@@ -194,9 +196,12 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     IdEvents.assertExactlyOnce(good, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
     assertEquals(200, api.terminate(ds).status());
 
-    // past maxParseExceptions the task fails instead of committing, and the supervisor says why
+    // past maxParseExceptions the task fails instead of committing, and the supervisor says why. The limit is per
+    // task, as in Druid, so the task must live long enough to meet a sixth malformed record (offset 542): with a
+    // 5-second taskDuration a slow start could roll it over after one poll of 500 records and five exceptions.
     String strict = "malformed-strict";
     ObjectNode strictSpec = spec(strict, topic);
+    ((ObjectNode) strictSpec.get("ioConfig")).put("taskDuration", "PT1H");
     ((ObjectNode) strictSpec.get("tuningConfig")).put("maxParseExceptions", 5);
     assertEquals(200, api.submit(strictSpec.toString()).status());
     JsonNode failed = awaitStatus(strict, Duration.ofSeconds(60), "TooManyParseExceptions in recentErrors",
