@@ -94,9 +94,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
         try {
           records = consumer.poll(pollTimeout);
         } catch (OffsetOutOfRangeException e) {
-          throw ApplicationFailure.newNonRetryableFailure("Offsets out of range for " + e.offsetOutOfRangePartitions()
-              + " of topic '" + topic + "': they are no longer in Kafka (retention, or the topic was re-created). "
-              + "Reset the supervisor to continue.", Failures.OFFSET_OUT_OF_RANGE);
+          throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
         }
         for (ConsumerRecord<byte[], byte[]> r : records) ingester.add(r.partition(), r.offset(), r.value());
         long now = System.currentTimeMillis();
@@ -179,6 +177,39 @@ public final class ReadActivitiesImpl implements ReadActivities {
     public void close() {
       timer.shutdownNow();
     }
+  }
+
+  /**
+   * The failure for offsets Kafka no longer has: names each partition, the offset wanted and the range Kafka holds,
+   * as Druid's error does. With resetOffsetAutomatically the supervisor resets those partitions; without it an
+   * operator must (reset or resetOffsets).
+   */
+  static ApplicationFailure outOfRange(Consumer<byte[], byte[]> consumer, String topic, OffsetOutOfRangeException e,
+                                       boolean resetAutomatically) {
+    StringBuilder what = new StringBuilder();
+    Map<TopicPartition, Long> earliest = Map.of();
+    Map<TopicPartition, Long> latest = Map.of();
+    try {
+      earliest = consumer.beginningOffsets(e.offsetOutOfRangePartitions().keySet(), Duration.ofSeconds(5));
+      latest = consumer.endOffsets(e.offsetOutOfRangePartitions().keySet(), Duration.ofSeconds(5));
+    } catch (RuntimeException unavailable) {
+      log.warn("could not fetch the available offsets of {}: {}", topic, unavailable.toString());
+    }
+    List<TopicPartition> partitions = new ArrayList<>(e.offsetOutOfRangePartitions().keySet());
+    partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+    for (TopicPartition tp : partitions) {
+      if (what.length() > 0) what.append("; ");
+      what.append("partition ").append(tp.partition()).append(" offset ")
+          .append(e.offsetOutOfRangePartitions().get(tp));
+      Long lo = earliest.get(tp);
+      Long hi = latest.get(tp);
+      if (lo != null && hi != null) what.append(" (Kafka holds ").append(lo).append(" to ").append(hi).append(")");
+    }
+    return ApplicationFailure.newNonRetryableFailure("Offsets out of range in topic '" + topic + "': " + what
+        + ". They are no longer in Kafka (retention, or the topic was re-created). " + (resetAutomatically
+        ? "resetOffsetAutomatically is on: the supervisor resets them."
+        : "Reset the supervisor (reset or resetOffsets) to continue, or set resetOffsetAutomatically."),
+        Failures.OFFSET_OUT_OF_RANGE);
   }
 
   private boolean stopRequested(String workflowId) {

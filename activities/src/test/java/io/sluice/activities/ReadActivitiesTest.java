@@ -202,10 +202,15 @@ class ReadActivitiesTest {
 
   @Test
   void offsetsNoLongerInKafkaFailWithTheirPartition() {
+    consumer.updateBeginningOffsets(Map.of(TP, 5L)); // retention removed offsets 0-4
+    consumer.updateEndOffsets(Map.of(TP, 9L));
     consumer.setPollException(new OffsetOutOfRangeException("gone", Map.of(TP, 0L)));
     ActivityFailure f = assertThrows(ActivityFailure.class, () -> activity().readAndPush(input(0)));
     ApplicationFailure cause = (ApplicationFailure) f.getCause();
     assertEquals(Failures.OFFSET_OUT_OF_RANGE, cause.getType());
-    assertTrue(cause.getOriginalMessage().contains("t-0"), cause.getOriginalMessage());
+    assertTrue(cause.isNonRetryable());
+    assertTrue(cause.getOriginalMessage().contains("partition 0 offset 0 (Kafka holds 5 to 9)"),
+        cause.getOriginalMessage());
+    assertTrue(cause.getOriginalMessage().contains("set resetOffsetAutomatically"), cause.getOriginalMessage());
   }
 }

@@ -117,6 +117,39 @@ public final class RunLoopPolicy {
     return new Start(out, new ArrayList<>(from), chainedPartitions);
   }
 
+  /**
+   * resetOffsetAutomatically: the partitions whose offset to resume at ({@code resumeAt}) lies outside what Kafka
+   * still holds, each mapped to the earliest or latest offset per {@code useEarliestOffset}. Druid's task resets when
+   * the offset it needs is gone (below the earliest); an offset past the latest (a topic re-created smaller) is
+   * reset too, as Kafka's auto.offset.reset would. A partition Kafka does not report is left alone.
+   */
+  public static Map<Integer, Long> automaticReset(Map<Integer, Long> resumeAt, Map<Integer, Long> earliest,
+                                                  Map<Integer, Long> latest, boolean useEarliestOffset) {
+    Map<Integer, Long> out = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Long> e : resumeAt.entrySet()) {
+      Long lo = earliest.get(e.getKey());
+      Long hi = latest.get(e.getKey());
+      if (lo == null || hi == null) continue;
+      if (e.getValue() < lo || e.getValue() > hi) out.put(e.getKey(), useEarliestOffset ? lo : hi);
+    }
+    return out;
+  }
+
+  /** Whether some task, reading or publishing, belongs to the task group of one of {@code partitions}. */
+  public static boolean groupsBusy(java.util.Collection<Integer> partitions, int taskCount,
+                                   List<SupervisorState.TaskEntry> tasks) {
+    for (SupervisorState.TaskEntry t : tasks) {
+      for (int p : partitions) if (groupOf(p, taskCount) == t.group) return true;
+    }
+    return false;
+  }
+
+  /** Whether one of {@code partitions} is in {@code set}. */
+  public static boolean anyIn(List<Integer> partitions, java.util.Collection<Integer> set) {
+    for (int p : partitions) if (set.contains(p)) return true;
+    return false;
+  }
+
   /** Whether a task group can take a new task: none of its tasks is still reading or yet to report its end. */
   public static boolean groupFree(int group, List<SupervisorState.TaskEntry> tasks) {
     for (SupervisorState.TaskEntry t : tasks) {

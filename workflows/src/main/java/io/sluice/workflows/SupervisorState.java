@@ -77,6 +77,11 @@ public final class SupervisorState {
   public boolean pendingFullReset;
   /** {@code resetOffsets} accepted and not yet carried out, merged; applied after a pending full reset. */
   public Map<Integer, Long> pendingResetOffsets = new LinkedHashMap<>();
+  /**
+   * resetOffsetAutomatically: the start offsets of tasks that failed because Kafka no longer had their offsets, not
+   * yet checked. Those still out of range are reset to the earliest or latest offset per useEarliestOffset.
+   */
+  public Map<Integer, Long> pendingAutoReset = new LinkedHashMap<>();
   /** Task groups an operator asked to hand off early, not yet told. */
   public List<Integer> handoffGroups = new ArrayList<>();
   /** idleConfig: the stream stood still for inactiveAfterMillis and everything in it is committed. */

@@ -133,7 +133,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     // Tasks in the state are this supervisor's, adopted across continue-as-new: they report by signal.
     if (!s.firstIterationDone && fetched) s.detailedState = "DISCOVERING_INITIAL_TASKS";
 
-    if ((s.pendingFullReset || !s.pendingResetOffsets.isEmpty()) && s.committedLoaded && !opFailed) {
+    if ((s.pendingFullReset || !s.pendingResetOffsets.isEmpty() || (!s.pendingAutoReset.isEmpty()
+        && !RunLoopPolicy.groupsBusy(s.pendingAutoReset.keySet(), io().taskCount(), s.tasks)))
+        && s.committedLoaded && !opFailed) {
       opFailed = !carryOutReset();
     }
 
@@ -306,15 +308,50 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private boolean carryOutReset() {
     try {
       Map<Integer, Long> offsets = new LinkedHashMap<>();
-      if (s.pendingFullReset) {
+      String reason = s.pendingFullReset ? "reset" : "resetOffsets";
+      if (s.pendingFullReset || !s.pendingAutoReset.isEmpty()) {
         Contracts.StreamOffsets o = stream.fetchStreamOffsets(
             new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties()));
         s.partitions = RunLoopPolicy.knownPartitions(s.partitions, o.partitions());
         s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, o.earliest());
         s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, o.latest());
-        offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
+        if (s.pendingFullReset) {
+          offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
+        } else {
+          // The group's other tasks have finished (groupsBusy), so the committed offsets are where reading resumes.
+          Map<Integer, Long> resumeAt = new LinkedHashMap<>(s.pendingAutoReset);
+          for (Integer p : s.pendingAutoReset.keySet()) {
+            Long c = s.committed.partitionOffsets().get(p);
+            if (c != null) resumeAt.put(p, c);
+          }
+          Map<Integer, Long> auto = RunLoopPolicy.automaticReset(resumeAt, o.earliest(), o.latest(),
+              io().useEarliestOffset());
+          if (auto.isEmpty()) { // back in range by now: an ordinary task failure
+            countTaskFailure(Failures.OFFSET_OUT_OF_RANGE, "offsets " + resumeAt + " were out of range for a task "
+                + "but are available now (earliest " + o.earliest() + ", latest " + o.latest() + ")");
+          }
+          for (Map.Entry<Integer, Long> e : auto.entrySet()) {
+            long from = resumeAt.get(e.getKey());
+            long to = e.getValue();
+            String what = to > from ? (to - from) + " offsets skipped (DROPPED)"
+                : (from - to) + " offsets to be read again (DUPLICATED if they were published)";
+            log.warn("supervisor {}: resetOffsetAutomatically: partition {} offset {} is no longer available; "
+                + "reset to {} ({}): {}", s.spec.id(), e.getKey(), from, to,
+                io().useEarliestOffset() ? "earliest" : "latest", what);
+            recordError("OffsetsResetAutomatically", "partition " + e.getKey() + ": offset " + from
+                + " is no longer available in Kafka (earliest " + o.earliest().get(e.getKey()) + ", latest "
+                + o.latest().get(e.getKey()) + "); reset to the " + (io().useEarliestOffset() ? "earliest" : "latest")
+                + " offset " + to + " as resetOffsetAutomatically asks: " + what, false);
+          }
+          offsets.putAll(auto);
+          reason = "resetOffsetAutomatically";
+        }
       }
       offsets.putAll(s.pendingResetOffsets);
+      if (offsets.isEmpty()) {
+        s.pendingAutoReset = new LinkedHashMap<>();
+        return true;
+      }
       Set<Integer> groups = new HashSet<>();
       for (int p : offsets.keySet()) groups.add(RunLoopPolicy.groupOf(p, io().taskCount()));
       for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) {
@@ -324,11 +361,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
         }
       }
-      s.committed = commits.resetOffsets(new Contracts.ResetInput(s.spec.id(), io().topic(), offsets,
-          s.pendingFullReset ? "reset" : "resetOffsets"));
-      log.info("supervisor {}: offsets reset to {}", s.spec.id(), offsets);
+      s.committed = commits.resetOffsets(new Contracts.ResetInput(s.spec.id(), io().topic(), offsets, reason));
+      log.info("supervisor {}: offsets reset to {} ({})", s.spec.id(), offsets, reason);
       s.pendingFullReset = false;
       s.pendingResetOffsets = new LinkedHashMap<>();
+      s.pendingAutoReset = new LinkedHashMap<>();
       s.idle = false;
       return true;
     } catch (ActivityFailure e) {
@@ -354,6 +391,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     boolean ok = true;
     for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, io().taskCount()).entrySet()) {
       if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
+      if (RunLoopPolicy.anyIn(g.getValue(), s.pendingAutoReset.keySet())) continue; // reset first
       Map<Integer, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
           s.earliestOffsets, s.latestOffsets, io().useEarliestOffset(), s.partitionsDiscoveredLater);
       RunLoopPolicy.Start chained = RunLoopPolicy.chainedStart(g.getValue(), base, s.tasks);
@@ -410,11 +448,17 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         if (s.consecutiveTaskSuccesses >= config.taskHealthinessThreshold()) s.unhealthyTasks = false;
         if (r.rowStats() != null) s.lastTaskRowStats = r.rowStats();
       } else {
-        s.consecutiveTaskSuccesses = 0;
-        s.consecutiveTaskFailures++;
-        if (s.consecutiveTaskFailures >= config.taskUnhealthinessThreshold()) s.unhealthyTasks = true;
-        recordError(r.errorType() == null ? "TaskFailed" : r.errorType(),
-            "task " + r.taskId() + " failed: " + r.errorMessage(), false);
+        if (Failures.OFFSET_OUT_OF_RANGE.equals(r.errorType()) && s.spec.tuningConfig().resetOffsetAutomatically()
+            && r.startOffsets() != null) {
+          // Druid's task asks its supervisor to reset instead of failing; here the supervisor checks which
+          // partitions are still out of range and resets them (carryOutReset), with an event in recentErrors.
+          s.pendingAutoReset.putAll(r.startOffsets());
+          log.warn("supervisor {}: task {} found offsets no longer in Kafka: {}", s.spec.id(), r.taskId(),
+              r.errorMessage());
+        } else {
+          countTaskFailure(r.errorType() == null ? "TaskFailed" : r.errorType(),
+              "task " + r.taskId() + " failed: " + r.errorMessage());
+        }
         for (String doomed : RunLoopPolicy.chainedAfter(t.taskId, s.tasks)) { // they started from its offsets
           s.tasks.removeIf(e -> e.taskId.equals(doomed));
           Workflow.newUntypedExternalWorkflowStub(doomed).cancel();
@@ -425,6 +469,14 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.createTasksAfterMillis = Workflow.currentTimeMillis() + io().periodMillis(); // no crash loop
       }
     }
+  }
+
+  /** A task failure: counted toward taskUnhealthinessThreshold and shown in recentErrors. */
+  private void countTaskFailure(String type, String message) {
+    s.consecutiveTaskSuccesses = 0;
+    s.consecutiveTaskFailures++;
+    if (s.consecutiveTaskFailures >= config.taskUnhealthinessThreshold()) s.unhealthyTasks = true;
+    recordError(type, message, false);
   }
 
   private void recordError(TemporalFailure e, boolean streamError) {

@@ -55,8 +55,16 @@ class SupervisorWorkflowTest {
       // read through side effects: a replay (the worker may evict and replay) must see what the first run saw
       TaskMode mode = Workflow.sideEffect(TaskMode.class, () -> taskMode);
       long failCommitAt = Workflow.sideEffect(Long.class, () -> failCommitAtOffset);
+      long earliest = Workflow.sideEffect(Long.class, () -> earliestOffset);
       SupervisorWorkflow supervisor = Workflow.newExternalWorkflowStub(SupervisorWorkflow.class,
           SupervisorWorkflow.workflowId(in.supervisorId()));
+      if (in.startOffsets().values().stream().anyMatch(o -> o < earliest)) { // as the real task's consumer would
+        Contracts.TaskReport failed = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.FAILED,
+            in.startOffsets(), null, 0, null, null, Failures.OFFSET_OUT_OF_RANGE,
+            "Offsets out of range in topic 't': " + in.startOffsets());
+        Workflow.newDetachedCancellationScope(() -> supervisor.taskFinished(failed)).run();
+        return failed;
+      }
       if (mode == TaskMode.FAIL || mode == TaskMode.HANG) {
         try {
           if (mode == TaskMode.HANG) Workflow.await(() -> false);
@@ -118,6 +126,8 @@ class SupervisorWorkflowTest {
   static volatile boolean standingStill;
   /** The fake topic's latest offset in every partition. */
   static volatile long latestOffset = 1000;
+  /** The fake topic's earliest offset in every partition (retention moves it). */
+  static volatile long earliestOffset = 0;
   static final List<Contracts.ResetInput> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The fake commit log's head: set by fake tasks' commits and fake resets. */
   static volatile Contracts.CommittedState committedHead = Contracts.CommittedState.empty();
@@ -136,7 +146,7 @@ class SupervisorWorkflowTest {
       Map<Integer, Long> earliest = new TreeMap<>();
       Map<Integer, Long> latest = new TreeMap<>();
       for (int p : partitions) {
-        earliest.put(p, 0L);
+        earliest.put(p, earliestOffset);
         latest.put(p, latestOffset);
       }
       return new Contracts.StreamOffsets(partitions, earliest, latest);
@@ -198,6 +208,7 @@ class SupervisorWorkflowTest {
     partitions = List.of(0);
     standingStill = false;
     latestOffset = 1000;
+    earliestOffset = 0;
     taskMode = TaskMode.OK;
     failCommitAtOffset = -1;
     committedHead = Contracts.CommittedState.empty();
@@ -480,6 +491,51 @@ class SupervisorWorkflowTest {
     assertEquals(Map.of(0, 500L), s.activeTasks().get(0).startingOffsets());
     assertEquals(Map.of(0, 500L), s.committedOffsets());
     assertTrue(s.publishingTasks().isEmpty(), "the old task was killed, not published");
+  }
+
+  @Test
+  void offsetsLostToRetentionAreResetAutomaticallyWhenAsked() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC.replace("\"ioConfig\":",
+        "\"tuningConfig\":{\"type\":\"kafka\",\"resetOffsetAutomatically\":true},\"ioConfig\":")));
+    oneTaskRunning(wf);
+    wf.suspend(); // the first task publishes 0-100
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+        wf::status);
+    earliestOffset = 400; // retention deletes offsets 100-399 while suspended
+    wf.resume();
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == 1
+        && wf.status().activeTasks().get(0).startingOffsets().equals(Map.of(0, 400L)), wf::status);
+    assertEquals(List.of(new Contracts.ResetInput("ds", "t", Map.of(0, 400L), "resetOffsetAutomatically")), resets);
+    SupervisorStatus s = wf.status();
+    assertEquals(Map.of(0, 400L), s.committedOffsets());
+    SupervisorState.ErrorEvent event = s.recentErrors().stream()
+        .filter(e -> e.exceptionClass().equals("OffsetsResetAutomatically")).findFirst().orElseThrow();
+    assertTrue(event.message().contains("partition 0: offset 100 is no longer available in Kafka (earliest 400")
+        && event.message().contains("300 offsets skipped"), event.message());
+    assertTrue(s.healthy(), "an automatic reset is not a task failure: " + s);
+    assertTrue(s.recentErrors().stream().noneMatch(e -> e.exceptionClass().equals(Failures.OFFSET_OUT_OF_RANGE)),
+        s.toString());
+  }
+
+  @Test
+  void offsetsLostToRetentionFailTheTaskWithoutResetOffsetAutomatically() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    oneTaskRunning(wf);
+    wf.suspend();
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+        wf::status);
+    earliestOffset = 400;
+    wf.resume();
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().recentErrors().stream()
+        .anyMatch(e -> e.exceptionClass().equals(Failures.OFFSET_OUT_OF_RANGE)), wf::status);
+    env.sleep(Duration.ofMinutes(2));
+    eventually(() -> "UNHEALTHY_TASKS".equals(wf.status().detailedState()), wf::status);
+    assertTrue(resets.isEmpty(), "nothing is reset without the operator");
+    assertEquals(Map.of(0, 100L), wf.status().committedOffsets());
   }
 
   @Test

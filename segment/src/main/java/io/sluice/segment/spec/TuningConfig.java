@@ -49,9 +49,6 @@ public record TuningConfig(
     reportParseExceptions = reportParseExceptions != null && reportParseExceptions;
     handoffConditionTimeout = Checks.nonNegative(handoffConditionTimeout, 0L, "handoffConditionTimeout");
     resetOffsetAutomatically = resetOffsetAutomatically != null && resetOffsetAutomatically;
-    if (resetOffsetAutomatically) {
-      throw new SpecException("resetOffsetAutomatically", "automatic offset reset is not supported yet");
-    }
     if (workerThreads != null) Checks.positive(workerThreads, 1, "workerThreads");
     if (chatThreads != null) Checks.positive(chatThreads, 1, "chatThreads");
     chatRetries = Checks.nonNegative(chatRetries, 8L, "chatRetries");

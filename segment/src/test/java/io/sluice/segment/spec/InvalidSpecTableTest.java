@@ -263,8 +263,8 @@ class InvalidSpecTableTest {
     c("missing topic", "ioConfig.topic", "/ioConfig/topic", REMOVE);
     c("missing ioConfig", "ioConfig", "/ioConfig", REMOVE);
     c("tuningConfig type", "tuningConfig.type", "/tuningConfig/type", "\"index_parallel\"");
-    c("resetOffsetAutomatically", "tuningConfig.resetOffsetAutomatically",
-        "/tuningConfig/resetOffsetAutomatically", "true");
+    c("resetOffsetAutomatically not a boolean", "tuningConfig.resetOffsetAutomatically",
+        "/tuningConfig/resetOffsetAutomatically", "\"sometimes\"");
     c("concise bitmaps", "tuningConfig.indexSpec.bitmap.type", "/tuningConfig/indexSpec",
         "{\"bitmap\":{\"type\":\"concise\"}}");
     c("unknown bitmap type", "tuningConfig.indexSpec.bitmap.type", "/tuningConfig/indexSpec",

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What the stream itself can throw at a supervisor, against the real stack: transactions committed and aborted,
- * malformed records (counted, or fatal past {@code maxParseExceptions}), partitions added while reading, and the
- * operator's reset and resetOffsets. Every test produces events with unique ids and ends by reading every
+ * malformed records (counted, or fatal past {@code maxParseExceptions}), partitions added while reading, the
+ * operator's reset and resetOffsets, and offsets lost to retention (with and without resetOffsetAutomatically). Every test produces events with unique ids and ends by reading every
  * committed segment back: distinct ids and the total {@code count} both equal the events that should be there.
  */
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -307,6 +307,62 @@ class StreamFaultsEndToEndTest extends RealStackTest {
       }
     }
     assertEquals(200, api.terminate(ds).status());
+  }
+
+  @Test
+  void recordsPastRetentionFailTheTaskOrAreResetAutomatically() throws Exception {
+    for (boolean automatic : new boolean[] {false, true}) {
+      String ds = automatic ? "retention-auto" : "retention-strict";
+      String topic = ds;
+      MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
+      List<String> idAt = new ArrayList<>(IdEvents.produce(stack.kafkaBootstrap(), topic, "a", 500)); // 0-499
+      ObjectNode spec = spec(ds, topic);
+      if (automatic) ((ObjectNode) spec.get("tuningConfig")).put("resetOffsetAutomatically", true);
+      assertEquals(200, api.submit(spec.toString()).status());
+      Published.awaitCommitted(api, ds, 500, Duration.ofSeconds(90));
+      assertEquals(200, api.post(ds, "suspend").status());
+      awaitStatus(ds, Duration.ofSeconds(60), "SUSPENDED with no tasks", s -> "SUSPENDED".equals(
+          s.get("detailedState").asText()) && s.get("activeTasks").isEmpty() && s.get("publishingTasks").isEmpty());
+
+      idAt.addAll(IdEvents.produce(stack.kafkaBootstrap(), topic, "b", 1000)); // 500-1499
+      Properties props = new Properties();
+      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+      try (Admin admin = Admin.create(props)) { // retention removes 500-999 before anyone read them
+        admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1000))).all().get();
+      }
+      assertEquals(200, api.post(ds, "resume").status());
+
+      if (!automatic) { // the task fails, says which offsets are gone, and nothing moves until an operator acts
+        JsonNode failed = awaitStatus(ds, Duration.ofSeconds(60), "an OffsetOutOfRange error",
+            s -> s.get("recentErrors").toString().contains("OffsetOutOfRange"));
+        assertTrue(failed.get("recentErrors").toString().contains("partition 0 offset 500 (Kafka holds 1000 to 1500)"),
+            failed.toString());
+        assertEquals(Map.of(0, 500L), offsets(failed.get("committedOffsets")));
+        SupervisorApi.Answer reset = api.post(ds, "resetOffsets", resetOffsetsBody(topic, 0, 1000));
+        assertEquals(200, reset.status(), reset.body());
+      }
+      JsonNode done = Published.awaitCommitted(api, ds, 1500, Duration.ofSeconds(90));
+      if (automatic) {
+        assertTrue(done.get("recentErrors").toString().contains("OffsetsResetAutomatically"), done.toString());
+        assertTrue(done.get("recentErrors").toString().contains("offset 500 is no longer available in Kafka (earliest "
+            + "1000, latest 1500); reset to the earliest offset 1000 as resetOffsetAutomatically asks: 500 offsets "
+            + "skipped"), done.toString());
+        assertTrue(!done.get("recentErrors").toString().contains("\"OffsetOutOfRange\""),
+            "not counted as a task failure: " + done);
+      }
+
+      Published published = Published.readBack(stack, ds, tmp.resolve(ds + "-log"), index -> { });
+      List<Map<Integer, Long>> resets = new ArrayList<>();
+      for (io.sluice.activities.CommitRecord r : published.records()) {
+        if (io.sluice.activities.CommitRecord.RESET.equals(r.kind())) resets.add(r.endOffsets());
+      }
+      assertEquals(List.of(Map.of(0, 1000L)), resets, "one reset record moves partition 0 past the lost offsets");
+      List<String> expected = new ArrayList<>(idAt.subList(0, 500));
+      expected.addAll(idAt.subList(1000, 1500));
+      IdEvents.assertExactlyOnce(expected, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
+      assertEquals(200, api.terminate(ds).status());
+    }
   }
 
   private static String resetOffsetsBody(String stream, int partition, long offset) {
