@@ -126,7 +126,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
     }
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     try {
-      List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir,
+      List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir, task.taskId(),
           task.sequenceName(), ingester,
           (done, total) -> keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats())));
       log.info("task {}: read {} -> {}, pushed {} segments", task.taskId(), task.startOffsets(), end, segments.size());

@@ -57,9 +57,9 @@ final class SegmentPublisher {
    * sequence name {@code sequenceName} for k = 0 and {@code sequenceName + "_" + k} after, so a retry gets the same
    * partition numbers back.
    */
-  List<Contracts.PushedSegment> publish(String dataSource, String taskId, String sequenceName,
+  List<Contracts.PushedSegment> publish(String dataSource, String workDirName, String taskId, String sequenceName,
                                         RowIngester ingester, Progress progress) throws IOException {
-    Path taskDir = workDir.resolve(taskId);
+    Path taskDir = workDir.resolve(workDirName);
     List<Contracts.PushedSegment> out = new ArrayList<>();
     try {
       String newVersion = DataSegment.iso(System.currentTimeMillis());
@@ -91,7 +91,7 @@ final class SegmentPublisher {
           parts = List.of();
         }
         for (int p = 0; p < parts.size(); p++) {
-          out.add(push(dataSource, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
+          out.add(push(dataSource, taskId, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
               parts.get(p), taskDir.resolve("index-" + n + "-" + p + ".zip")));
         }
         progress.segmentPushed(++i, intervals.size());
@@ -102,14 +102,14 @@ final class SegmentPublisher {
     return out;
   }
 
-  private Contracts.PushedSegment push(String dataSource, String sequenceName, String newVersion, long start,
-                                       long end, SegmentFiles files, Path zip) throws IOException {
+  private Contracts.PushedSegment push(String dataSource, String taskId, String sequenceName, String newVersion,
+                                       long start, long end, SegmentFiles files, Path zip) throws IOException {
     String startIso = DataSegment.iso(start);
     String endIso = DataSegment.iso(end);
     long zipSize = SegmentZip.zip(files.dir(), zip);
     SegmentAllocator.Allocation a = allocator.allocate(dataSource, startIso, endIso, sequenceName, newVersion);
     String key = layout.segmentKey(dataSource, startIso, endIso, a.version(), a.partitionNum(),
-        UUID.randomUUID().toString());
+        CatalogLayout.uniquePath(taskId, UUID.randomUUID().toString()));
     store.putFile(key, zip);
     Map<String, Object> loadSpec = new LinkedHashMap<>();
     loadSpec.put("type", "s3_zip");

@@ -52,7 +52,8 @@ class PersistAndMergeTest {
     assertEquals(List.of(false, false, false, true, true, true, true), handoff, "handoff at maxRowsPerSegment");
     assertTrue(Files.exists(publisher.persistDir("task-1")));
 
-    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-1", "seq-1", ingester, (d, t) -> { });
+    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-1", "task-1", "seq-1", ingester,
+        (d, t) -> { });
     assertEquals(2, pushed.size(), "7 rows in partitions of at most 4");
     assertEquals(4, pushed.get(0).rows());
     assertEquals(3, pushed.get(1).rows());
@@ -95,7 +96,8 @@ class PersistAndMergeTest {
       assertFalse(ingester.persistDue(hour), "no persist once a multi-value cell is in memory");
     }
     assertEquals(2, ingester.persists().persistCount());
-    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-2", "seq-2", ingester, (d, t) -> { });
+    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-2", "task-2", "seq-2", ingester,
+        (d, t) -> { });
     assertEquals(2, pushed.size(), "the merged persists, then the multi-value rows");
     assertEquals(4, pushed.get(0).rows());
     assertEquals(3, pushed.get(1).rows());

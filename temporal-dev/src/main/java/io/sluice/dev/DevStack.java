@@ -220,8 +220,15 @@ public final class DevStack implements AutoCloseable {
 
   /** Starts one more worker process (capacity 2) and returns it. */
   public synchronized Service startWorker() throws IOException {
+    return startWorker(List.of());
+  }
+
+  /** Starts one more worker process with extra JVM options (a test's fault injection, for example). */
+  public synchronized Service startWorker(List<String> jvmOptions) throws IOException {
     String name = "worker-" + (++workerCount);
-    return launch(name, List.of(java(), "-Xmx2g", "-cp", classpath("worker-bootstrap"),
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx2g"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath("worker-bootstrap"),
         "io.sluice.worker.SluiceWorker",
         "--temporal", temporalTarget(),
         "--s3-endpoint", s3Endpoint(),
@@ -232,6 +239,7 @@ public final class DevStack implements AutoCloseable {
         "--capacity", "2",
         "--work-dir", dataDir.resolve(name).toString(),
         "--identity", name));
+    return launch(name, command);
   }
 
   private Service launch(String name, List<String> command) throws IOException {

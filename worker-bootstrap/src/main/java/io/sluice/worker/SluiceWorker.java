@@ -72,8 +72,14 @@ public final class SluiceWorker {
     Files.createDirectories(config.workDir());
     KafkaConsumerFactory consumers = KafkaConsumerFactory.real();
 
-    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-        .setWorkflowCacheSize(config.workflowCacheSize()).build());
+    WorkerFactoryOptions.Builder factoryOptions = WorkerFactoryOptions.newBuilder()
+        .setWorkflowCacheSize(config.workflowCacheSize());
+    String haltAfter = System.getProperty(HaltAfterActivity.PROPERTY, "");
+    if (!haltAfter.isEmpty()) {
+      log.warn("fault injection: this worker halts after its first {} activity", haltAfter);
+      factoryOptions.setWorkerInterceptors(new HaltAfterActivity(haltAfter));
+    }
+    WorkerFactory factory = WorkerFactory.newInstance(client, factoryOptions.build());
     WorkerOptions.Builder controlOptions = WorkerOptions.newBuilder();
     if (config.workflowCacheSize() == 0) {
       // No cache: never ask for sticky routing either. The Temporal test server does not fall back from a dead

@@ -80,7 +80,30 @@ public final class CatalogLayout {
 
   public String segmentKey(String dataSource, String start, String end, String version, int partitionNum,
                            String uniquePath) {
-    return base + dataSource + "/" + start + "_" + end + "/" + version + "/" + partitionNum + "/" + uniquePath
+    return segmentPrefix(dataSource) + start + "_" + end + "/" + version + "/" + partitionNum + "/" + uniquePath
         + "/index.zip";
+  }
+
+  /** Where a dataSource's segment files go, Druid's layout: {@code <dataSource>/<interval>/<version>/<partition>/…}. */
+  public String segmentPrefix(String dataSource) {
+    return base + dataSource + "/";
+  }
+
+  /**
+   * The unique path of a segment file a task pushes: the task's id, '_', then {@code random} (which must not contain
+   * '_'). Every attempt of a task
+   * pushes under its id, so the task's cleanup finds the files of attempts that never committed.
+   */
+  public static String uniquePath(String taskId, String random) {
+    return taskId + "_" + random;
+  }
+
+  /** Whether {@code key} is a segment file ({@code …/index.zip}) pushed by task {@code taskId}. */
+  public static boolean pushedBy(String key, String taskId) {
+    if (!key.endsWith("/index.zip")) return false;
+    String dir = key.substring(0, key.length() - "/index.zip".length());
+    String uniquePath = dir.substring(dir.lastIndexOf('/') + 1);
+    int random = uniquePath.lastIndexOf('_'); // the random part (a UUID) has no '_'
+    return random > 0 && uniquePath.substring(0, random).equals(taskId);
   }
 }

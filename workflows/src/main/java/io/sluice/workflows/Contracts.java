@@ -82,6 +82,9 @@ public final class Contracts {
    * Sets the committed offsets of some partitions, outside any task: {@code reset} and {@code resetOffsets}. It is
    * appended to the commit log like a commit, so tasks started before it fail their compare-and-set.
    */
+  /** A task's cleanup: its pushed files that no commit since {@code sinceMillis} references are deleted. */
+  public record CleanupInput(String dataSource, String taskId, long sinceMillis) {}
+
   public record ResetInput(String dataSource, String topic, Map<Integer, Long> offsets, String reason) {}
 
   /**

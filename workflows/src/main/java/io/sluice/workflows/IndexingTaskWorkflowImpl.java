@@ -17,6 +17,8 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
 
   private final ReadActivities read = Workflow.newActivityStub(ReadActivities.class);
   private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
+  private final CommitActivities cleanup = Workflow.newActivityStub(CommitActivities.class,
+      SluiceOptions.cleanupOptions());
   private boolean stop;
   private Contracts.ReadProgress readResult;
   private List<Contracts.ParseError> parseExceptions = List.of();
@@ -49,8 +51,24 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
     }
     Workflow.setCurrentDetails(report.status() + (report.errorMessage() == null ? "" : ": " + report.errorMessage()));
     final Contracts.TaskReport done = report;
-    Workflow.newDetachedCancellationScope(() -> tellSupervisor(in, done, true)).run();
+    Workflow.newDetachedCancellationScope(() -> {
+      tellSupervisor(in, done, true);
+      cleanUp(in);
+    }).run();
     return report;
+  }
+
+  /**
+   * Deletes what this task's attempts pushed that no commit references (an attempt killed between push and commit,
+   * or a failed task's files). Safe here: the read and commit activities are cancelled with
+   * WAIT_CANCELLATION_COMPLETED, so none of this task's attempts can still commit. A failure only leaves files.
+   */
+  private void cleanUp(Contracts.TaskInput in) {
+    try {
+      cleanup.cleanupPushed(new Contracts.CleanupInput(in.supervisorId(), in.taskId(), in.createdAtMillis()));
+    } catch (ActivityFailure e) {
+      log.warn("task {}: could not clean up its pushed files: {}", in.taskId(), rootMessage(e));
+    }
   }
 
   /** Signals the supervisor; a supervisor that is gone (terminated, or lost by Temporal) is logged, not fatal. */

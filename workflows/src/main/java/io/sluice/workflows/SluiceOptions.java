@@ -75,13 +75,26 @@ public final class SluiceOptions {
                 // short backoff: a chained commit retries until its predecessor's commit lands, seconds later
                 .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(500))
                     .setMaximumInterval(Duration.ofSeconds(5)).setDoNotRetry(Failures.INCONSISTENT_OFFSETS).build())
+                // a cancelled task waits for a commit attempt in flight, so its cleanup never races a commit
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .build(),
             "ReadAndPush", ActivityOptions.newBuilder()
                 .setTaskQueue(READ_QUEUE)
                 // bounded by the heartbeat; the supervisor's completionTimeout bounds publishing
                 .setStartToCloseTimeout(Duration.ofDays(7))
                 .setHeartbeatTimeout(READ_HEARTBEAT_TIMEOUT)
+                // a cancelled task waits for the attempt to stop (its next heartbeat), so it pushes nothing after
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .setRetryOptions(reading).build()))
+        .build();
+  }
+
+  /** The task's cleanup of its pushed files: bounded, so deep storage being down does not hold a task open. */
+  public static ActivityOptions cleanupOptions() {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofSeconds(30)).setMaximumAttempts(10).build())
         .build();
   }
 }

@@ -192,6 +192,11 @@ class SupervisorWorkflowTest {
     }
 
     @Override
+    public int cleanupPushed(Contracts.CleanupInput input) {
+      return 0;
+    }
+
+    @Override
     public Contracts.CommittedState resetOffsets(Contracts.ResetInput input) {
       resets.add(input);
       committedHead = new Contracts.CommittedState(1000 + resets.size(), input.topic(), input.offsets(), 0, 0);

@@ -1,12 +1,23 @@
 package io.sluice.tests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.activities.CommitRecord;
+import io.sluice.activities.MinioBlobStore;
+import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
+import io.sluice.workflows.CatalogLayout;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * Exactly once across worker crashes: the only worker is killed with SIGKILL while its task is reading, twice, and a
  * new worker process is started each time. Temporal retries the reading activity on the new worker once its
  * heartbeat times out; it reads again from the task's start offsets, and the commit's compare-and-set keeps every
- * offset in exactly one published segment.
+ * offset in exactly one published segment. And a worker that dies between a task's push and its commit: the retry
+ * commits once, and the task's cleanup deletes the files the dead attempt pushed.
  */
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WorkerCrashEndToEndTest extends RealStackTest {
@@ -63,5 +75,58 @@ class WorkerCrashEndToEndTest extends RealStackTest {
         "every offset committed once");
     assertEquals(30_000, published.countSum(), "every event in exactly one published segment");
     assertEquals(first.valueSum() + second.valueSum(), published.valueSum(), 1e-6);
+  }
+
+  /** The segment files (index.zip) in deep storage under {@code dataSource}'s prefix. */
+  static Set<String> segmentFiles(String dataSource) throws Exception {
+    try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
+        DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) {
+      Set<String> out = new TreeSet<>();
+      for (String k : store.list(new CatalogLayout(DevStack.BASE_KEY).segmentPrefix(dataSource), null)) {
+        if (k.endsWith("/index.zip")) out.add(k);
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void aWorkerKilledBetweenPushAndCommitLosesNothingAndLeavesNoFileBehind() throws Exception {
+    String ds = "push-crash";
+    String topic = "push-crash";
+    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
+    Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "p", 2000);
+    for (DevStack.Service s : stack.services()) {
+      if (s.name().startsWith("worker-") && s.process().isAlive()) s.kill9();
+    }
+    // this worker halts (as kill -9 would) the moment its first task has pushed its segments, before the commit
+    DevStack.Service faulty = stack.startWorker(List.of("-Dsluice.fault.haltAfter=ReadAndPush"));
+    assertEquals(200, api.submit(StreamFaultsEndToEndTest.spec(ds, topic).toString()).status());
+    assertTrue(faulty.process().waitFor(2, TimeUnit.MINUTES), "the faulty worker halted after its first push");
+    Set<String> orphans = segmentFiles(ds);
+    assertFalse(orphans.isEmpty(), "the dead attempt pushed its segments");
+    assertTrue(Published.readBack(stack, ds, tmp.resolve(ds + "-before"), index -> { }).records().isEmpty(),
+        "and committed nothing");
+
+    stack.startWorker(); // Temporal retries the reading activity here once its heartbeat times out
+    Published.awaitCommitted(api, ds, 2000, Duration.ofMinutes(3));
+    IdEvents.assertExactlyOnce(ids, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
+
+    // the task's cleanup deletes the dead attempt's files; what remains is exactly what the commits reference
+    Set<String> referenced = new TreeSet<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Set<String> files;
+    do {
+      Thread.sleep(500);
+      referenced.clear();
+      for (CommitRecord r : Published.readBack(stack, ds, tmp.resolve(ds + "-log"), index -> { }).records()) {
+        for (Map<String, Object> segment : r.segments()) {
+          referenced.add((String) ((Map<?, ?>) segment.get("loadSpec")).get("key"));
+        }
+      }
+      files = segmentFiles(ds);
+    } while (!files.equals(referenced) && System.nanoTime() < deadline);
+    assertEquals(referenced, files, "deep storage holds the committed files and nothing else");
+    for (String orphan : orphans) assertFalse(files.contains(orphan), orphan);
+    assertEquals(200, api.terminate(ds).status());
   }
 }
