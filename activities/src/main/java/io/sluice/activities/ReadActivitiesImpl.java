@@ -58,6 +58,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
     // Each attempt works in its own folder: an earlier attempt that Temporal gave up on (a heartbeat timeout) may
     // still be running on this worker, and must not clobber this one's files, nor this one its.
     String attemptDir = task.taskId() + "-attempt-" + ctx.getInfo().getAttempt();
+    log.info("task {}: attempt {} reads {} of topic '{}' from {} (queue {})", task.taskId(),
+        ctx.getInfo().getAttempt(), task.startOffsets().keySet(), topic, task.startOffsets(),
+        ctx.getInfo().getActivityTaskQueue());
     Path persistDir = publisher.persistDir(attemptDir);
     try {
       SegmentPublisher.deleteRecursively(persistDir); // left by a crash of this same attempt number
@@ -89,14 +92,26 @@ public final class ReadActivitiesImpl implements ReadActivities {
       // intermediateHandoffPeriod: publish what was read and let the next task go on, as Druid's handoff
       long handoffAtMillis = System.currentTimeMillis()
           + RowIngester.periodMillis(spec.tuningConfig().intermediateHandoffPeriod());
+      // Replicas (Druid's protocol): told to stop, a replica pauses and reports its positions; once the supervisor
+      // has set the group's end offsets (the most any replica read), it reads exactly up to them.
+      boolean paused = false;
+      Map<Integer, Long> readTo = null;
       while (true) {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-          records = consumer.poll(pollTimeout);
-        } catch (OffsetOutOfRangeException e) {
-          throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
+        if (readTo != null && clampTo(consumer, tps, readTo)) break;
+        ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
+        if (paused) {
+          sleep(CONTROL_INTERVAL_MS);
+        } else {
+          try {
+            records = consumer.poll(pollTimeout);
+          } catch (OffsetOutOfRangeException e) {
+            throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
+          }
         }
-        for (ConsumerRecord<byte[], byte[]> r : records) ingester.add(r.partition(), r.offset(), r.value());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          if (readTo != null && r.offset() >= readTo.get(r.partition())) continue; // past the agreed end
+          ingester.add(r.partition(), r.offset(), r.value());
+        }
         long now = System.currentTimeMillis();
         if (ingester.persistDue(now)) {
           try {
@@ -109,8 +124,28 @@ public final class ReadActivitiesImpl implements ReadActivities {
           lastControl = now;
           meters.update(ingester.stats(), now);
           keepAlive.beat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats(), meters.averages()));
-          if (stopRequested(workflowId)) break;
+          Contracts.TaskControl c = control(workflowId);
+          if (c.stopReading() && !task.replicated()) break;
+          if (c.stopReading() && readTo == null && c.endOffsets() != null) {
+            readTo = c.endOffsets();
+            Map<Integer, Long> at = positions(consumer, tps);
+            for (TopicPartition tp : tps) {
+              if (at.get(tp.partition()) > readTo.get(tp.partition())) { // read with another replica's view missing
+                throw ApplicationFailure.newFailure("task " + task.taskId() + " read partition " + tp.partition()
+                    + " to " + at.get(tp.partition()) + ", past the group's end offsets " + readTo
+                    + "; a new attempt reads again up to them", "ReplicaPastEndOffsets");
+              }
+            }
+            paused = false;
+            log.info("task {}: reading up to the group's end offsets {}", task.taskId(), readTo);
+          } else if (c.stopReading() && readTo == null && !paused) {
+            paused = true;
+            Map<Integer, Long> at = positions(consumer, tps);
+            control.paused(workflowId, at);
+            log.info("task {}: paused at {}; waiting for the group's end offsets", task.taskId(), at);
+          }
         }
+        if (task.replicated()) continue; // replicas hand off only together, when the supervisor says so
         if (ingester.handoffDue()) {
           log.info("task {}: handoff limit reached after {} rows; publishing", task.taskId(),
               ingester.stats().processed());
@@ -212,12 +247,41 @@ public final class ReadActivitiesImpl implements ReadActivities {
         Failures.OFFSET_OUT_OF_RANGE);
   }
 
-  private boolean stopRequested(String workflowId) {
+  private Contracts.TaskControl control(String workflowId) {
     try {
-      return control.stopRequested(workflowId);
+      return control.control(workflowId);
     } catch (RuntimeException e) {
       log.warn("could not ask task {} for its control state: {}", workflowId, e.toString());
-      return false;
+      return new Contracts.TaskControl(false);
+    }
+  }
+
+  /**
+   * Replicas: holds every partition at its end offset (a poll may have fetched past it: seek back, and stop
+   * fetching it). Returns whether all partitions are there.
+   */
+  private static boolean clampTo(Consumer<byte[], byte[]> consumer, List<TopicPartition> tps,
+                                 Map<Integer, Long> readTo) {
+    boolean all = true;
+    for (TopicPartition tp : tps) {
+      long end = readTo.get(tp.partition());
+      long at = consumer.position(tp);
+      if (at >= end) {
+        if (at > end) consumer.seek(tp, end);
+        consumer.pause(List.of(tp));
+      } else {
+        all = false;
+      }
+    }
+    return all;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

@@ -58,7 +58,7 @@ class ReadActivitiesTest {
   }
 
   ReadActivities activity() {
-    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> true, store,
+    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> new Contracts.TaskControl(true), store,
         "bucket", new CatalogLayout("druid/segments"), work, Map.of("KAFKA_PASSWORD", "s3cret")));
     return env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
@@ -69,7 +69,7 @@ class ReadActivitiesTest {
   void intermediateHandoffPeriodPublishesWhatWasReadEvenIfNobodyAsksToStop() {
     long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
     records(List.of("{\"ts\":" + hour + ",\"v\":1}", "{\"ts\":" + (hour + 1) + ",\"v\":2}"), 0, 1);
-    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> false, store,
+    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, workflowId -> new Contracts.TaskControl(false), store,
         "bucket", new CatalogLayout("druid/segments"), work, Map.of()));
     ReadActivities read = env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
@@ -83,6 +83,40 @@ class ReadActivitiesTest {
     assertEquals(Map.of(0, 2L), r.endOffsets());
     assertEquals(2, r.rowStats().processed());
     assertEquals(1, r.segments().size());
+  }
+
+  @Test
+  void aReplicaPausesWhenToldToStopThenReadsExactlyToTheGroupsEndOffsets() {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    List<String> ten = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) ten.add("{\"ts\":" + (hour + i) + ",\"v\":" + i + "}");
+    records(ten.subList(0, 5), 0, 1, 2, 3, 4);
+    consumer.schedulePollTask(() -> { }); // nothing new while paused (it must not poll then anyway)
+    records(ten.subList(5, 10), 5, 6, 7, 8, 9);
+    java.util.List<Map<Integer, Long>> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TaskControlClient control = new TaskControlClient() {
+      @Override
+      public Contracts.TaskControl control(String id) {
+        // told to stop at once; the group's end (8: another replica read further) comes once this one has paused
+        return new Contracts.TaskControl(true, pauses.isEmpty() ? null : Map.of(0, 8L));
+      }
+
+      @Override
+      public void paused(String id, Map<Integer, Long> positions) {
+        pauses.add(positions);
+      }
+    };
+    env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer, control, store,
+        "bucket", new CatalogLayout("druid/segments"), work, Map.of()));
+    ReadActivities read = env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    SupervisorSpec spec = SpecParser.parse(String.format(SPEC, 10).replace("\"ioConfig\":{", "\"ioConfig\":{\"replicas\":2,"));
+    Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(
+        new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0)));
+    assertEquals(List.of(Map.of(0, 5L)), pauses, "paused once, where it was");
+    assertEquals(Map.of(0, 8L), r.endOffsets(), "exactly the group's end offsets");
+    assertEquals(8, r.rowStats().processed(), "offsets 0-7, not 8 and 9 fetched past the end");
   }
 
   static Contracts.ReadInput input(int maxParseExceptions) {
@@ -140,7 +174,7 @@ class ReadActivitiesTest {
     env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> {
       seen.set(config);
       return consumer;
-    }, workflowId -> true, store, "bucket", new CatalogLayout("druid/segments"), work,
+    }, workflowId -> new Contracts.TaskControl(true), store, "bucket", new CatalogLayout("druid/segments"), work,
         Map.of("KAFKA_PASSWORD", "s3cret")));
     ReadActivities read = env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1)).build());

@@ -8,6 +8,7 @@ import io.sluice.activities.MinioBlobStore;
 import io.sluice.activities.ReadActivitiesImpl;
 import io.sluice.activities.StreamActivitiesImpl;
 import io.sluice.activities.TaskControlClient;
+import io.sluice.activities.WorkerRegistry;
 import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.IndexingTaskWorkflowImpl;
 import io.sluice.workflows.SluiceOptions;
@@ -89,15 +90,23 @@ public final class SluiceWorker {
     Worker control = factory.newWorker(SluiceOptions.CONTROL_QUEUE, controlOptions.build());
     control.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(),
         SupervisorWorkflowImpl.class, IndexingTaskWorkflowImpl.class);
+    WorkerRegistry registry = new WorkerRegistry(store, layout);
     control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers, System.getenv()),
-        new CommitActivitiesImpl(new CommitLog(store, layout), store));
-    Worker read = factory.newWorker(SluiceOptions.READ_QUEUE, WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(config.capacity())
-        .setMaxHeartbeatThrottleInterval(SluiceOptions.READ_HEARTBEAT_THROTTLE)
-        .build());
-    read.registerActivitiesImplementations(new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
-        store, config.bucket(), layout, config.workDir(), System.getenv()));
+        new CommitActivitiesImpl(new CommitLog(store, layout), store), registry);
+    ReadActivitiesImpl reading = new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
+        store, config.bucket(), layout, config.workDir(), System.getenv());
+    // the shared read queue, and this worker's own, where the supervisor places replicas on different workers
+    String ownQueue = SluiceOptions.workerReadQueue(client.getOptions().getIdentity());
+    for (String queue : java.util.List.of(SluiceOptions.READ_QUEUE, ownQueue)) {
+      Worker read = factory.newWorker(queue, WorkerOptions.newBuilder()
+          .setMaxConcurrentActivityExecutionSize(config.capacity())
+          .setMaxHeartbeatThrottleInterval(SluiceOptions.READ_HEARTBEAT_THROTTLE)
+          .build());
+      read.registerActivitiesImplementations(reading);
+    }
     factory.start();
+    registry.register(client.getOptions().getIdentity(), ownQueue);
+    Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "worker-registry-close"));
     log.info("Sluice worker started: temporal={} namespace={} s3={} bucket={} capacity={} cache={}",
         config.temporalTarget(), config.namespace(), config.s3Endpoint(), config.bucket(), config.capacity(),
         config.workflowCacheSize());

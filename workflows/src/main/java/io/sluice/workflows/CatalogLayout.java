@@ -50,6 +50,11 @@ public final class CatalogLayout {
     return supervisorsPrefix() + id + "/tombstone.json";
   }
 
+  /** Where live worker processes register themselves (one small file each, refreshed while they run). */
+  public String workersPrefix() {
+    return base + CATALOG + "/workers/";
+  }
+
   public String commitPrefix(String dataSource) {
     return base + CATALOG + "/commits/" + dataSource + "/";
   }

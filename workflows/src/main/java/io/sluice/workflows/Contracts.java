@@ -107,7 +107,8 @@ public final class Contracts {
   /**
    * What the supervisor gives a new reading task. {@code chainedPartitions}: the partitions whose start offsets are
    * the end offsets of a task that is still publishing, so this task's commit waits for that one's (Druid starts the
-   * next task the same way); {@code chained} says whether there is any.
+   * next task the same way); {@code chained} says whether there is any. {@code readQueue}: the task queue of the
+   * worker chosen for this replica (replicas of a group go to different workers), or null for any worker.
    */
   public record TaskInput(
       String taskId,
@@ -117,15 +118,37 @@ public final class Contracts {
       Map<Integer, Long> startOffsets,
       long createdAtMillis,
       boolean chained,
-      List<Integer> chainedPartitions) {
+      List<Integer> chainedPartitions,
+      String readQueue) {
     public TaskInput(String taskId, String supervisorId, String sequenceName, SupervisorSpec spec,
                      Map<Integer, Long> startOffsets, long createdAtMillis) {
-      this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, false, List.of());
+      this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, false, List.of(), null);
+    }
+
+    public TaskInput(String taskId, String supervisorId, String sequenceName, SupervisorSpec spec,
+                     Map<Integer, Long> startOffsets, long createdAtMillis, boolean chained,
+                     List<Integer> chainedPartitions) {
+      this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, chained, chainedPartitions,
+          null);
+    }
+
+    /** Whether the group runs replicas, which agree on their end offsets before publishing (Druid's protocol). */
+    public boolean replicated() {
+      return spec.ioConfig().replicas() > 1;
     }
   }
 
-  /** Polled by the reading activity every few seconds (never per record). */
-  public record TaskControl(boolean stopReading) {}
+  /**
+   * Polled by the reading activity every second or so (never per record). A task with replicas, told to stop,
+   * first pauses and reports where it is; the supervisor then sets {@code endOffsets}, the most any replica had
+   * read, and every replica reads exactly up to them before publishing. Null until then, and always for a task
+   * without replicas.
+   */
+  public record TaskControl(boolean stopReading, Map<Integer, Long> endOffsets) {
+    public TaskControl(boolean stopReading) {
+      this(stopReading, null);
+    }
+  }
 
   /** Row counters, named as Druid's rowStats are. */
   public record RowStats(long processed, long processedBytes, long processedWithError, long thrownAway,
@@ -199,5 +222,10 @@ public final class Contracts {
     public static final String FAILED = "FAILED";
     /** Sent when reading has ended and publishing begins, with {@code endOffsets}: the next task can start there. */
     public static final String PUBLISHING = "PUBLISHING";
+    /**
+     * A replica told to stop has paused; {@code endOffsets} are its positions. The supervisor waits for its group's
+     * replicas, then sets their common end offsets.
+     */
+    public static final String PAUSED = "PAUSED";
   }
 }

@@ -1,9 +1,14 @@
 package io.sluice.workflows;
 
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,6 +25,10 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   private final CommitActivities cleanup = Workflow.newActivityStub(CommitActivities.class,
       SluiceOptions.cleanupOptions());
   private boolean stop;
+  /** Replicas: the common end offsets, set by the supervisor once every replica has paused. */
+  private java.util.Map<Integer, Long> endOffsets;
+  /** Replicas: where the reading activity paused, not yet reported to the supervisor. */
+  private java.util.Map<Integer, Long> pausedAt;
   private Contracts.ReadProgress readResult;
   private List<Contracts.ParseError> parseExceptions = List.of();
 
@@ -28,7 +37,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
     Workflow.setCurrentDetails("reading partitions " + in.startOffsets().keySet() + " from " + in.startOffsets());
     Contracts.TaskReport report;
     try {
-      Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(in));
+      Contracts.ReadResult r = readAndPush(in);
       readResult = new Contracts.ReadProgress(r.endOffsets(), r.rowStats());
       if (r.parseExceptions() != null) parseExceptions = r.parseExceptions();
       if (r.endOffsets().equals(r.startOffsets()) && r.segments().isEmpty()) {
@@ -68,6 +77,47 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
       cleanup.cleanupPushed(new Contracts.CleanupInput(in.supervisorId(), in.taskId(), in.createdAtMillis()));
     } catch (ActivityFailure e) {
       log.warn("task {}: could not clean up its pushed files: {}", in.taskId(), rootMessage(e));
+    }
+  }
+
+  /**
+   * Runs the reading activity: on the worker the supervisor chose for this replica if it did, falling back to any
+   * worker if that one does not start it in time (it is gone); forwarding a replica's pause to the supervisor.
+   */
+  private Contracts.ReadResult readAndPush(Contracts.TaskInput in) {
+    if (in.readQueue() != null && !SluiceOptions.READ_QUEUE.equals(in.readQueue())) {
+      // per method: the worker options' per-type entry for ReadAndPush would override a stub-wide queue
+      ActivityOptions options = SluiceOptions.readOptions(in.readQueue());
+      ReadActivities placed = Workflow.newActivityStub(ReadActivities.class, options,
+          java.util.Map.of("ReadAndPush", options));
+      try {
+        return readForwardingPauses(placed, in);
+      } catch (ActivityFailure e) {
+        if (!(e.getCause() instanceof TimeoutFailure t) || t.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+          throw e;
+        }
+        log.warn("task {}: worker queue {} did not start the reading activity; any worker may now", in.taskId(),
+            in.readQueue());
+      }
+    }
+    return readForwardingPauses(read, in);
+  }
+
+  private Contracts.ReadResult readForwardingPauses(ReadActivities stub, Contracts.TaskInput in) {
+    if (!in.replicated()) return stub.readAndPush(new Contracts.ReadInput(in));
+    Promise<Contracts.ReadResult> result = Async.function(stub::readAndPush, new Contracts.ReadInput(in));
+    try {
+      while (true) {
+        Workflow.await(() -> result.isCompleted() || pausedAt != null);
+        if (pausedAt == null) return result.get();
+        java.util.Map<Integer, Long> at = pausedAt;
+        pausedAt = null;
+        tellSupervisor(in, new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PAUSED, in.startOffsets(),
+            at, 0, null, null, null, null), false);
+      }
+    } catch (CanceledFailure e) { // as WAIT_CANCELLATION_COMPLETED would: the attempt ends before the task does
+      Workflow.newDetachedCancellationScope(() -> Workflow.await(result::isCompleted)).run();
+      throw e;
     }
   }
 
@@ -123,7 +173,18 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   }
 
   @Override
+  public void paused(java.util.Map<Integer, Long> positions) {
+    if (endOffsets == null) pausedAt = positions; // once the end is set, a retried attempt's pause is moot
+  }
+
+  @Override
+  public void setEndOffsets(java.util.Map<Integer, Long> offsets) {
+    endOffsets = offsets;
+    stop = true;
+  }
+
+  @Override
   public Contracts.TaskControl control() {
-    return new Contracts.TaskControl(stop);
+    return new Contracts.TaskControl(stop, endOffsets);
   }
 }

@@ -150,6 +150,32 @@ public final class RunLoopPolicy {
     return false;
   }
 
+  /**
+   * Replicas: the read queues for the {@code replicas} replicas of {@code group}, all different while there are
+   * at least as many live workers, and spread over the workers across groups. Nulls (any worker) if none is known.
+   */
+  public static List<String> placeReplicas(List<String> liveQueues, int group, int replicas) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      out.add(liveQueues.isEmpty() ? null : liveQueues.get((group * replicas + i) % liveQueues.size()));
+    }
+    return out;
+  }
+
+  /**
+   * Replicas: the group's end offsets, the most any paused replica had read of each partition (Druid's
+   * setEndOffsets after pausing every replica). Null while none has paused.
+   */
+  public static Map<Integer, Long> agreedEnd(List<Map<Integer, Long>> pausedAt) {
+    Map<Integer, Long> end = null;
+    for (Map<Integer, Long> p : pausedAt) {
+      if (p == null) continue;
+      if (end == null) end = new java.util.TreeMap<>();
+      for (Map.Entry<Integer, Long> e : p.entrySet()) end.merge(e.getKey(), e.getValue(), Math::max);
+    }
+    return end;
+  }
+
   /** Whether a task group can take a new task: none of its tasks is still reading or yet to report its end. */
   public static boolean groupFree(int group, List<SupervisorState.TaskEntry> tasks) {
     for (SupervisorState.TaskEntry t : tasks) {

@@ -37,6 +37,12 @@ public final class SluiceOptions {
   /** A stream watcher heartbeats at least this often, also while a Kafka call is slow (each is bounded). */
   public static final Duration WATCH_HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
 
+  private static final RetryOptions READING_RETRY = RetryOptions.newBuilder()
+      .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(30))
+      .setMaximumAttempts(10)
+      .setDoNotRetry(Failures.TOO_MANY_PARSE_EXCEPTIONS, Failures.INVALID_SPEC, Failures.OFFSET_OUT_OF_RANGE)
+      .build();
+
   public static WorkflowImplementationOptions workflowOptions() {
     RetryOptions kafka = RetryOptions.newBuilder()
         .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(10))
@@ -44,11 +50,6 @@ public final class SluiceOptions {
     RetryOptions storage = RetryOptions.newBuilder()
         .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(30))
         .setDoNotRetry(Failures.INCONSISTENT_OFFSETS).build();
-    RetryOptions reading = RetryOptions.newBuilder()
-        .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(30))
-        .setMaximumAttempts(10)
-        .setDoNotRetry(Failures.TOO_MANY_PARSE_EXCEPTIONS, Failures.INVALID_SPEC, Failures.OFFSET_OUT_OF_RANGE)
-        .build();
     return WorkflowImplementationOptions.newBuilder()
         .setActivityOptions(Map.of(
             "FetchStreamOffsets", ActivityOptions.newBuilder()
@@ -78,15 +79,37 @@ public final class SluiceOptions {
                 // a cancelled task waits for a commit attempt in flight, so its cleanup never races a commit
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .build(),
-            "ReadAndPush", ActivityOptions.newBuilder()
-                .setTaskQueue(READ_QUEUE)
-                // bounded by the heartbeat; the supervisor's completionTimeout bounds publishing
-                .setStartToCloseTimeout(Duration.ofDays(7))
-                .setHeartbeatTimeout(READ_HEARTBEAT_TIMEOUT)
-                // a cancelled task waits for the attempt to stop (its next heartbeat), so it pushes nothing after
-                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-                .setRetryOptions(reading).build()))
+            "ReadAndPush", readOptions(READ_QUEUE),
+            "LiveReadQueues", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build()).build()))
         .build();
+  }
+
+  /** How long a replica's reading activity waits for its chosen worker before any worker may take it. */
+  public static final Duration PLACED_SCHEDULE_TO_START = Duration.ofSeconds(30);
+
+  /**
+   * The reading activity's options on {@code queue}: the shared {@link #READ_QUEUE}, or one worker's own queue
+   * ({@link #workerReadQueue}), where an attempt that no worker starts within {@link #PLACED_SCHEDULE_TO_START}
+   * fails (the worker is gone) and the task falls back to the shared queue.
+   */
+  public static ActivityOptions readOptions(String queue) {
+    ActivityOptions.Builder b = ActivityOptions.newBuilder()
+        .setTaskQueue(queue)
+        // bounded by the heartbeat; the supervisor's completionTimeout bounds publishing
+        .setStartToCloseTimeout(Duration.ofDays(7))
+        .setHeartbeatTimeout(READ_HEARTBEAT_TIMEOUT)
+        // a cancelled task waits for the attempt to stop (its next heartbeat), so it pushes nothing after
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setRetryOptions(READING_RETRY);
+    if (!READ_QUEUE.equals(queue)) b.setScheduleToStartTimeout(PLACED_SCHEDULE_TO_START);
+    return b.build();
+  }
+
+  /** The read task queue that only the worker with this identity polls (as well as the shared one). */
+  public static String workerReadQueue(String identity) {
+    return READ_QUEUE + "@" + identity;
   }
 
   /** The task's cleanup of its pushed files: bounded, so deep storage being down does not hold a task open. */

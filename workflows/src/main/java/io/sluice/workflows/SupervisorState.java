@@ -27,6 +27,10 @@ public final class SupervisorState {
     public Map<Integer, Long> endOffsets;
     /** Tasks, still publishing when this one started, whose end offsets it started from. */
     public List<String> chainedFrom = new ArrayList<>();
+    /** Replicas: where this one paused when told to stop, before the group's end offsets were set. */
+    public Map<Integer, Long> pausedAt;
+    /** Replicas: the worker read queue chosen for it; null for any worker. */
+    public String readQueue;
 
     public TaskEntry() {}
 

@@ -41,6 +41,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private final Contracts.SupervisorConfig config;
   private final StreamActivities stream = Workflow.newActivityStub(StreamActivities.class);
   private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
+  private final PlacementActivities placement = Workflow.newActivityStub(PlacementActivities.class);
   private final Random random = Workflow.newRandom();
   private boolean wake;
   /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
@@ -106,6 +107,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         deadline = RunLoopPolicy.earliest(deadline, t.startedAtMillis + io().taskDurationMillis());
       } else if (!t.cancelRequested) {
         deadline = RunLoopPolicy.earliest(deadline, t.publishingSinceMillis + io().completionTimeoutMillis() + 1);
+        if (t.endOffsets == null && io().replicas() > 1) {
+          deadline = RunLoopPolicy.earliest(deadline, t.publishingSinceMillis + pauseWaitMillis());
+        }
       }
     }
     return deadline;
@@ -154,6 +158,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       }
     }
     s.handoffGroups.clear();
+    if (io().replicas() > 1) agreeEndOffsets(now);
 
     if (s.pendingSpec != null && (s.tasks.isEmpty() || (allReadingDone()
         && s.pendingSpec.ioConfig().topic().equals(io().topic())))) {
@@ -196,6 +201,57 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.lastErrorWasStream, s.everConnected, s.unhealthyTasks, stayIdle && s.tasks.isEmpty(),
         s.firstIterationDone, s.detailedState);
     if (!s.terminateRequested && Workflow.currentTimeMillis() >= s.watchRetryAtMillis) watchStream();
+  }
+
+  /** How long replicas told to stop wait for a slow one to pause before the others' end offsets are set. */
+  private long pauseWaitMillis() {
+    return Math.max(io().periodMillis(), 10_000);
+  }
+
+  /**
+   * Replicas: once every replica of a group told to stop has paused (or, after {@link #pauseWaitMillis}, those
+   * that have), sets the group's end offsets, the most any of them read, on all of them. A replica that had not
+   * paused reads up to them too.
+   */
+  private void agreeEndOffsets(long now) {
+    Map<String, List<SupervisorState.TaskEntry>> bySequence = new LinkedHashMap<>();
+    for (SupervisorState.TaskEntry t : s.tasks) {
+      if ("PUBLISHING".equals(t.phase) && t.endOffsets == null) {
+        bySequence.computeIfAbsent(t.sequenceName, k -> new ArrayList<>()).add(t);
+      }
+    }
+    for (List<SupervisorState.TaskEntry> replicas : bySequence.values()) {
+      boolean allPaused = true;
+      long since = 0;
+      List<Map<Integer, Long>> paused = new ArrayList<>();
+      for (SupervisorState.TaskEntry t : replicas) {
+        allPaused &= t.pausedAt != null;
+        since = Math.max(since, t.publishingSinceMillis);
+        paused.add(t.pausedAt);
+      }
+      Map<Integer, Long> end = RunLoopPolicy.agreedEnd(paused);
+      if (end == null || (!allPaused && now < since + pauseWaitMillis())) continue;
+      for (SupervisorState.TaskEntry t : replicas) {
+        t.endOffsets = new LinkedHashMap<>(end);
+        try {
+          Workflow.newExternalWorkflowStub(IndexingTaskWorkflow.class, t.taskId).setEndOffsets(end);
+        } catch (TemporalFailure e) {
+          recordError("SignalFailed", "could not give task " + t.taskId + " its end offsets: " + e.getMessage(),
+              false);
+        }
+      }
+      log.info("supervisor {}: replicas {} read up to {}", s.spec.id(),
+          replicas.stream().map(t -> t.taskId).toList(), end);
+    }
+  }
+
+  /** The other replicas of {@code t} (same sequence name) this supervisor still tracks. */
+  private List<SupervisorState.TaskEntry> siblings(SupervisorState.TaskEntry t) {
+    List<SupervisorState.TaskEntry> out = new ArrayList<>();
+    for (SupervisorState.TaskEntry e : s.tasks) {
+      if (e != t && e.sequenceName.equals(t.sequenceName)) out.add(e);
+    }
+    return out;
   }
 
   /** Whether every task has finished reading and reported where it ended. */
@@ -385,10 +441,14 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
   }
 
-  /** Starts a task for every task group that has none. Returns false if a start failed. */
+  /**
+   * Starts the tasks of every task group that has none: {@code replicas} of them, with the same start offsets and
+   * sequence name, each on a different worker while enough are alive. Returns false if a start failed.
+   */
   private boolean createTasks(long now) {
     boolean sameTopic = io().topic().equals(s.committed.topic()) || s.committed.topic() == null;
     boolean ok = true;
+    List<String> liveQueues = null;
     for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, io().taskCount()).entrySet()) {
       if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
       if (RunLoopPolicy.anyIn(g.getValue(), s.pendingAutoReset.keySet())) continue; // reset first
@@ -396,33 +456,66 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           s.earliestOffsets, s.latestOffsets, io().useEarliestOffset(), s.partitionsDiscoveredLater);
       RunLoopPolicy.Start chained = RunLoopPolicy.chainedStart(g.getValue(), base, s.tasks);
       Map<Integer, Long> start = chained.offsets();
+      List<String> chainedFrom = new ArrayList<>(chained.chainedFrom());
+      for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) { // and their replicas, which commit the same
+        if (chained.chainedFrom().contains(t.taskId)) {
+          for (SupervisorState.TaskEntry sib : siblings(t)) if (!chainedFrom.contains(sib.taskId)) chainedFrom.add(sib.taskId);
+        }
+      }
       s.taskSequence++;
       String sequenceName = RunLoopPolicy.sequenceName(s.spec.id(), io().topic(), g.getKey(), start, s.taskSequence);
-      String taskId = RunLoopPolicy.taskId(sequenceName, random);
-      Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now,
-          !chained.chainedFrom().isEmpty(), chained.chainedPartitions());
-      IndexingTaskWorkflow child = Workflow.newChildWorkflowStub(IndexingTaskWorkflow.class,
-          ChildWorkflowOptions.newBuilder()
-              .setWorkflowId(taskId)
-              .setTaskQueue(SluiceOptions.CONTROL_QUEUE)
-              .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-              .setStaticSummary("Kafka indexing task for " + s.spec.id() + ", partitions " + g.getValue())
-              .setMemo(Map.of("dataSource", s.spec.id(), "taskGroupId", g.getKey()))
-              .build());
-      try {
-        Async.function(child::run, input);
-        Workflow.getWorkflowExecution(child).get();
-        SupervisorState.TaskEntry entry = new SupervisorState.TaskEntry(taskId, g.getKey(), sequenceName, start, now);
-        entry.chainedFrom = new ArrayList<>(chained.chainedFrom());
-        s.tasks.add(entry);
-        log.info("supervisor {}: started task {} at offsets {}{}", s.spec.id(), taskId, start,
-            chained.chainedFrom().isEmpty() ? "" : " (after " + chained.chainedFrom() + ", still publishing)");
-      } catch (ChildWorkflowFailure e) {
-        recordError(e, false);
-        ok = false;
+      List<String> queues = java.util.Collections.singletonList(null);
+      if (io().replicas() > 1) {
+        if (liveQueues == null) liveQueues = liveReadQueues();
+        queues = RunLoopPolicy.placeReplicas(liveQueues, g.getKey(), io().replicas());
+      }
+      for (String queue : queues) {
+        ok &= startTask(g.getKey(), g.getValue(), sequenceName, start, chainedFrom, chained.chainedPartitions(),
+            queue, now);
       }
     }
     return ok;
+  }
+
+  /** The live workers' read queues, or none (any worker) if they cannot be listed. */
+  private List<String> liveReadQueues() {
+    try {
+      return placement.liveReadQueues();
+    } catch (ActivityFailure e) {
+      log.warn("supervisor {}: could not list live workers; replicas go to any worker: {}", s.spec.id(),
+          e.getMessage());
+      return List.of();
+    }
+  }
+
+  private boolean startTask(int group, List<Integer> partitions, String sequenceName, Map<Integer, Long> start,
+                            List<String> chainedFrom, List<Integer> chainedPartitions, String queue, long now) {
+    String taskId = RunLoopPolicy.taskId(sequenceName, random);
+    Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now,
+        !chainedFrom.isEmpty(), chainedPartitions, queue);
+    IndexingTaskWorkflow child = Workflow.newChildWorkflowStub(IndexingTaskWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(taskId)
+            .setTaskQueue(SluiceOptions.CONTROL_QUEUE)
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setStaticSummary("Kafka indexing task for " + s.spec.id() + ", partitions " + partitions)
+            .setMemo(Map.of("dataSource", s.spec.id(), "taskGroupId", group))
+            .build());
+    try {
+      Async.function(child::run, input);
+      Workflow.getWorkflowExecution(child).get();
+      SupervisorState.TaskEntry entry = new SupervisorState.TaskEntry(taskId, group, sequenceName, start, now);
+      entry.chainedFrom = new ArrayList<>(chainedFrom);
+      entry.readQueue = queue;
+      s.tasks.add(entry);
+      log.info("supervisor {}: started task {} at offsets {}{}{}", s.spec.id(), taskId, start,
+          chainedFrom.isEmpty() ? "" : " (after " + chainedFrom + ", still publishing)",
+          queue == null ? "" : " on " + queue);
+      return true;
+    } catch (ChildWorkflowFailure e) {
+      recordError(e, false);
+      return false;
+    }
   }
 
   private void applyTaskReports() {
@@ -432,6 +525,10 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       SupervisorState.TaskEntry t = null;
       for (SupervisorState.TaskEntry e : s.tasks) if (e.taskId.equals(r.taskId())) t = e;
       if (t == null) continue; // a duplicate report, or a task this supervisor no longer tracks
+      if (Contracts.TaskReport.PAUSED.equals(r.status())) {
+        if (t.endOffsets == null) t.pausedAt = r.endOffsets() == null ? null : new LinkedHashMap<>(r.endOffsets());
+        continue;
+      }
       if (Contracts.TaskReport.PUBLISHING.equals(r.status())) {
         t.endOffsets = r.endOffsets() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(r.endOffsets());
         if ("READING".equals(t.phase)) { // it reached a handoff limit by itself
@@ -440,9 +537,15 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         }
         continue;
       }
+      List<SupervisorState.TaskEntry> siblings = siblings(t);
       s.tasks.remove(t);
       if (Contracts.TaskReport.SUCCESS.equals(r.status())) {
         if (r.head() != null && r.head().seq() >= s.committed.seq()) s.committed = r.head();
+        for (SupervisorState.TaskEntry sib : siblings) { // its range is committed: the other replicas are redundant
+          s.tasks.remove(sib);
+          Workflow.newUntypedExternalWorkflowStub(sib.taskId).cancel();
+          log.info("supervisor {}: stopped replica {}; {} published its range", s.spec.id(), sib.taskId, t.taskId);
+        }
         s.consecutiveTaskFailures = 0;
         s.consecutiveTaskSuccesses++;
         if (s.consecutiveTaskSuccesses >= config.taskHealthinessThreshold()) s.unhealthyTasks = false;
@@ -458,6 +561,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         } else {
           countTaskFailure(r.errorType() == null ? "TaskFailed" : r.errorType(),
               "task " + r.taskId() + " failed: " + r.errorMessage());
+        }
+        if (!siblings.isEmpty()) { // another replica may still publish the range: the group goes on
+          log.info("supervisor {}: replica {} failed; {} go on", s.spec.id(), t.taskId,
+              siblings.stream().map(e -> e.taskId).toList());
+          continue;
         }
         for (String doomed : RunLoopPolicy.chainedAfter(t.taskId, s.tasks)) { // they started from its offsets
           s.tasks.removeIf(e -> e.taskId.equals(doomed));

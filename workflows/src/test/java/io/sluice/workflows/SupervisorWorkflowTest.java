@@ -49,6 +49,7 @@ class SupervisorWorkflowTest {
    */
   public static class FakeTask implements IndexingTaskWorkflow {
     private boolean stop;
+    private Map<Integer, Long> endOffsets;
 
     @Override
     public Contracts.TaskReport run(Contracts.TaskInput in) {
@@ -77,9 +78,20 @@ class SupervisorWorkflowTest {
           return failed;
         }
       }
+      placements.put(in.taskId(), String.valueOf(in.readQueue()));
       Workflow.await(() -> stop);
       Map<Integer, Long> end = new TreeMap<>();
-      in.startOffsets().forEach((p, o) -> end.put(p, o + 100));
+      if (in.replicated()) { // pause where this replica got to (the one on w2 read 7 more), then read to the end
+        long more = "read@w2".equals(in.readQueue()) ? 7 : 0;
+        Map<Integer, Long> at = new TreeMap<>();
+        in.startOffsets().forEach((p, o) -> at.put(p, o + 100 + more));
+        supervisor.taskPublishing(new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PAUSED,
+            in.startOffsets(), at, 0, null, null, null, null));
+        Workflow.await(() -> endOffsets != null);
+        end.putAll(endOffsets);
+      } else {
+        in.startOffsets().forEach((p, o) -> end.put(p, o + 100));
+      }
       supervisor.taskPublishing(new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PUBLISHING,
           in.startOffsets(), end, 1, null, null, null, null));
       Workflow.sleep(Duration.ofMinutes(2)); // pushing and committing take a while
@@ -104,8 +116,18 @@ class SupervisorWorkflowTest {
     }
 
     @Override
+    public void paused(Map<Integer, Long> positions) {
+    }
+
+    @Override
+    public void setEndOffsets(Map<Integer, Long> offsets) {
+      endOffsets = offsets;
+      stop = true;
+    }
+
+    @Override
     public Contracts.TaskControl control() {
-      return new Contracts.TaskControl(stop);
+      return new Contracts.TaskControl(stop, endOffsets);
     }
 
     @Override
@@ -119,6 +141,8 @@ class SupervisorWorkflowTest {
     }
   }
 
+  /** The read queue each fake task was given, by task id. */
+  static final Map<String, String> placements = new java.util.concurrent.ConcurrentHashMap<>();
   static final AtomicBoolean kafkaUp = new AtomicBoolean(true);
   /** The fake topic's partitions; a test adds one to simulate a partition added at runtime. */
   static volatile List<Integer> partitions = List.of(0);
@@ -218,11 +242,13 @@ class SupervisorWorkflowTest {
     failCommitAtOffset = -1;
     committedHead = Contracts.CommittedState.empty();
     resets.clear();
+    placements.clear();
     env = TestWorkflowEnvironment.newInstance();
     Worker w = env.newWorker(SluiceOptions.CONTROL_QUEUE);
     w.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(), SupervisorWorkflowImpl.class,
         FakeTask.class);
-    w.registerActivitiesImplementations(new FakeStream(), new FakeCommits());
+    w.registerActivitiesImplementations(new FakeStream(), new FakeCommits(),
+        (PlacementActivities) () -> List.of("read@w1", "read@w2"));
     env.start();
     client = env.getWorkflowClient();
   }
@@ -541,6 +567,31 @@ class SupervisorWorkflowTest {
     eventually(() -> "UNHEALTHY_TASKS".equals(wf.status().detailedState()), wf::status);
     assertTrue(resets.isEmpty(), "nothing is reset without the operator");
     assertEquals(Map.of(0, 100L), wf.status().committedOffsets());
+  }
+
+  @Test
+  void replicasRunOnDifferentWorkersAgreeOnTheirEndAndOnePublishes() {
+    SupervisorWorkflow wf = start(spec("\"replicas\":2"));
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == 2, wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals(s.activeTasks().get(0).startingOffsets(), s.activeTasks().get(1).startingOffsets());
+    List<String> first = s.activeTasks().stream().map(SupervisorStatus.TaskView::id).toList();
+    eventually(() -> placements.keySet().containsAll(first), () -> placements);
+    assertEquals(java.util.Set.of("read@w1", "read@w2"),
+        java.util.Set.of(placements.get(first.get(0)), placements.get(first.get(1))), "one replica per worker");
+
+    env.sleep(Duration.ofHours(1)); // rollover: both pause (at 100 and 107), both read to 107, one publishes
+    eventually(() -> wf.status().activeTasks().size() == 2
+        && wf.status().activeTasks().stream().noneMatch(t -> first.contains(t.id())), wf::status);
+    for (SupervisorStatus.TaskView t : wf.status().activeTasks()) {
+      assertEquals(Map.of(0, 107L), t.startingOffsets(), "the next replicas start at the agreed end");
+    }
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 107L)) && wf.status().publishingTasks().isEmpty(),
+        wf::status);
+    assertTrue(wf.status().healthy(), "the redundant replica was stopped, not failed: " + wf.status());
+    assertTrue(wf.status().recentErrors().isEmpty(), wf.status().recentErrors().toString());
   }
 
   @Test

@@ -55,7 +55,6 @@ public record KafkaIoConfig(
       throw new SpecException("lateMessageRejectionPeriod",
           "only one of lateMessageRejectionPeriod and lateMessageRejectionStartDateTime can be specified");
     }
-    if (replicas > 1) throw new SpecException("replicas", "replicas > 1 is not supported yet");
     // autoScalerConfig and idleConfig validate themselves (and refuse enabling what Sluice does not run yet).
   }
 

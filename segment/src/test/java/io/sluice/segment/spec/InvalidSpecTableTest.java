@@ -104,7 +104,7 @@ class InvalidSpecTableTest {
     // Out-of-range numbers.
     c("zero taskCount", "ioConfig.taskCount", "/ioConfig/taskCount", "0");
     c("negative pollTimeout", "ioConfig.pollTimeout", "/ioConfig/pollTimeout", "-1");
-    c("two replicas", "ioConfig.replicas", "/ioConfig/replicas", "2");
+    c("replicas as a string", "ioConfig.replicas", "/ioConfig/replicas", "\"two\"");
     c("zero maxRowsPerSegment", "tuningConfig.maxRowsPerSegment", "/tuningConfig/maxRowsPerSegment", "0");
     c("negative maxPendingPersists", "tuningConfig.maxPendingPersists", "/tuningConfig/maxPendingPersists", "-1");
     c("negative handoffConditionTimeout", "tuningConfig.handoffConditionTimeout",
