@@ -128,6 +128,29 @@ class RunLoopPolicyTest {
     assertEquals(true, RunLoopPolicy.groupFree(0, List.of(old, newer)), "publishers that reported their end do not");
   }
 
+  @Test
+  void replicasArePlacedOnDifferentWorkersAndAgreeOnTheMostAnyRead() {
+    assertEquals(List.of("w1", "w2"), RunLoopPolicy.placeReplicas(List.of("w1", "w2", "w3"), 0, 2));
+    assertEquals(List.of("w3", "w1"), RunLoopPolicy.placeReplicas(List.of("w1", "w2", "w3"), 1, 2),
+        "the next group starts on the next workers");
+    assertEquals(List.of("w1", "w1"), RunLoopPolicy.placeReplicas(List.of("w1"), 0, 2), "one worker: both on it");
+    assertEquals(java.util.Arrays.asList(null, null), RunLoopPolicy.placeReplicas(List.of(), 0, 2),
+        "no worker known: any worker");
+    assertEquals(null, RunLoopPolicy.agreedEnd(java.util.Arrays.asList(null, null)));
+    assertEquals(Map.of(0, 107L, 1, 50L),
+        RunLoopPolicy.agreedEnd(java.util.Arrays.asList(Map.of(0, 100L, 1, 50L), null, Map.of(0, 107L, 1, 40L))));
+  }
+
+  @Test
+  void automaticResetTouchesOnlyOffsetsOutsideWhatKafkaHolds() {
+    Map<Integer, Long> earliest = Map.of(0, 500L, 1, 0L, 2, 0L);
+    Map<Integer, Long> latest = Map.of(0, 900L, 1, 100L, 2, 10L);
+    Map<Integer, Long> resumeAt = new java.util.TreeMap<>(Map.of(0, 100L, 1, 50L, 2, 20L, 3, 5L));
+    assertEquals(Map.of(0, 500L, 2, 0L), RunLoopPolicy.automaticReset(resumeAt, earliest, latest, true),
+        "below the earliest, and past the latest (a re-created topic); a partition Kafka does not report is kept");
+    assertEquals(Map.of(0, 900L, 2, 10L), RunLoopPolicy.automaticReset(resumeAt, earliest, latest, false));
+  }
+
   private static SupervisorState.TaskEntry chainedOn(SupervisorState.TaskEntry t, String from) {
     t.chainedFrom = List.of(from);
     return t;
