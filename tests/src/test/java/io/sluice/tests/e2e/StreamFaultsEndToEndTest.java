@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * What the stream itself can throw at a supervisor, against the real stack: transactions committed and aborted,
  * malformed records (counted, or fatal past {@code maxParseExceptions}), partitions added while reading, the
- * operator's reset and resetOffsets, and offsets lost to retention (with and without resetOffsetAutomatically). Every test produces events with unique ids and ends by reading every
+ * operator's reset and resetOffsets, offsets lost to retention (with and without resetOffsetAutomatically), and a
+ * deleted topic. Every test produces events with unique ids and ends by reading every
  * committed segment back: distinct ids and the total {@code count} both equal the events that should be there.
  */
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -363,6 +364,33 @@ class StreamFaultsEndToEndTest extends RealStackTest {
       IdEvents.assertExactlyOnce(expected, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
       assertEquals(200, api.terminate(ds).status());
     }
+  }
+
+  @Test
+  void aDeletedTopicMeansLostContactNotACrashLoop() throws Exception {
+    String ds = "deleted";
+    String topic = "deleted";
+    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
+    Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "d", 500);
+    assertEquals(200, api.submit(spec(ds, topic).toString()).status());
+    Published.awaitCommitted(api, ds, 500, Duration.ofSeconds(90));
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+    try (Admin admin = Admin.create(props)) {
+      admin.deleteTopics(Set.of(topic)).all().get();
+    }
+    JsonNode lost = awaitStatus(ds, Duration.ofSeconds(90), "LOST_CONTACT_WITH_STREAM",
+        s -> "LOST_CONTACT_WITH_STREAM".equals(s.get("detailedState").asText()));
+    assertTrue(lost.get("recentErrors").toString().contains("'" + topic + "' does not exist"), lost.toString());
+    Thread.sleep(15_000); // several periods and task durations (5 s each) later: no task fails over and over
+    JsonNode later = api.status(ds).json().get("payload");
+    assertEquals("LOST_CONTACT_WITH_STREAM", later.get("detailedState").asText(), later.toString());
+    for (JsonNode e : later.get("recentErrors")) {
+      assertTrue(e.get("streamException").asBoolean(), "only stream errors, no task failures: " + later);
+    }
+    assertEquals(Map.of(0, 500L), offsets(later.get("committedOffsets")), "what was committed stays committed");
+    IdEvents.assertExactlyOnce(ids, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
+    assertEquals(200, api.terminate(ds).status());
   }
 
   private static String resetOffsetsBody(String stream, int partition, long offset) {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Exactly once across worker crashes: the only worker is killed with SIGKILL while its task is reading, twice, and a
- * new worker process is started each time. Temporal retries the reading activity on the new worker once its
+ * Exactly once across worker crashes: the only worker is killed with SIGKILL five times at random moments (seeded,
+ * printed) while its tasks read, push or commit, and a new worker process is started each time. Temporal retries the reading activity on the new worker once its
  * heartbeat times out; it reads again from the task's start offsets, and the commit's compare-and-set keeps every
  * offset in exactly one published segment. And a worker that dies between a task's push and its commit: the retry
  * commits once, and the task's cleanup deletes the files the dead attempt pushed.
@@ -52,29 +52,40 @@ class WorkerCrashEndToEndTest extends RealStackTest {
   }
 
   @Test
-  void killingTheWorkerMidReadLosesAndDuplicatesNothing() throws Exception {
+  void killingTheWorkerFiveTimesAtRandomMomentsLosesAndDuplicatesNothing() throws Exception {
+    long seed = Long.getLong("sluice.test.seed", System.nanoTime());
+    java.util.Random random = new java.util.Random(seed);
+    String why = " (kill moments seed " + seed + "; rerun with -Dsluice.test.seed=" + seed + ")";
+    System.out.println("WorkerCrashEndToEndTest: kill moments seed " + seed);
     MetricEvents.createTopic(stack.kafkaBootstrap(), TOPIC, 2);
     MetricEvents.Produced first = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 20_000,
         System.currentTimeMillis(), Duration.ofHours(2).toMillis(), 11);
+    long events = 20_000;
+    double valueSum = first.valueSum();
     ObjectNode spec = sampleSpec(DATA_SOURCE, TOPIC, "PT15S");
     assertEquals(200, api.submit(spec.toString()).status());
 
     awaitReading(Duration.ofMinutes(1));
-    stack.services().stream().filter(s -> s.name().equals("worker-1")).findFirst().orElseThrow().kill9();
-    stack.startWorker(); // worker-2
-    MetricEvents.Produced second = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 10_000,
-        System.currentTimeMillis(), Duration.ofHours(2).toMillis(), 12);
+    for (int kill = 1; kill <= 5; kill++) {
+      Thread.sleep(random.nextInt(8_000)); // reading, pushing, committing, or a new worker still starting
+      DevStack.Service victim = null;
+      for (DevStack.Service s : stack.services()) {
+        if (s.name().startsWith("worker-") && s.process().isAlive()) victim = s;
+      }
+      victim.kill9();
+      stack.startWorker();
+      MetricEvents.Produced more = MetricEvents.produce(stack.kafkaBootstrap(), TOPIC, 2_000,
+          System.currentTimeMillis(), Duration.ofHours(2).toMillis(), 12 + kill);
+      events += 2_000;
+      valueSum += more.valueSum();
+    }
 
-    awaitReading(Duration.ofMinutes(2));
-    stack.services().stream().filter(s -> s.name().equals("worker-2")).findFirst().orElseThrow().kill9();
-    stack.startWorker(); // worker-3
-
-    Published.awaitCommitted(api, DATA_SOURCE, 30_000, Duration.ofMinutes(5));
+    Published.awaitCommitted(api, DATA_SOURCE, events, Duration.ofMinutes(5));
     Published published = Published.readBack(stack, DATA_SOURCE, tmp, index -> { });
-    assertEquals(30_000, published.endOffsets().values().stream().mapToLong(Long::longValue).sum(),
-        "every offset committed once");
-    assertEquals(30_000, published.countSum(), "every event in exactly one published segment");
-    assertEquals(first.valueSum() + second.valueSum(), published.valueSum(), 1e-6);
+    assertEquals(events, published.endOffsets().values().stream().mapToLong(Long::longValue).sum(),
+        "every offset committed once" + why);
+    assertEquals(events, published.countSum(), "every event in exactly one published segment" + why);
+    assertEquals(valueSum, published.valueSum(), 1e-6, why);
   }
 
   /** The segment files (index.zip) in deep storage under {@code dataSource}'s prefix. */
