@@ -43,6 +43,7 @@ public final class SpecView {
     out.add(ds.timestampSpec().column());
     for (AggregatorSpec a : ds.metricsSpec()) {
       if (a.fieldName() != null) out.add(a.fieldName());
+      if (a.timeColumn() != null) out.add(a.timeColumn());
       out.add(a.name());
     }
     return out;

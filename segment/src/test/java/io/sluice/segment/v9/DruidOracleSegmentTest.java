@@ -591,6 +591,9 @@ class DruidOracleSegmentTest
         if (m.fieldName() != null) {
           agg.put("fieldName", m.fieldName());
         }
+        if (m.timeColumn() != null && !m.timeColumn().equals(IndexSchema.TIME_COLUMN)) {
+          agg.put("timeColumn", m.timeColumn());
+        }
         out.add(agg);
       }
       return JSON.writeValueAsString(out);
