@@ -25,8 +25,9 @@ import java.util.Map;
  * cell        := delta (i32 with integer deltas, else i64) | u8 0 (value) or 1 (null) | [value: i64, f64 or f32]
  *                time = minTime + delta; an empty cell is a null pair
  * </pre>
- * Every length and offset is checked against the bytes present before use; a block is decompressed with the safe
- * LZ4 decompressor into at most 64 KiB. The last decompressed block of each stream is cached. Not thread-safe.
+ * Every length and offset is checked against the bytes present before use; a block's decoded length is read from
+ * its LZ4 sequences first (1 to 64 KiB), and the block is decompressed with the safe LZ4 decompressor into a buffer
+ * of that size. The last decompressed block of each stream is cached. Not thread-safe.
  */
 public final class PairColumn extends Column
 {
@@ -264,17 +265,19 @@ public final class PairColumn extends Column
    */
   private static final class BlockedStream
   {
-    private static final int BLOCK_BYTES = 1 << 16;
+    private static final int BLOCK_BYTES = Blocks.MAX_BLOCK_BYTES;
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.safeInstance().safeDecompressor();
 
     private final Input data;
     private final int[] starts;
     private final String what;
     private final long length;
-    private final byte[] block = new byte[BLOCK_BYTES];
-    private final ByteBuffer blockBuffer = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+    /** Decompressed block, grown to what the blocks read so far decode to (at most 64 KiB). */
+    private byte[] block = new byte[0];
     private int current = -1;
     private int currentLength;
+    private final byte[] longBytes = new byte[Long.BYTES];
+    private final ByteBuffer longBuffer = ByteBuffer.wrap(longBytes).order(ByteOrder.LITTLE_ENDIAN);
 
     private BlockedStream(Input data, int[] starts, String what)
     {
@@ -325,9 +328,8 @@ public final class PairColumn extends Column
 
     long readLong(long position)
     {
-      final byte[] b = new byte[Long.BYTES];
-      read(position, b, Long.BYTES);
-      return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      read(position, longBytes, Long.BYTES);
+      return longBuffer.getLong(0);
     }
 
     /** Copies {@code n} bytes from uncompressed {@code position}, across blocks if need be. */
@@ -369,10 +371,14 @@ public final class PairColumn extends Column
       final int from = starts[k];
       final int to = starts[k + 1];
       final ByteBuffer src = data.buffer(ByteOrder.LITTLE_ENDIAN);
+      final int decoded = decodedLength(src, from, to, k);
+      if (block.length < decoded) {
+        block = new byte[decoded];
+      }
       try {
-        final int n = LZ4.decompress(src, from, to - from, blockBuffer, 0, BLOCK_BYTES);
-        if (n <= 0) {
-          throw data.errorAt(from, what + ": block " + k + " is empty");
+        final int n = LZ4.decompress(src, from, to - from, ByteBuffer.wrap(block), 0, decoded);
+        if (n != decoded) {
+          throw data.errorAt(from, what + ": block " + k + " decompressed to " + n + " bytes, not " + decoded);
         }
         return n;
       }
@@ -383,6 +389,66 @@ public final class PairColumn extends Column
         throw data.errorAt(from, what + ": LZ4 block " + k + " is corrupt or decompresses beyond 64 KiB: "
                                  + e.getMessage(), e);
       }
+    }
+
+    /**
+     * The length block k decompresses to, from its LZ4 sequences (token, literal length, literals, offset, match
+     * length) without decompressing: 1 to 64 KiB, or the block is rejected. Lets the buffer be no larger than the
+     * data.
+     */
+    private int decodedLength(ByteBuffer src, int from, int to, int k)
+    {
+      long total = 0;
+      int p = from;
+      while (true) {
+        if (p >= to) {
+          throw data.errorAt(p, what + ": LZ4 block " + k + " ends inside a sequence");
+        }
+        final int token = src.get(p++) & 0xFF;
+        long literals = token >>> 4;
+        if (literals == 15) {
+          int b;
+          do {
+            if (p >= to) {
+              throw data.errorAt(p, what + ": LZ4 block " + k + " ends inside a literal length");
+            }
+            b = src.get(p++) & 0xFF;
+            literals += b;
+          } while (b == 255 && literals <= BLOCK_BYTES);
+        }
+        if (literals > to - p) {
+          throw data.errorAt(p, what + ": LZ4 block " + k + " has " + literals + " literals, " + (to - p)
+                                + " bytes left");
+        }
+        p += (int) literals;
+        total += literals;
+        if (p == to) {
+          break; // the last sequence has literals only
+        }
+        if (to - p < 2) {
+          throw data.errorAt(p, what + ": LZ4 block " + k + " ends inside a match offset");
+        }
+        p += 2;
+        long match = (token & 0x0F) + 4L;
+        if ((token & 0x0F) == 15) {
+          int b;
+          do {
+            if (p >= to) {
+              throw data.errorAt(p, what + ": LZ4 block " + k + " ends inside a match length");
+            }
+            b = src.get(p++) & 0xFF;
+            match += b;
+          } while (b == 255 && match <= BLOCK_BYTES);
+        }
+        total += match;
+        if (total > BLOCK_BYTES) {
+          break;
+        }
+      }
+      if (total < 1 || total > BLOCK_BYTES) {
+        throw data.errorAt(from, what + ": LZ4 block " + k + " decodes to " + total + " bytes, not 1 to 64 KiB");
+      }
+      return (int) total;
     }
 
     SegmentFormatException error(String message)
