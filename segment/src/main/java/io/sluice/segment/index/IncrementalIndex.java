@@ -3,6 +3,8 @@ package io.sluice.segment.index;
 import io.sluice.segment.granularity.Granularity;
 import io.sluice.segment.index.DimensionSchema.ValueType;
 import io.sluice.segment.index.MetricSchema.Kind;
+import io.sluice.segment.transform.Expr;
+import io.sluice.segment.transform.ExprParser;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +39,10 @@ import java.util.Map;
  *       truncated, as Druid does); a Boolean is 1 or 0; anything unparseable → null.</li>
  *   <li>metrics read {@code row.get(fieldName)}: a Number, or a String parsed as a number; missing or unparseable
  *       values are ignored. {@code count} counts added rows. Any other aggregator that never saw a value is null,
- *       sums included: Druid's SQL-compatible null handling (NullableNumericAggregator), the only mode of Druid 37.</li>
+ *       sums included: Druid's SQL-compatible null handling (NullableNumericAggregator), the only mode of Druid 37.
+ *       First/last metrics hold a (time, value) pair per row; see {@link PairMetric}. A metric with an
+ *       {@code expression} aggregates the expression's value on the row ({@code __time} there is the row's event
+ *       timestamp) as it would a field's.</li>
  * </ul>
  *
  * <p>{@link #sort()} returns the rows ordered by {@code __time}, then by each dimension in order, then by insertion
@@ -225,9 +230,15 @@ public final class IncrementalIndex
       r = appendRow(time);
     }
     // 4. aggregate
+    Expr.Bindings bindings = null;
     for (Metric metric : metrics) {
       if (metric instanceof PairMetric) {
         ((PairMetric) metric).aggregate(r, timestampMillis, row);
+      } else if (metric.expression != null) {
+        if (bindings == null) {
+          bindings = name -> IndexSchema.TIME_COLUMN.equals(name) ? timestampMillis : row.get(name);
+        }
+        metric.aggregate(r, metric.expression.eval(bindings));
       } else {
         metric.aggregate(r, metric.kind == Kind.COUNT ? null : row.get(metric.fieldName));
       }
@@ -868,6 +879,8 @@ public final class IncrementalIndex
     final MetricSchema schema;
     final Kind kind;
     final String fieldName;
+    /** The metric's expression, read instead of fieldName; null if it reads a field. */
+    final Expr expression;
     /** One bit per row: the aggregator saw a value. Null for count, which is never null. */
     long[] seen;
 
@@ -876,6 +889,7 @@ public final class IncrementalIndex
       this.schema = schema;
       this.kind = schema.kind();
       this.fieldName = schema.fieldName();
+      this.expression = schema.expression() == null ? null : ExprParser.parse(schema.expression());
     }
 
     abstract void init(int row);

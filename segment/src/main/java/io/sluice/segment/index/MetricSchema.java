@@ -1,6 +1,7 @@
 package io.sluice.segment.index;
 
 import io.sluice.segment.index.DimensionSchema.ValueType;
+import io.sluice.segment.transform.ExprParser;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,11 +12,15 @@ import java.util.Map;
  *
  * @param name      output column name
  * @param kind      the aggregator
- * @param fieldName  input field read from each row; ignored (may be null) for {@link Kind#COUNT}
+ * @param fieldName  input field read from each row; ignored (may be null) for {@link Kind#COUNT}; null when
+ *                   {@code expression} is given
  * @param timeColumn for first/last kinds, the field whose value is a row's time ({@code __time}, Druid's default
  *                   and what null becomes, is the row's event timestamp); null for every other kind
+ * @param expression for sums, mins and maxes instead of {@code fieldName}: an expression of the transform
+ *                   language ({@link ExprParser}) evaluated on each row, whose value is
+ *                   aggregated as a field's would be; null otherwise
  */
-public record MetricSchema(String name, Kind kind, String fieldName, String timeColumn)
+public record MetricSchema(String name, Kind kind, String fieldName, String timeColumn, String expression)
 {
   public MetricSchema
   {
@@ -23,7 +28,21 @@ public record MetricSchema(String name, Kind kind, String fieldName, String time
     if (kind == null) {
       throw new IllegalArgumentException("metric [" + name + "] has no kind");
     }
-    if (kind != Kind.COUNT && (fieldName == null || fieldName.isEmpty())) {
+    if (expression != null) {
+      if (kind == Kind.COUNT || kind.isFirstLast()) {
+        throw new IllegalArgumentException("metric [" + name + "] of kind " + kind.typeName()
+                                           + " takes no expression");
+      }
+      if (fieldName != null) {
+        throw new IllegalArgumentException("metric [" + name + "] has both a fieldName and an expression");
+      }
+      try {
+        ExprParser.parse(expression);
+      }
+      catch (ExprParser.ExprException e) {
+        throw new IllegalArgumentException("metric [" + name + "]: " + e.getMessage(), e);
+      }
+    } else if (kind != Kind.COUNT && (fieldName == null || fieldName.isEmpty())) {
       throw new IllegalArgumentException("metric [" + name + "] of kind " + kind.typeName() + " needs a fieldName");
     }
     if (kind.isFirstLast()) {
@@ -40,7 +59,22 @@ public record MetricSchema(String name, Kind kind, String fieldName, String time
   /** A metric of any kind but first/last (their timeColumn defaults to {@code __time}). */
   public MetricSchema(String name, Kind kind, String fieldName)
   {
-    this(name, kind, fieldName, null);
+    this(name, kind, fieldName, null, null);
+  }
+
+  /** A metric reading a field; for first/last, with its timeColumn (null: {@code __time}). */
+  public MetricSchema(String name, Kind kind, String fieldName, String timeColumn)
+  {
+    this(name, kind, fieldName, timeColumn, null);
+  }
+
+  /** A sum, min or max of an expression's value. */
+  public static MetricSchema ofExpression(String name, Kind kind, String expression)
+  {
+    if (expression == null) {
+      throw new IllegalArgumentException("metric [" + name + "]: expression must not be null");
+    }
+    return new MetricSchema(name, kind, null, null, expression);
   }
 
   public static MetricSchema count(String name)

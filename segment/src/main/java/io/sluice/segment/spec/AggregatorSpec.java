@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
+import io.sluice.segment.transform.ExprParser;
 import java.util.Map;
 
 /**
  * One entry of {@code metricsSpec}: Druid's aggregator factories that Sluice can write. The first/last aggregators
  * ({@code longFirst}, {@code doubleLast}, ...) take a {@code timeColumn}, which defaults to {@code __time} as in
- * Druid and is written out in the normalized form; the other aggregators take none.
+ * Druid and is written out in the normalized form; the other aggregators take none. Sums, mins and maxes take either
+ * a {@code fieldName} or an {@code expression} (the transform language of {@link ExprParser}), as Druid's do.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AggregatorSpec(
@@ -45,13 +47,27 @@ public record AggregatorSpec(
           + new java.util.TreeSet<>(KINDS.keySet()));
     }
     if ("__time".equals(name)) throw new SpecException("name", "'__time' is reserved");
-    if (expression != null) throw new SpecException("expression", "aggregator expressions are not supported yet");
+    MetricSchema.Kind kind = KINDS.get(type);
     if ("count".equals(type)) {
       if (fieldName != null) throw new SpecException("fieldName", "a count aggregator takes no fieldName");
+      if (expression != null) throw new SpecException("expression", "a count aggregator takes no expression");
+    } else if (expression != null) {
+      if (kind.isFirstLast()) {
+        throw new SpecException("expression", "a " + type + " aggregator takes a fieldName, not an expression");
+      }
+      if (fieldName != null) {
+        throw new SpecException("expression", "give either fieldName or expression, not both");
+      }
+      Checks.required(expression, "expression");
+      try {
+        ExprParser.parse(expression);
+      } catch (ExprParser.ExprException e) {
+        throw new SpecException("expression", e.getMessage());
+      }
     } else {
       Checks.required(fieldName, "fieldName");
     }
-    if (KINDS.get(type).isFirstLast()) {
+    if (kind.isFirstLast()) {
       if (timeColumn == null) {
         timeColumn = IndexSchema.TIME_COLUMN; // Druid's default, shown in the normalized form
       } else {
@@ -63,12 +79,12 @@ public record AggregatorSpec(
     }
   }
 
-  /** A count, sum, min or max aggregator (no timeColumn, no expression). */
+  /** A count, sum, min or max aggregator of a field (no timeColumn, no expression). */
   public AggregatorSpec(String type, String name, String fieldName) {
     this(type, name, fieldName, null, null);
   }
 
   public MetricSchema toMetricSchema() {
-    return new MetricSchema(name, KINDS.get(type), fieldName, timeColumn);
+    return new MetricSchema(name, KINDS.get(type), fieldName, timeColumn, expression);
   }
 }

@@ -60,6 +60,25 @@ class SpecParserTest {
   }
 
   @Test
+  void sumsMinsAndMaxesTakeAnExpressionInsteadOfAFieldName() throws IOException {
+    ObjectNode json = sample();
+    ObjectNode max = (ObjectNode) json.get("dataSchema").get("metricsSpec").get(3);
+    max.remove("fieldName");
+    max.put("expression", "if(value > 0, value * 2, reading)");
+    SupervisorSpec spec = SpecParser.parse(json.toString());
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+    MetricSchema m = spec.dataSchema().metricsSpec().get(3).toMetricSchema();
+    assertEquals(MetricSchema.Kind.DOUBLE_MAX, m.kind());
+    assertEquals(null, m.fieldName());
+    assertEquals("if(value > 0, value * 2, reading)", m.expression());
+    assertTrue(SpecView.schemalessExclusions(spec.dataSchema()).contains("reading"),
+        "an expression's inputs never become discovered dimensions, as in Druid");
+    JsonNode out = new ObjectMapper().readTree(SpecParser.toJson(spec)).get("dataSchema").get("metricsSpec").get(3);
+    assertEquals("if(value > 0, value * 2, reading)", out.get("expression").asText());
+    assertFalse(out.has("fieldName"));
+  }
+
+  @Test
   void firstLastAggregatorsAreAcceptedAndTheNormalizedFormShowsDruidsDefaultTimeColumn() throws IOException {
     ObjectNode json = sample();
     ArrayNode metrics = (ArrayNode) json.get("dataSchema").get("metricsSpec");

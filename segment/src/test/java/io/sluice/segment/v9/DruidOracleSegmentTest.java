@@ -591,6 +591,9 @@ class DruidOracleSegmentTest
         if (m.fieldName() != null) {
           agg.put("fieldName", m.fieldName());
         }
+        if (m.expression() != null) {
+          agg.put("expression", m.expression());
+        }
         if (m.timeColumn() != null && !m.timeColumn().equals(IndexSchema.TIME_COLUMN)) {
           agg.put("timeColumn", m.timeColumn());
         }
