@@ -405,7 +405,8 @@ public final class SegmentMerger
        * takes the later input's for last, which is what one in-memory index holding all the rows keeps (its first
        * replaces on a strictly earlier time, its last on a later or equal one). Druid's merge-time combiner
        * (GenericLastAggregateCombiner) keeps the earlier pair on a last tie, so Druid's output there depends on
-       * where persists fell; Sluice's does not.
+       * where persists fell; Sluice's does not. One case still does, in Druid and here: a value that is not a number
+       * keeps the pair's previous value, and "previous" is only what its own persist saw.
        */
       @Override
       public SortedIndex.PairColumn pairMetric(int m)
