@@ -285,7 +285,14 @@ public final class PairColumn extends Column
       this.starts = starts;
       this.what = what;
       final int n = starts.length - 1;
-      this.length = n == 0 ? 0 : (long) (n - 1) * BLOCK_BYTES + decompress(n - 1);
+      if (n == 0) {
+        this.length = 0;
+      } else {
+        // the last block's length gives the stream's; it stays decompressed
+        currentLength = decompress(n - 1);
+        current = n - 1;
+        this.length = (long) (n - 1) * BLOCK_BYTES + currentLength;
+      }
     }
 
     static BlockedStream read(Input in, String what)
