@@ -92,6 +92,10 @@ final class RowIngester {
     this.maxSaved = Math.min(tuning.maxSavedParseExceptions(), Contracts.MAX_SAVED_PARSE_EXCEPTIONS);
     for (io.sluice.segment.spec.AggregatorSpec a : schema.metricsSpec()) {
       if (a.fieldName() != null && !numericInputs.contains(a.fieldName())) numericInputs.add(a.fieldName());
+      // a first/last timeColumn other than __time is read from the row as a number, as Druid's time selector
+      if (a.timeColumn() != null && !"__time".equals(a.timeColumn()) && !numericInputs.contains(a.timeColumn())) {
+        numericInputs.add(a.timeColumn());
+      }
     }
     for (io.sluice.segment.spec.DimensionsSpec.Dimension d : schema.dimensionsSpec().dimensionList()) {
       if (!"string".equals(d.type()) && !numericInputs.contains(d.name())) numericInputs.add(d.name());

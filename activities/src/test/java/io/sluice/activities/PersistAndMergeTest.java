@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.segment.index.FirstLastPair;
 import io.sluice.segment.read.SegmentReader;
 import io.sluice.segment.spec.SpecParser;
 import io.sluice.segment.spec.SupervisorSpec;
@@ -105,6 +106,38 @@ class PersistAndMergeTest {
     Files.write(zip, store.get(pushed.get(1).key()).orElseThrow());
     try (SegmentReader r = SegmentReader.open(zip)) {
       assertEquals(List.of("a", "b4"), r.rows(0, 1).get(0).get("host"));
+    }
+  }
+
+  @Test
+  void firstAndLastAggregatorsRollUpAcrossPersistsAndPublish() throws Exception {
+    SupervisorSpec spec = SpecParser.parse(SPEC
+        .replace("{\"type\":\"longSum\",\"name\":\"v_sum\",\"fieldName\":\"v\"}",
+            "{\"type\":\"longFirst\",\"name\":\"v_first\",\"fieldName\":\"v\"},"
+            + "{\"type\":\"doubleLast\",\"name\":\"v_last\",\"fieldName\":\"v\"}")
+        .replace("\"queryGranularity\":\"NONE\"", "\"queryGranularity\":\"HOUR\",\"rollup\":true")
+        .replace("\"maxRowsInMemory\":2", "\"maxRowsInMemory\":1"));
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    SegmentPublisher publisher = new SegmentPublisher(store, "bucket", new CatalogLayout("druid/segments"), work);
+    RowIngester ingester = new RowIngester(spec, hour, 1L << 30, publisher.persistDir("task-3"));
+    long[] times = {hour + 500, hour + 100, hour + 900, hour + 300};
+    for (int i = 0; i < times.length; i++) { // one host, one row a persist
+      String json = "{\"ts\":" + times[i] + ",\"host\":\"h\",\"v\":" + (i == 1 ? "null" : i * 10) + "}";
+      ingester.add(0, i, json.getBytes(StandardCharsets.UTF_8));
+      if (ingester.persistDue(hour)) ingester.persist(hour);
+    }
+    assertTrue(ingester.persists().persistCount() >= 3);
+    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-3", "seq-3", ingester, (d, t) -> { });
+    assertEquals(1, pushed.size());
+    assertEquals("count,v_first,v_last", pushed.get(0).descriptor().get("metrics"));
+    Path zip = work.resolve("firstlast.zip");
+    Files.write(zip, store.get(pushed.get(0).key()).orElseThrow());
+    try (SegmentReader r = SegmentReader.open(zip)) {
+      Map<String, Object> row = r.rows(0, 1).get(0);
+      assertEquals(4L, row.get("count"));
+      assertEquals(new FirstLastPair(hour + 100, null), row.get("v_first"), "the earliest row, whose v is null");
+      assertEquals(new FirstLastPair(hour + 900, 20.0), row.get("v_last"));
     }
   }
 }

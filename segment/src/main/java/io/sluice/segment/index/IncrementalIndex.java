@@ -3,6 +3,8 @@ package io.sluice.segment.index;
 import io.sluice.segment.granularity.Granularity;
 import io.sluice.segment.index.DimensionSchema.ValueType;
 import io.sluice.segment.index.MetricSchema.Kind;
+import io.sluice.segment.transform.Expr;
+import io.sluice.segment.transform.ExprParser;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +39,10 @@ import java.util.Map;
  *       truncated, as Druid does); a Boolean is 1 or 0; anything unparseable → null.</li>
  *   <li>metrics read {@code row.get(fieldName)}: a Number, or a String parsed as a number; missing or unparseable
  *       values are ignored. {@code count} counts added rows. Any other aggregator that never saw a value is null,
- *       sums included: Druid's SQL-compatible null handling (NullableNumericAggregator), the only mode of Druid 37.</li>
+ *       sums included: Druid's SQL-compatible null handling (NullableNumericAggregator), the only mode of Druid 37.
+ *       First/last metrics hold a (time, value) pair per row; see {@link PairMetric}. A metric with an
+ *       {@code expression} aggregates the expression's value on the row ({@code __time} there is the row's event
+ *       timestamp) as it would a field's.</li>
  * </ul>
  *
  * <p>{@link #sort()} returns the rows ordered by {@code __time}, then by each dimension in order, then by insertion
@@ -123,6 +128,10 @@ public final class IncrementalIndex
     this.metrics = new Metric[schema.metrics().size()];
     for (int m = 0; m < metrics.length; m++) {
       MetricSchema ms = schema.metrics().get(m);
+      if (ms.kind().isFirstLast()) {
+        metrics[m] = new PairMetric(ms);
+        continue;
+      }
       switch (ms.kind().valueType()) {
         case LONG:
           metrics[m] = new LongMetric(ms);
@@ -221,8 +230,18 @@ public final class IncrementalIndex
       r = appendRow(time);
     }
     // 4. aggregate
+    Expr.Bindings bindings = null;
     for (Metric metric : metrics) {
-      metric.aggregate(r, metric.kind == Kind.COUNT ? null : row.get(metric.fieldName));
+      if (metric instanceof PairMetric) {
+        ((PairMetric) metric).aggregate(r, timestampMillis, row);
+      } else if (metric.expression != null) {
+        if (bindings == null) {
+          bindings = name -> IndexSchema.TIME_COLUMN.equals(name) ? timestampMillis : row.get(name);
+        }
+        metric.aggregate(r, metric.expression.eval(bindings));
+      } else {
+        metric.aggregate(r, metric.kind == Kind.COUNT ? null : row.get(metric.fieldName));
+      }
     }
   }
 
@@ -382,7 +401,8 @@ public final class IncrementalIndex
    * @param timestamp  {@code __time}
    * @param dimensions values in schema order: String, Long, Float or Double, or null; a multi-value cell as a
    *                   {@code List<String>} (an empty one as null, as Druid reads it)
-   * @param metrics    values in schema order: Long, Float or Double, or null (min/max without a value)
+   * @param metrics    values in schema order: Long, Float or Double, or null (an aggregator without a value); a
+   *                   {@link FirstLastPair} for first/last
    */
   public record Row(long timestamp, List<Object> dimensions, List<Object> metrics)
   {
@@ -859,6 +879,8 @@ public final class IncrementalIndex
     final MetricSchema schema;
     final Kind kind;
     final String fieldName;
+    /** The metric's expression, read instead of fieldName; null if it reads a field. */
+    final Expr expression;
     /** One bit per row: the aggregator saw a value. Null for count, which is never null. */
     long[] seen;
 
@@ -867,6 +889,7 @@ public final class IncrementalIndex
       this.schema = schema;
       this.kind = schema.kind();
       this.fieldName = schema.fieldName();
+      this.expression = schema.expression() == null ? null : ExprParser.parse(schema.expression());
     }
 
     abstract void init(int row);
@@ -1101,6 +1124,171 @@ public final class IncrementalIndex
     long valueBytes()
     {
       return values.length * 4L;
+    }
+  }
+
+  /**
+   * A first/last metric: per row the pair (time, value) of Druid's NumericFirstAggregator / NumericLastAggregator
+   * in SQL-compatible mode (Druid 37's only mode), fed as Druid's IncrementalIndex feeds it:
+   * <ul>
+   *   <li>the time is the row's event timestamp (not truncated to queryGranularity) for {@code timeColumn}
+   *       {@code __time}; for another timeColumn, the field's value as a long (a Number, or a String parsed as
+   *       a number); a row whose time is missing or unparseable is skipped by this metric;</li>
+   *   <li>first replaces the pair when the time is strictly earlier (a tie keeps the row added first); last
+   *       when the time is later or equal (a tie takes the row added last);</li>
+   *   <li>a null or missing value is a candidate like any other: the pair then holds null;</li>
+   *   <li>a value that is not a number (Druid's ParseException, thrown after the time was taken) moves the time
+   *       but keeps the value (and its nullness) the pair had, as Druid's aggregator does;</li>
+   *   <li>a row no row with a time reached holds (Long.MAX_VALUE, null) for first, (Long.MIN_VALUE, null) for
+   *       last.</li>
+   * </ul>
+   * Values are stored as bits: a long, {@code Double.doubleToRawLongBits}, or {@code Float.floatToRawIntBits};
+   * {@link #seen} marks a non-null value.
+   */
+  static final class PairMetric extends Metric
+  {
+    private static final byte NULL_VALUE = 1;
+    private static final byte NUMBER = 2;
+    private static final byte NOT_A_NUMBER = 3;
+
+    final boolean first;
+    final boolean eventTime;
+    final ValueType valueType;
+    long[] times;
+    long[] values;
+    private long scratchBits;
+
+    PairMetric(MetricSchema schema)
+    {
+      super(schema);
+      this.first = kind.isFirst();
+      this.eventTime = IndexSchema.TIME_COLUMN.equals(schema.timeColumn());
+      this.valueType = kind.valueType();
+    }
+
+    @Override
+    void init(int row)
+    {
+      times[row] = first ? Long.MAX_VALUE : Long.MIN_VALUE;
+      values[row] = 0;
+      clearSeen(row);
+    }
+
+    @Override
+    void aggregate(int row, Object value)
+    {
+      throw new UnsupportedOperationException("first/last metrics need the row's time");
+    }
+
+    void aggregate(int row, long timestampMillis, Map<String, ?> input)
+    {
+      final long time;
+      if (eventTime) {
+        time = timestampMillis;
+      } else {
+        final Number t = toNumber(input.get(schema.timeColumn()));
+        if (t == null) {
+          return; // missing or unparseable: Druid's time selector is null or throws; the row is skipped
+        }
+        time = t.longValue();
+      }
+      if (first ? time >= times[row] : time < times[row]) {
+        return;
+      }
+      times[row] = time;
+      switch (readValue(input.get(fieldName))) {
+        case NUMBER:
+          values[row] = scratchBits;
+          markSeen(row);
+          break;
+        case NULL_VALUE:
+          values[row] = 0;
+          clearSeen(row);
+          break;
+        default: // NOT_A_NUMBER: the time moved, the value stays
+      }
+    }
+
+    /** Converts a value into {@link #scratchBits}; returns NUMBER, NULL_VALUE or NOT_A_NUMBER. */
+    private byte readValue(Object v)
+    {
+      if (v == null) {
+        return NULL_VALUE;
+      }
+      final Number n = toNumber(v);
+      if (n == null) {
+        return NOT_A_NUMBER;
+      }
+      switch (valueType) {
+        case LONG:
+          scratchBits = n.longValue();
+          break;
+        case DOUBLE:
+          scratchBits = Double.doubleToRawLongBits(n.doubleValue());
+          break;
+        default:
+          scratchBits = Float.floatToRawIntBits(n.floatValue()) & 0xFFFFFFFFL;
+      }
+      return NUMBER;
+    }
+
+    /**
+     * Druid's {@code Rows.objectToNumber}: a Number as it is; a String (trimmed, commas removed) as a long if it
+     * is one, else as a double; null for null, an unparseable String, or any other type.
+     */
+    static Number toNumber(Object v)
+    {
+      if (v instanceof Number) {
+        return (Number) v;
+      }
+      if (!(v instanceof String)) {
+        return null;
+      }
+      final String s = ((String) v).trim().replace(",", "");
+      if (s.isEmpty()) {
+        return null;
+      }
+      try {
+        return Long.parseLong(s);
+      }
+      catch (NumberFormatException e) {
+        try {
+          return Double.parseDouble(s);
+        }
+        catch (NumberFormatException e2) {
+          return null;
+        }
+      }
+    }
+
+    /** The pair at index row {@code r}. */
+    FirstLastPair pair(int r)
+    {
+      if (!hasValue(r)) {
+        return new FirstLastPair(times[r], null);
+      }
+      final long bits = values[r];
+      switch (valueType) {
+        case LONG:
+          return new FirstLastPair(times[r], bits);
+        case DOUBLE:
+          return new FirstLastPair(times[r], Double.longBitsToDouble(bits));
+        default:
+          return new FirstLastPair(times[r], Float.intBitsToFloat((int) bits));
+      }
+    }
+
+    @Override
+    void resizeValues(int capacity)
+    {
+      times = times == null ? new long[capacity] : Arrays.copyOf(times, capacity);
+      values = values == null ? new long[capacity] : Arrays.copyOf(values, capacity);
+    }
+
+    @Override
+    long valueBytes()
+    {
+      return values.length * 16L;
     }
   }
 

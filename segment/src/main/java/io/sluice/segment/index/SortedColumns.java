@@ -29,6 +29,12 @@ public final class SortedColumns
     return new SortedIndex.StringColumn(name, dictionary, utf8, ids, null);
   }
 
+  /** A first/last column of {@code rows} pairs (0, 0 of {@code valueType}), none null; fill its arrays and nulls. */
+  public static SortedIndex.PairColumn pairColumn(String name, ValueType valueType, int rows)
+  {
+    return new SortedIndex.PairColumn(name, new long[rows], numericColumn(name, valueType, rows));
+  }
+
   /** A numeric column of {@code rows} zeros, none null; fill its array and its {@code nulls()}. */
   public static SortedIndex.NumericColumn numericColumn(String name, ValueType type, int rows)
   {

@@ -151,10 +151,48 @@ public final class SortedIndex
     return col;
   }
 
-  /** A metric column, one value per row (0 where null: an aggregator other than count that saw no value). */
+  /** A first/last metric column: each row's (time, value) pair. */
+  public PairColumn pairMetric(int metricIndex)
+  {
+    if (!(metrics[metricIndex] instanceof IncrementalIndex.PairMetric)) {
+      throw new IllegalArgumentException("metric [" + metrics[metricIndex].schema.name() + "] is not first/last");
+    }
+    final IncrementalIndex.PairMetric m = (IncrementalIndex.PairMetric) metrics[metricIndex];
+    final BitSet nulls = new BitSet();
+    final NumericColumn values = NumericColumn.allocate(m.schema.name(), m.valueType, rowCount, nulls);
+    final long[] pairTimes = new long[rowCount];
+    for (int i = 0; i < rowCount; i++) {
+      final int r = perm[i];
+      pairTimes[i] = m.times[r];
+      if (!m.hasValue(r)) {
+        nulls.set(i);
+        continue;
+      }
+      final long bits = m.values[r];
+      switch (m.valueType) {
+        case LONG:
+          values.longs[i] = bits;
+          break;
+        case FLOAT:
+          values.floats[i] = Float.intBitsToFloat((int) bits);
+          break;
+        default:
+          values.doubles[i] = Double.longBitsToDouble(bits);
+      }
+    }
+    return new PairColumn(m.schema.name(), pairTimes, values);
+  }
+
+  /**
+   * A metric column, one value per row (0 where null: an aggregator other than count that saw no value). Not for
+   * first/last metrics: see {@link #pairMetric}.
+   */
   public NumericColumn metric(int metricIndex)
   {
     final IncrementalIndex.Metric m = metrics[metricIndex];
+    if (m instanceof IncrementalIndex.PairMetric) {
+      throw new IllegalArgumentException("metric [" + m.schema.name() + "] is first/last: use pairMetric");
+    }
     final BitSet nulls = new BitSet();
     final ValueType type = m.kind.valueType();
     final NumericColumn col = NumericColumn.allocate(m.schema.name(), type, rowCount, nulls);
@@ -205,6 +243,10 @@ public final class SortedIndex
         final Object[] mets = new Object[metrics.length];
         for (int k = 0; k < metrics.length; k++) {
           final IncrementalIndex.Metric m = metrics[k];
+          if (m instanceof IncrementalIndex.PairMetric) {
+            mets[k] = ((IncrementalIndex.PairMetric) m).pair(r);
+            continue;
+          }
           if (!m.hasValue(r)) {
             continue;
           }
@@ -292,6 +334,46 @@ public final class SortedIndex
     public boolean hasNulls()
     {
       return dictionary.length > 0 && dictionary[0] == null;
+    }
+  }
+
+  /**
+   * A first/last metric column: row r holds the pair ({@code times[r]}, value r of {@code values}), the value
+   * null where {@code values.nulls()} has r.
+   */
+  public static final class PairColumn
+  {
+    private final String name;
+    private final long[] times;
+    private final NumericColumn values;
+
+    PairColumn(String name, long[] times, NumericColumn values)
+    {
+      this.name = name;
+      this.times = times;
+      this.values = values;
+    }
+
+    public String name()
+    {
+      return name;
+    }
+
+    public int rowCount()
+    {
+      return times.length;
+    }
+
+    /** The pairs' times (Druid's lhs). */
+    public long[] times()
+    {
+      return times;
+    }
+
+    /** The pairs' values (Druid's rhs), with their nulls. */
+    public NumericColumn values()
+    {
+      return values;
     }
   }
 

@@ -9,6 +9,7 @@ import io.sluice.segment.index.SortedColumns;
 import io.sluice.segment.index.SortedIndex;
 import io.sluice.segment.read.Column;
 import io.sluice.segment.read.NumericColumn;
+import io.sluice.segment.read.PairColumn;
 import io.sluice.segment.read.SegmentReader;
 import io.sluice.segment.read.StringColumn;
 import io.sluice.segment.spec.IndexSpec;
@@ -37,7 +38,8 @@ import java.util.function.IntFunction;
  *   <li>Columns: output rows are cut into partitions of {@code maxRowsPerSegment}; each partition is written by
  *       {@link ColumnarSegmentWriter}, one column at a time, each column read from the inputs sequentially and
  *       scattered through the row-id conversion. Rolled-up rows are combined by each metric's combining aggregator
- *       (count and sums add, min and max keep the extreme) with SQL-compatible nulls: null combined with x is x.</li>
+ *       (count and sums add, min and max keep the extreme) with SQL-compatible nulls: null combined with x is x;
+ *       first and last keep the pair of the earliest or latest time (see {@code pairMetric}).</li>
  * </ol>
  *
  * <p>Memory: the row-id conversions (4 bytes per input row), the merged dictionaries, and one column of one
@@ -397,6 +399,68 @@ public final class SegmentMerger
         return col;
       }
 
+      /**
+       * A first/last metric: each output row takes the pair of its input rows with the earliest time (first) or
+       * the latest (last). Inputs are folded in persist order; a tie keeps the earlier input's pair for first and
+       * takes the later input's for last, which is what one in-memory index holding all the rows keeps (its first
+       * replaces on a strictly earlier time, its last on a later or equal one). Druid's merge-time combiner
+       * (GenericLastAggregateCombiner) keeps the earlier pair on a last tie, so Druid's output there depends on
+       * where persists fell; Sluice's does not. One case still does, in Druid and here: a value that is not a number
+       * keeps the pair's previous value, and "previous" is only what its own persist saw.
+       */
+      @Override
+      public SortedIndex.PairColumn pairMetric(int m)
+      {
+        final MetricSchema metric = schema.metrics().get(m);
+        final boolean first = metric.kind().isFirst();
+        final ValueType type = metric.kind().valueType();
+        final SortedIndex.PairColumn col = SortedColumns.pairColumn(metric.name(), type, n);
+        final long[] times = col.times();
+        final SortedIndex.NumericColumn values = col.values();
+        final BitSet nulls = values.nulls();
+        final BitSet filled = new BitSet(n);
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          final PairColumn c = in.pairs[m];
+          if (c == null) {
+            continue;
+          }
+          for (int r = from[i]; r < to[i]; r++) {
+            if (c.isNullPair(r)) {
+              continue;
+            }
+            final int o = in.outRow[r] - lo;
+            final long t = c.time(r);
+            if (filled.get(o) && (first ? t >= times[o] : t < times[o])) {
+              continue;
+            }
+            filled.set(o);
+            times[o] = t;
+            if (c.isValueNull(r)) {
+              nulls.set(o);
+              continue;
+            }
+            nulls.clear(o);
+            switch (type) {
+              case LONG:
+                values.longs()[o] = c.getLong(r);
+                break;
+              case FLOAT:
+                values.floats()[o] = c.getFloat(r);
+                break;
+              default:
+                values.doubles()[o] = c.getDouble(r);
+            }
+          }
+        }
+        // a row no input had a pair for: the pair of an aggregator that saw nothing
+        for (int o = filled.nextClearBit(0); o < n; o = filled.nextClearBit(o + 1)) {
+          times[o] = first ? Long.MAX_VALUE : Long.MIN_VALUE;
+          nulls.set(o);
+        }
+        return col;
+      }
+
       @Override
       public SortedIndex.NumericColumn metric(int m)
       {
@@ -475,6 +539,8 @@ public final class SegmentMerger
     final StringColumn[] strings;
     final NumericColumn[] numerics;
     final NumericColumn[] metrics;
+    /** First/last metrics' columns (null where the metric is not first/last, or the input lacks it). */
+    final PairColumn[] pairs;
     final int[][] idMaps;
     final ValueType[] dimTypes;
     int dictPos;
@@ -518,10 +584,23 @@ public final class SegmentMerger
         }
       }
       this.metrics = new NumericColumn[schema.metrics().size()];
+      this.pairs = new PairColumn[metrics.length];
       for (int m = 0; m < metrics.length; m++) {
         final MetricSchema ms = schema.metrics().get(m);
         final Column c = reader.column(ms.name());
-        metrics[m] = c == null ? null : requireNumeric(reader, c, ms.name(), ms.kind().valueType());
+        if (c == null) {
+          continue;
+        }
+        if (ms.kind().isFirstLast()) {
+          if (!(c instanceof PairColumn) || !((PairColumn) c).type().name().equals(ms.kind().valueType().name())) {
+            throw new IllegalArgumentException(reader.name() + ": column " + ms.name() + " is " + c.typeName()
+                                               + ", not the " + ms.kind().complexTypeName() + " of "
+                                               + ms.kind().typeName());
+          }
+          pairs[m] = (PairColumn) c;
+        } else {
+          metrics[m] = requireNumeric(reader, c, ms.name(), ms.kind().valueType());
+        }
       }
     }
 

@@ -66,7 +66,8 @@ public abstract class Column
   }
 
   /**
-   * The value at a row: Long, Float, Double, String, a List of Strings (multi-value), or null.
+   * The value at a row: Long, Float, Double, String, a List of Strings (multi-value), a
+   * {@link io.sluice.segment.index.FirstLastPair} (first/last columns), or null.
    *
    * @throws UnsupportedOperationException if the column is not {@link #decodable()}
    * @throws IndexOutOfBoundsException     for a row outside [0, rows)

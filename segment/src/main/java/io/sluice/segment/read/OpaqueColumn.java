@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A column this reader lists but does not decode: complex metrics (e.g. first/last aggregators'
- * {@code serializablePair*}, sketches), nested ({@code nestedCommonFormat}) columns, and any other part type.
+ * A column this reader lists but does not decode: complex metrics other than first/last pairs (e.g.
+ * {@code serializablePairLongString}, sketches), nested ({@code nestedCommonFormat}) columns, and any other part type.
  */
 public final class OpaqueColumn extends Column
 {

@@ -484,9 +484,13 @@ public final class SegmentReader implements AutoCloseable
         }
         column = StringColumn.read(name, partType, size, order, roaring, rest);
         break;
-      case "complex":
-        column = new OpaqueColumn(name, valueType, partType, part.path("typeName").asText(null), size);
+      case "complex": {
+        final String complexType = part.path("typeName").asText(null);
+        column = "COMPLEX".equals(valueType) && PairColumn.reads(complexType)
+                 ? PairColumn.read(name, partType, size, complexType, rest)
+                 : new OpaqueColumn(name, valueType, partType, complexType, size);
         break;
+      }
       case "null":
         column = new NullColumn(name, valueType, partType, size, Math.max(expectedRows, 0));
         break;

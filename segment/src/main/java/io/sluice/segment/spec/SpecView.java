@@ -43,6 +43,8 @@ public final class SpecView {
     out.add(ds.timestampSpec().column());
     for (AggregatorSpec a : ds.metricsSpec()) {
       if (a.fieldName() != null) out.add(a.fieldName());
+      if (a.timeColumn() != null) out.add(a.timeColumn());
+      if (a.expression() != null) out.addAll(io.sluice.segment.transform.ExprParser.parse(a.expression()).fields());
       out.add(a.name());
     }
     return out;

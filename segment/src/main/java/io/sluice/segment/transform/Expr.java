@@ -18,6 +18,26 @@ public sealed interface Expr {
 
   Object eval(Bindings row);
 
+  /** The fields the expression reads, in first-reference order (Druid's required bindings). */
+  default java.util.Set<String> fields() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    collectFields(this, out);
+    return out;
+  }
+
+  private static void collectFields(Expr e, java.util.Set<String> out) {
+    if (e instanceof Field f) {
+      out.add(f.name());
+    } else if (e instanceof Unary u) {
+      collectFields(u.arg(), out);
+    } else if (e instanceof Binary b) {
+      collectFields(b.left(), out);
+      collectFields(b.right(), out);
+    } else if (e instanceof Call c) {
+      for (Expr arg : c.args()) collectFields(arg, out);
+    }
+  }
+
   /** A number, a string or null. */
   record Literal(Object value) implements Expr {
     @Override

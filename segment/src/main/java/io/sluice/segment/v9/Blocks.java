@@ -78,6 +78,14 @@ final class Blocks
     return blocks;
   }
 
+  /** The first {@code length} bytes of {@code src} as a raw LZ4 block, compressed as Druid does. */
+  static byte[] lz4(byte[] src, int length)
+  {
+    final byte[] out = new byte[COMPRESSOR.maxCompressedLength(length)];
+    final int n = COMPRESSOR.compress(src, 0, length, out, 0, out.length);
+    return Arrays.copyOf(out, n);
+  }
+
   /** All {@code count} values as one unblocked run (Druid's NONE "entire layout"). */
   static byte[] whole(int count, Sizer sizer, Filler filler)
   {

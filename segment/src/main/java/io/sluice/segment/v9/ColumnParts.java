@@ -354,14 +354,16 @@ final class ColumnParts
     }
   }
 
+  /**
+   * The rows of {@code bits}, added one by one as Druid adds null rows: built from ranges, the containers would
+   * start as run containers, and runOptimize keeps a run container where the array form is the same size, while
+   * Druid's array container stays an array (a tie the Druid-oracle test once hit).
+   */
   static RoaringBitmap toRoaring(BitSet bits)
   {
+    final int[] rows = bits.stream().toArray();
     final RoaringBitmap bitmap = new RoaringBitmap();
-    for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
-      final int end = bits.nextClearBit(i);
-      bitmap.add((long) i, (long) end);
-      i = end - 1;
-    }
+    bitmap.addN(rows, 0, rows.length);
     return bitmap;
   }
 

@@ -41,7 +41,11 @@ public final class ColumnarSegmentWriter
     /** {@code __time} of every row, non-decreasing. */
     long[] times() throws IOException;
 
+    /** A metric other than first/last. */
     SortedIndex.NumericColumn metric(int metricIndex) throws IOException;
+
+    /** A first/last metric. */
+    SortedIndex.PairColumn pairMetric(int metricIndex) throws IOException;
 
     SortedIndex.StringColumn stringDimension(int dimensionIndex) throws IOException;
 
@@ -93,7 +97,11 @@ public final class ColumnarSegmentWriter
       smoosher.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec));
       times = null;
       for (String metric : storedMetrics) {
-        smoosher.add(metric, ColumnParts.numericColumn(source.metric(schema.metricIndex(metric)), indexSpec));
+        final int m = schema.metricIndex(metric);
+        final MetricSchema.Kind kind = schema.metrics().get(m).kind();
+        smoosher.add(metric, kind.isFirstLast()
+                             ? PairColumnPart.write(source.pairMetric(m), kind)
+                             : ColumnParts.numericColumn(source.metric(m), indexSpec));
       }
       for (int d = 0; d < dimensions.size(); d++) {
         if (schema.dimensions().get(d).type() == ValueType.STRING) {

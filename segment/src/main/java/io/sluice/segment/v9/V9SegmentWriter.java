@@ -88,12 +88,15 @@ import java.util.Map;
  * roaring       := RoaringFormatSpec portable serialization after runOptimize (always, as Druid 37, whatever
  *                  indexSpec.bitmap.compressRunOnSerialization says)
  *
+ * first/last metrics (longFirst, doubleLast, ...) := Druid's serializablePairLong{Long,Double,Float} complex
+ *                  column, see {@link PairColumnPart}
  * __time        := numeric part (longV2) of non-decreasing epoch millis, no nulls
  * index.drd     := GI(columns: metrics by name, then dimensions) | GI(dimensions) | i64 intervalStart | i64 intervalEnd
  *                  | str {"type":"roaring"} | GI(allColumns) | GI(allDimensions)
  *                  (flag 0x01 when the names happen to be strictly ascending by String order, as Druid computes it;
  *                  allColumns / allDimensions hold only null entries: no column is null-only-and-dropped)
- * metadata.drd  := JSON {"container":{},"aggregators":[combining aggregators by name],"timestampSpec":{...},
+ * metadata.drd  := JSON {"container":{},"aggregators":[combining aggregators by name (first/last with their
+ *                  timeColumn)],"timestampSpec":{...},
  *                  "queryGranularity":..., "rollup":bool, "ordering":[{"columnName":"__time","order":"ascending"},
  *                  {"columnName":dim,"order":"ascending"}...]}
  * </pre>
@@ -179,6 +182,12 @@ public final class V9SegmentWriter
       public SortedIndex.NumericColumn metric(int metricIndex)
       {
         return sorted.metric(metricIndex);
+      }
+
+      @Override
+      public SortedIndex.PairColumn pairMetric(int metricIndex)
+      {
+        return sorted.pairMetric(metricIndex);
       }
 
       @Override

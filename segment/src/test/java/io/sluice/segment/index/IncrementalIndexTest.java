@@ -379,4 +379,27 @@ class IncrementalIndexTest
     assertEquals(Kind.FLOAT_MAX, Kind.fromTypeName("floatMax"));
     assertEquals(ValueType.DOUBLE, ValueType.fromName("double"));
   }
+
+  @Test
+  void anExpressionMetricAggregatesTheExpressionsValueOnEachRow()
+  {
+    IndexSchema schema = new IndexSchema(
+        List.of(DimensionSchema.string("host")),
+        List.of(MetricSchema.count("count"),
+                MetricSchema.ofExpression("double_sum", Kind.LONG_SUM, "bytes * 2"),
+                MetricSchema.ofExpression("ms_max", Kind.LONG_MAX, "__time % 1000"),
+                MetricSchema.ofExpression("ratio_min", Kind.DOUBLE_MIN, "if(bytes > 5, bytes / 4, nothing)")),
+        Granularity.MINUTE, true, IndexSchema.defaultTimestampSpec());
+    IncrementalIndex index = new IncrementalIndex(schema);
+    index.add(T0 + 1_250, row("host", "a", "bytes", 10));
+    index.add(T0 + 2_999, row("host", "a", "bytes", "3"));
+    index.add(T0 + 500, row("host", "b"));
+    List<IncrementalIndex.Row> rows = rows(index);
+    assertEquals(Arrays.asList(2L, 26L, 999L, 2.0), rows.get(0).metrics()); // 10 / 4 of longs is 2, as in Druid
+    // b: bytes is missing, so "bytes * 2" is null, and so is the if's else branch (a missing field)
+    assertEquals(Arrays.asList(1L, null, 500L, null), rows.get(1).metrics());
+    assertThrows(IllegalArgumentException.class, () -> MetricSchema.ofExpression("x", Kind.LONG_SUM, "bytes *"));
+    assertThrows(IllegalArgumentException.class, () -> MetricSchema.ofExpression("x", Kind.LONG_FIRST, "bytes"));
+    assertThrows(IllegalArgumentException.class, () -> new MetricSchema("x", Kind.LONG_SUM, "b", null, "bytes"));
+  }
 }

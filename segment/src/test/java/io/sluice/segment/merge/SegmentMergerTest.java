@@ -3,6 +3,7 @@ package io.sluice.segment.merge;
 import io.sluice.segment.granularity.Granularity;
 import io.sluice.segment.index.DimensionSchema;
 import io.sluice.segment.index.DimensionSchema.ValueType;
+import io.sluice.segment.index.FirstLastPair;
 import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
@@ -184,6 +185,50 @@ public class SegmentMergerTest
       assertEquals(null, got.get(1).get("mn"));
       assertEquals(null, got.get(1).get("mx"));
     }
+  }
+
+  @Test
+  void firstAndLastKeepTheEarliestAndLatestPairAcrossPersistsAsOneIndexDoes() throws IOException
+  {
+    IndexSchema schema = new IndexSchema(
+        List.of(new DimensionSchema("d", ValueType.STRING)),
+        List.of(MetricSchema.count("count"), new MetricSchema("f", Kind.LONG_FIRST, "v"),
+                new MetricSchema("l", Kind.DOUBLE_LAST, "v"), new MetricSchema("sf", Kind.FLOAT_FIRST, "v", "seq")),
+        Granularity.of("HOUR"), true, IndexSchema.defaultTimestampSpec()
+    );
+    List<Map<String, Object>> rows = new ArrayList<>();
+    rows.add(row(START + 50, "x", 5, 9));      // slice 1
+    rows.add(row(START + 10, "x", null, 3));   // slice 2: earliest so far, null value; seq 3
+    rows.add(row(START + 10, "x", 7, null));   // slice 3: ties the first: the earlier slice's pair stays
+    rows.add(row(START + 90, "x", 1, 2));      // slice 4: latest; seq 2 is the smallest
+    rows.add(row(START + 90, "x", 2, null));   // slice 5: ties the last: the later slice's pair wins
+    rows.add(row(START + 20, "y", 4, null));   // slice 6: y has no seq at all
+    List<SegmentFiles> merged = persistAndMerge(schema, rows, 1, Integer.MAX_VALUE, IndexSpec.DEFAULT, "firstlast");
+    Path single = tmp.resolve("firstlast-single");
+    V9SegmentWriter.write(index(schema, rows), START, END, single, IndexSpec.DEFAULT);
+    assertSameFiles(single, merged.get(0).dir(), "first/last");
+    try (SegmentReader r = SegmentReader.open(merged.get(0).dir())) {
+      List<Map<String, Object>> got = r.rows(0, 10);
+      assertEquals(2, got.size());
+      assertEquals(new FirstLastPair(START + 10, null), got.get(0).get("f"));
+      assertEquals(new FirstLastPair(START + 90, 2.0), got.get(0).get("l"));
+      assertEquals(new FirstLastPair(2, 1f), got.get(0).get("sf"));
+      assertEquals(new FirstLastPair(START + 20, 4L), got.get(1).get("f"));
+      assertEquals(new FirstLastPair(START + 20, 4.0), got.get(1).get("l"));
+      assertEquals(new FirstLastPair(Long.MAX_VALUE, null), got.get(1).get("sf"));
+    }
+  }
+
+  private static Map<String, Object> row(long t, String d, Object v, Object seq)
+  {
+    Map<String, Object> row = new HashMap<>();
+    row.put("t", t);
+    row.put("d", d);
+    row.put("v", v);
+    if (seq != null) {
+      row.put("seq", seq);
+    }
+    return row;
   }
 
   @Test

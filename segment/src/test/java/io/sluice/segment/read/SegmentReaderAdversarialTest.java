@@ -67,7 +67,9 @@ class SegmentReaderAdversarialTest
         List.of(DimensionSchema.string("host"), DimensionSchema.string("uni"), new DimensionSchema("port", ValueType.LONG),
                 new DimensionSchema("ratio", ValueType.FLOAT)),
         List.of(MetricSchema.count("count"), new MetricSchema("bytes_sum", Kind.LONG_SUM, "bytes"),
-                new MetricSchema("value_min", Kind.DOUBLE_MIN, "value")),
+                new MetricSchema("value_min", Kind.DOUBLE_MIN, "value"),
+                new MetricSchema("value_first", Kind.DOUBLE_FIRST, "value"),
+                new MetricSchema("bytes_last", Kind.LONG_LAST, "bytes")),
         Granularity.MINUTE,
         true,
         IndexSchema.defaultTimestampSpec()

@@ -184,8 +184,28 @@ class InvalidSpecTableTest {
         "/dataSchema/metricsSpec/2/fieldName", REMOVE);
     c("count with a fieldName", "dataSchema.metricsSpec[0].fieldName",
         "/dataSchema/metricsSpec/0/fieldName", "\"value\"");
-    c("aggregator expression", "dataSchema.metricsSpec[1].expression",
+    c("aggregator with a fieldName and an expression", "dataSchema.metricsSpec[1].expression",
         "/dataSchema/metricsSpec/1/expression", "\"value * 2\"");
+    c("aggregator expression that does not parse", "dataSchema.metricsSpec[1].expression",
+        "/dataSchema/metricsSpec/1/fieldName", REMOVE, "/dataSchema/metricsSpec/1/expression", "\"value *\"");
+    c("aggregator expression with an unknown function", "dataSchema.metricsSpec[2].expression",
+        "/dataSchema/metricsSpec/2/fieldName", REMOVE, "/dataSchema/metricsSpec/2/expression", "\"sqrt(value)\"");
+    c("empty aggregator expression", "dataSchema.metricsSpec[3].expression",
+        "/dataSchema/metricsSpec/3/fieldName", REMOVE, "/dataSchema/metricsSpec/3/expression", "\"  \"");
+    c("count with an expression", "dataSchema.metricsSpec[0].expression",
+        "/dataSchema/metricsSpec/0/expression", "\"value\"");
+    c("longFirst without fieldName", "dataSchema.metricsSpec[1].fieldName",
+        "/dataSchema/metricsSpec/1/type", "\"longFirst\"", "/dataSchema/metricsSpec/1/fieldName", REMOVE);
+    c("doubleLast with an empty fieldName", "dataSchema.metricsSpec[2].fieldName",
+        "/dataSchema/metricsSpec/2/type", "\"doubleLast\"", "/dataSchema/metricsSpec/2/fieldName", "\"\"");
+    c("floatFirst with an empty timeColumn", "dataSchema.metricsSpec[3].timeColumn",
+        "/dataSchema/metricsSpec/3/type", "\"floatFirst\"", "/dataSchema/metricsSpec/3/timeColumn", "\" \"");
+    c("timeColumn on a sum", "dataSchema.metricsSpec[1].timeColumn",
+        "/dataSchema/metricsSpec/1/timeColumn", "\"__time\"");
+    c("longLast with an expression", "dataSchema.metricsSpec[1].expression",
+        "/dataSchema/metricsSpec/1/type", "\"longLast\"", "/dataSchema/metricsSpec/1/expression", "\"value\"");
+    c("stringFirst aggregator", "dataSchema.metricsSpec[1].type", "/dataSchema/metricsSpec/1/type",
+        "\"stringFirst\"");
 
     // Granularities.
     c("unknown segmentGranularity", "dataSchema.granularitySpec.segmentGranularity",

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.segment.index.MetricSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
@@ -54,6 +57,56 @@ class SpecParserTest {
   void normalizedFormRoundTrips() throws IOException {
     SupervisorSpec spec = SpecParser.parse(sample().toString());
     assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+  }
+
+  @Test
+  void sumsMinsAndMaxesTakeAnExpressionInsteadOfAFieldName() throws IOException {
+    ObjectNode json = sample();
+    ObjectNode max = (ObjectNode) json.get("dataSchema").get("metricsSpec").get(3);
+    max.remove("fieldName");
+    max.put("expression", "if(value > 0, value * 2, reading)");
+    SupervisorSpec spec = SpecParser.parse(json.toString());
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+    MetricSchema m = spec.dataSchema().metricsSpec().get(3).toMetricSchema();
+    assertEquals(MetricSchema.Kind.DOUBLE_MAX, m.kind());
+    assertEquals(null, m.fieldName());
+    assertEquals("if(value > 0, value * 2, reading)", m.expression());
+    assertTrue(SpecView.schemalessExclusions(spec.dataSchema()).contains("reading"),
+        "an expression's inputs never become discovered dimensions, as in Druid");
+    JsonNode out = new ObjectMapper().readTree(SpecParser.toJson(spec)).get("dataSchema").get("metricsSpec").get(3);
+    assertEquals("if(value > 0, value * 2, reading)", out.get("expression").asText());
+    assertFalse(out.has("fieldName"));
+  }
+
+  @Test
+  void firstLastAggregatorsAreAcceptedAndTheNormalizedFormShowsDruidsDefaultTimeColumn() throws IOException {
+    ObjectNode json = sample();
+    ArrayNode metrics = (ArrayNode) json.get("dataSchema").get("metricsSpec");
+    String[] types = {"longFirst", "longLast", "doubleFirst", "doubleLast", "floatFirst", "floatLast"};
+    for (String type : types) {
+      metrics.addObject().put("type", type).put("name", "v_" + type).put("fieldName", "value");
+    }
+    metrics.addObject().put("type", "longLast").put("name", "seq_last").put("fieldName", "value")
+        .put("timeColumn", "seq");
+    SupervisorSpec spec = SpecParser.parse(json.toString());
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+    JsonNode normalized = new ObjectMapper().readTree(SpecParser.toJson(spec));
+    JsonNode out = normalized.get("spec") != null
+        ? normalized.get("spec").get("dataSchema").get("metricsSpec")
+        : normalized.get("dataSchema").get("metricsSpec");
+    for (int i = 0; i < types.length; i++) {
+      JsonNode agg = out.get(4 + i);
+      assertEquals(types[i], agg.get("type").asText());
+      assertEquals("value", agg.get("fieldName").asText());
+      assertEquals("__time", agg.get("timeColumn").asText(), agg.toString());
+    }
+    assertEquals("seq", out.get(10).get("timeColumn").asText());
+    assertFalse(out.get(1).has("timeColumn"), "a sum has no timeColumn: " + out.get(1));
+    MetricSchema m = spec.dataSchema().metricsSpec().get(10).toMetricSchema();
+    assertEquals(MetricSchema.Kind.LONG_LAST, m.kind());
+    assertEquals("seq", m.timeColumn());
+    // a field that is only a first/last timeColumn never becomes a discovered dimension, as in Druid
+    assertTrue(SpecView.schemalessExclusions(spec.dataSchema()).contains("seq"));
   }
 
   static Stream<Arguments> invalidSpecs() {

@@ -317,7 +317,7 @@ class DruidOracleSegmentTest
   }
 
   /** Writes the case both ways, compares, and returns the directory of Sluice's segment. */
-  private Path compareWithDruid(Case c, IndexSpec spec, String name) throws IOException
+  Path compareWithDruid(Case c, IndexSpec spec, String name) throws IOException
   {
     IndexSchema schema = new IndexSchema(c.dimensions, c.metrics, c.granularity, c.rollup,
                                          IndexSchema.defaultTimestampSpec());
@@ -332,7 +332,7 @@ class DruidOracleSegmentTest
    * Writes {@code index} (holding the case's rows) with Sluice and the case's rows with Druid under
    * {@code druidDimensionsSpec}, compares, and returns the directory of Sluice's segment.
    */
-  private Path compareWithDruid(Case c, IndexSpec spec, String name, IncrementalIndex index,
+  Path compareWithDruid(Case c, IndexSpec spec, String name, IncrementalIndex index,
                                 String druidDimensionsSpec) throws IOException
   {
     Path ours = tmp.resolve(name + "-sluice");
@@ -590,6 +590,12 @@ class DruidOracleSegmentTest
         agg.put("name", m.name());
         if (m.fieldName() != null) {
           agg.put("fieldName", m.fieldName());
+        }
+        if (m.expression() != null) {
+          agg.put("expression", m.expression());
+        }
+        if (m.timeColumn() != null && !m.timeColumn().equals(IndexSchema.TIME_COLUMN)) {
+          agg.put("timeColumn", m.timeColumn());
         }
         out.add(agg);
       }
