@@ -128,7 +128,8 @@ class PersistAndMergeTest {
       if (ingester.persistDue(hour)) ingester.persist(hour);
     }
     assertTrue(ingester.persists().persistCount() >= 3);
-    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-3", "seq-3", ingester, (d, t) -> { });
+    List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-3", "task-3", "seq-3", ingester,
+        (d, t) -> { });
     assertEquals(1, pushed.size());
     assertEquals("count,v_first,v_last", pushed.get(0).descriptor().get("metrics"));
     Path zip = work.resolve("firstlast.zip");
