@@ -115,6 +115,10 @@ class ReplicasEndToEndTest extends RealStackTest {
       files = WorkerCrashEndToEndTest.segmentFiles(ds);
     } while (!files.equals(referenced) && System.nanoTime() < deadline);
     assertEquals(referenced, files, "deep storage holds the committed files and nothing else");
+    io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + ds, "supervisor-replicas");
+    io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(),
+        Published.readBack(stack, ds, tmp.resolve(ds + "-rec"), index -> { }).records().get(0).taskId(),
+        "task-replica");
     JsonNode status = api.status(ds).json().get("payload");
     assertEquals(2, status.get("replicas").asInt());
     assertTrue(SupervisorApi.sum(status.get("committedOffsets")) == IdEvents.sum(end), status.toString());

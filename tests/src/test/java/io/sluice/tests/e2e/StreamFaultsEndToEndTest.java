@@ -359,6 +359,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
         if (io.sluice.activities.CommitRecord.RESET.equals(r.kind())) resets.add(r.endOffsets());
       }
       assertEquals(List.of(Map.of(0, 1000L)), resets, "one reset record moves partition 0 past the lost offsets");
+      io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + ds, "supervisor-" + ds);
       List<String> expected = new ArrayList<>(idAt.subList(0, 500));
       expected.addAll(idAt.subList(1000, 1500));
       IdEvents.assertExactlyOnce(expected, IdEvents.countsById(stack, ds, tmp.resolve(ds)));

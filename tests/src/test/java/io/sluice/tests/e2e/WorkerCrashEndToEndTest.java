@@ -138,6 +138,9 @@ class WorkerCrashEndToEndTest extends RealStackTest {
     } while (!files.equals(referenced) && System.nanoTime() < deadline);
     assertEquals(referenced, files, "deep storage holds the committed files and nothing else");
     for (String orphan : orphans) assertFalse(files.contains(orphan), orphan);
+    io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(),
+        Published.readBack(stack, ds, tmp.resolve(ds + "-rec"), index -> { }).records().get(0).taskId(),
+        "task-retried-after-push");
     assertEquals(200, api.terminate(ds).status());
   }
 }
