@@ -8,6 +8,7 @@ import io.sluice.activities.MinioBlobStore;
 import io.sluice.activities.ReadActivitiesImpl;
 import io.sluice.activities.StreamActivitiesImpl;
 import io.sluice.activities.TaskControlClient;
+import io.sluice.activities.SupervisorProbe;
 import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.IndexingTaskWorkflowImpl;
 import io.sluice.workflows.SluiceOptions;
@@ -83,7 +84,8 @@ public final class SluiceWorker {
     Worker control = factory.newWorker(SluiceOptions.CONTROL_QUEUE, controlOptions.build());
     control.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(),
         SupervisorWorkflowImpl.class, IndexingTaskWorkflowImpl.class);
-    control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers, System.getenv()),
+    control.registerActivitiesImplementations(
+        new StreamActivitiesImpl(consumers, System.getenv(), SupervisorProbe.temporal(client)),
         new CommitActivitiesImpl(new CommitLog(store, layout), store));
     Worker read = factory.newWorker(SluiceOptions.READ_QUEUE, WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(config.capacity())
