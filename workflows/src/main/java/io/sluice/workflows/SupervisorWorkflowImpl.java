@@ -49,6 +49,12 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private final CommitActivities commits = Workflow.newActivityStub(CommitActivities.class);
   private final Random random = Workflow.newRandom();
   private boolean wake;
+  /**
+   * Whether {@link #wake} is cleared before an iteration rather than after it. After it, a signal that arrived
+   * while the iteration waited (starting a task, say) was left unapplied until the next deadline; histories
+   * recorded before the fix keep the old behavior on replay.
+   */
+  private boolean clearWakeBeforeIteration;
   /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
   private Promise<Contracts.WatchResult> watch;
   private CancellationScope watchScope;
@@ -62,6 +68,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
 
   @Override
   public void run(Contracts.SupervisorInput input) {
+    clearWakeBeforeIteration = Workflow.getVersion("clear-wake-before-iteration", Workflow.DEFAULT_VERSION, 1) >= 1;
     if (s.supervisorStartedMillis == 0) s.supervisorStartedMillis = Workflow.currentTimeMillis();
     if (!s.startDelayDone) {
       s.detailedState = "PENDING";
@@ -70,6 +77,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.startDelayDone = true;
     }
     while (true) {
+      if (clearWakeBeforeIteration) wake = false;
       iterate();
       publishDetails();
       if (s.terminateRequested && s.tasks.isEmpty() && s.pendingReports.isEmpty()) {
@@ -82,7 +90,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(new Contracts.SupervisorInput(s.spec, config, s));
       }
-      wake = false;
+      if (!clearWakeBeforeIteration) wake = false;
       long deadline = nextDeadline();
       if (deadline == Long.MAX_VALUE) {
         Workflow.await(() -> wake || watchReturned());
