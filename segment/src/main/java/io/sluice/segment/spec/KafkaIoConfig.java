@@ -56,7 +56,7 @@ public record KafkaIoConfig(
           "only one of lateMessageRejectionPeriod and lateMessageRejectionStartDateTime can be specified");
     }
     if (replicas > 1) throw new SpecException("replicas", "replicas > 1 is not supported yet");
-    // autoScalerConfig and idleConfig validate themselves (and refuse enabling what Sluice does not run yet).
+    // autoScalerConfig and idleConfig validate themselves.
   }
 
   private static Map<String, Object> checkConsumerProperties(Map<String, Object> props) {
