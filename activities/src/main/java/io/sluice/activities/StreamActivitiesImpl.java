@@ -211,14 +211,16 @@ public final class StreamActivitiesImpl implements StreamActivities {
         }
         nextSample = AutoScalerPolicy.nextSampleAt(auto.supervisorStartedMillis(), now, auto.config());
       }
-      if (reason == null && auto != null && now >= nextCheck && view.actionAllowed()) {
-        int partitions = Math.max(auto.partitionCount(), last == null ? 0 : last.partitions().size());
-        int desired = AutoScalerPolicy.desiredTaskCount(lags.lags(), auto.taskCount(), partitions, auto.config());
-        if (desired > 0 && desired != auto.taskCount()) {
-          Contracts.WatchResult r = result(Contracts.WatchResult.SCALE, last, lastAt, successes, 0, null, null, lags,
-              desired);
-          samples.put(supervisor, new Samples(List.of(), lags.lastSampleMillis())); // the workflow clears them too
-          return r;
+      if (reason == null && auto != null && now >= nextCheck) {
+        if (view.actionAllowed()) { // else skipped, samples kept, as Druid skips while tasks are publishing
+          int partitions = Math.max(auto.partitionCount(), last == null ? 0 : last.partitions().size());
+          int desired = AutoScalerPolicy.desiredTaskCount(lags.lags(), auto.taskCount(), partitions, auto.config());
+          if (desired > 0 && desired != auto.taskCount()) {
+            Contracts.WatchResult r = result(Contracts.WatchResult.SCALE, last, lastAt, successes, 0, null, null,
+                lags, desired);
+            samples.put(supervisor, new Samples(List.of(), lags.lastSampleMillis())); // the workflow clears them too
+            return r;
+          }
         }
         nextCheck = AutoScalerPolicy.nextCheckAt(auto.supervisorStartedMillis(), auto.lastActionMillis(), now + 1,
             auto.config());

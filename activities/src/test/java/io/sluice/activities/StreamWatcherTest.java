@@ -25,9 +25,11 @@ class StreamWatcherTest {
   Map<String, Map<Integer, Long>> heartbeats = Map.of();
   /** What the supervisor's status query answers; null: no answer (the watcher goes by its input). */
   SupervisorProbe.View view;
+  int probes;
   final StreamActivitiesImpl impl = new StreamActivitiesImpl(null, Map.of(), new SupervisorProbe() {
     @Override
     public View view(String supervisorWorkflowId) {
+      probes++;
       return view;
     }
 
@@ -102,6 +104,12 @@ class StreamWatcherTest {
     Contracts.WatchResult r = watch(auto(3, true, List.of(), 0), 400_000);
     assertEquals(Contracts.WatchResult.MAX_WATCH, r.reason(), "not allowed now: no action");
     assertEquals(40L, r.lagSamples().get(0));
+    // 400 s: regular fetches every 30 s, the supervisor asked at samples (60 s on, every 30 s) and checks (180 s
+    // on, every 60 s), which coincide with fetches: a skipped check waits for the next, no busy loop
+    assertEquals(List.of(T0, T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000, T0 + 150_000, T0 + 180_000,
+        T0 + 210_000, T0 + 240_000, T0 + 270_000, T0 + 300_000, T0 + 330_000, T0 + 360_000, T0 + 390_000,
+        T0 + 420_000), fetchTimes);
+    assertEquals(13, probes, "once per sample from 60 s to 420 s");
     // suspended: no samples
     view = new SupervisorProbe.View(Map.of(), Map.of(), false, true);
     Contracts.WatchResult suspended = watch(auto(3, true, List.of(), 0), 400_000);

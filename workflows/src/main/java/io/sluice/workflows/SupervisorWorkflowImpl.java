@@ -16,6 +16,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -421,7 +422,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       offsets.putAll(s.pendingResetOffsets);
       for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) {
         // a task reads the partitions it started with; after a scale action they may not be its group's now
-        if (!java.util.Collections.disjoint(t.startOffsets.keySet(), offsets.keySet())) {
+        if (!Collections.disjoint(t.startOffsets.keySet(), offsets.keySet())) {
           s.tasks.remove(t); // its report, if any, is ignored: a killed task publishes nothing that counts
           Workflow.newUntypedExternalWorkflowStub(t.taskId).cancel();
           log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
