@@ -133,4 +133,41 @@ class CommitLogTest {
     assertEquals(Map.of(0, 9L), r.head().partitionOffsets());
     assertFalse(log.head("ds").partitionOffsets().containsKey(1));
   }
+  static Contracts.CommitInput ranges(String task, Map<Integer, Long> start, Map<Integer, Long> end,
+                                      List<Integer> chainedPartitions) {
+    return new Contracts.CommitInput("ds", "t", task, "seq-" + task, start, end, List.of(),
+        new Contracts.RowStats(1, 0, 0, 0, 0), !chainedPartitions.isEmpty(), chainedPartitions);
+  }
+
+  /**
+   * A scale action changes which task reads which partition: the compare-and-set is per partition, so a successor
+   * that took partitions from several predecessors waits for each of them, and one that took a share of one
+   * predecessor's partitions waits for that one only.
+   */
+  @Test
+  void chainingAcrossAScaleActionWaitsForEveryPredecessorOfItsPartitions() throws Exception {
+    // scale out: t read 0..3 from 0 to 100; now d reads {0, 3} and e reads {1}, f {2}, each from 100
+    Contracts.CommitInput t = ranges("t", Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L),
+        Map.of(0, 100L, 1, 100L, 2, 100L, 3, 100L), List.of());
+    Contracts.CommitInput d = ranges("d", Map.of(0, 100L, 3, 100L), Map.of(0, 200L, 3, 200L), List.of(0, 3));
+    Contracts.CommitInput e = ranges("e", Map.of(1, 100L), Map.of(1, 200L), List.of(1));
+    Contracts.CommitInput f = ranges("f", Map.of(2, 100L), Map.of(2, 200L), List.of(2));
+    assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(e).outcome(), "t has not committed yet");
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(t).outcome());
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(e).outcome());
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(d).outcome());
+
+    // scale in: g reads {0, 2} from 200, chained on d (partition 0) and f (partition 2); h reads {1, 3}
+    Contracts.CommitInput g = ranges("g", Map.of(0, 200L, 2, 200L), Map.of(0, 300L, 2, 300L), List.of(0, 2));
+    Contracts.CommitInput h = ranges("h", Map.of(1, 200L, 3, 200L), Map.of(1, 300L, 3, 300L), List.of(1, 3));
+    assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(g).outcome(), "d committed, f not yet");
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(h).outcome(), "e and d both committed");
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(f).outcome());
+    assertEquals(CommitLog.Outcome.COMMITTED, log.append(g).outcome());
+    assertEquals(Map.of(0, 300L, 1, 300L, 2, 300L, 3, 300L), log.head("ds").partitionOffsets());
+
+    // a successor of a predecessor that failed (and re-read from the committed offsets) can never land
+    Contracts.CommitInput stale = ranges("stale", Map.of(0, 250L), Map.of(0, 350L), List.of(0));
+    assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(stale).outcome());
+  }
 }

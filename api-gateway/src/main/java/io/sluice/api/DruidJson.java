@@ -1,5 +1,6 @@
 package io.sluice.api;
 
+import io.sluice.segment.spec.AutoScalerConfig;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.RunLoopPolicy;
 import io.sluice.workflows.SupervisorState;
@@ -20,7 +21,11 @@ final class DruidJson {
 
   /**
    * {@code GET /supervisor/{id}/status}: Druid's KafkaSupervisorReportPayload. Sluice adds
-   * {@code committedOffsets}, {@code publishedSegments} and {@code committedEvents} (from its commit log).
+   * {@code committedOffsets}, {@code publishedSegments} and {@code committedEvents} (from its commit log), and
+   * {@code taskCount} (the task count in force: Druid writes the autoscaler's choice into the spec's
+   * {@code ioConfig.taskCount}; Sluice keeps the submitted spec as it was) with, when the autoscaler runs,
+   * {@code autoScaler}: its bounds, a scale action under way ({@code pendingTaskCount}) and its recent
+   * {@code scaleActions}.
    */
   static Map<String, Object> statusReport(SupervisorStatus s, Map<String, Contracts.ReadProgress> progress,
                                           Contracts.StreamSnapshot watcher) {
@@ -64,6 +69,26 @@ final class DruidJson {
     payload.put("committedOffsets", TemporalSupervisorService.stringKeys(s.committedOffsets()));
     payload.put("publishedSegments", s.publishedSegments());
     payload.put("committedEvents", s.committedEvents());
+    payload.put("taskCount", s.taskCount());
+    AutoScalerConfig ac = s.spec() == null ? null : s.spec().ioConfig().autoScalerConfig();
+    if (AutoScalerConfig.enabled(ac)) {
+      Map<String, Object> auto = new LinkedHashMap<>();
+      auto.put("taskCountMin", ac.taskCountMin());
+      auto.put("taskCountMax", ac.taskCountMax());
+      auto.put("pendingTaskCount", s.pendingTaskCount() == 0 ? null : s.pendingTaskCount());
+      List<Map<String, Object>> actions = new ArrayList<>();
+      for (SupervisorState.ScaleEvent e : s.scaleEvents() == null ? List.<SupervisorState.ScaleEvent>of()
+          : s.scaleEvents()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("timestamp", TemporalSupervisorService.iso(e.timestampMillis()));
+        m.put("fromTaskCount", e.fromTaskCount());
+        m.put("toTaskCount", e.toTaskCount());
+        m.put("message", e.description());
+        actions.add(m);
+      }
+      auto.put("scaleActions", actions);
+      payload.put("autoScaler", auto);
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("id", s.dataSource());
     report.put("generationTime", Instant.now().toString());

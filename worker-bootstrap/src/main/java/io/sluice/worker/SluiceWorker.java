@@ -8,6 +8,7 @@ import io.sluice.activities.MinioBlobStore;
 import io.sluice.activities.ReadActivitiesImpl;
 import io.sluice.activities.StreamActivitiesImpl;
 import io.sluice.activities.TaskControlClient;
+import io.sluice.activities.SupervisorProbe;
 import io.sluice.activities.WorkerRegistry;
 import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.IndexingTaskWorkflowImpl;
@@ -91,7 +92,8 @@ public final class SluiceWorker {
     control.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(),
         SupervisorWorkflowImpl.class, IndexingTaskWorkflowImpl.class);
     WorkerRegistry registry = new WorkerRegistry(store, layout);
-    control.registerActivitiesImplementations(new StreamActivitiesImpl(consumers, System.getenv()),
+    control.registerActivitiesImplementations(
+        new StreamActivitiesImpl(consumers, System.getenv(), SupervisorProbe.temporal(client)),
         new CommitActivitiesImpl(new CommitLog(store, layout), store), registry);
     ReadActivitiesImpl reading = new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
         store, config.bucket(), layout, config.workDir(), System.getenv());

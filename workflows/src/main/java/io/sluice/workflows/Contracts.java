@@ -51,27 +51,60 @@ public final class Contracts {
    * only when something needs a decision: a fetch failed, the partitions changed, {@code returnAfterSuccesses}
    * fetches succeeded (the first iteration, or recovery from an unhealthy state), new data arrived while idle
    * ({@code returnOnNewData}), the latest offsets stood still for {@code idleAfterMillis} (0: never) since
-   * {@code lastNewDataMillis} (0: since the watcher started), or {@code maxWatchMillis} passed (so the workflow's
-   * own copy of the offsets never gets very old).
+   * {@code lastNewDataMillis} (0: since the watcher started), the autoscaler wants another task count
+   * ({@code autoScale}, null when the autoscaler is off), or {@code maxWatchMillis} passed (so the workflow's own
+   * copy of the offsets never gets very old).
    */
   public record WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
                            List<Integer> knownPartitions, Map<Integer, Long> latestOffsets,
                            int returnAfterSuccesses, boolean returnOnNewData, long idleAfterMillis,
-                           long lastNewDataMillis, long maxWatchMillis) {}
+                           long lastNewDataMillis, long maxWatchMillis, AutoScaleWatch autoScale) {
+    public WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
+                      List<Integer> knownPartitions, Map<Integer, Long> latestOffsets, int returnAfterSuccesses,
+                      boolean returnOnNewData, long idleAfterMillis, long lastNewDataMillis, long maxWatchMillis) {
+      this(topic, consumerProperties, periodMillis, knownPartitions, latestOffsets, returnAfterSuccesses,
+          returnOnNewData, idleAfterMillis, lastNewDataMillis, maxWatchMillis, null);
+    }
+  }
+
+  /**
+   * The autoscaler's part of the watcher ({@link AutoScalerPolicy}): it samples the aggregate lag on the sampling
+   * grid and, at each check while the autoscaler may act (every task reading, none publishing, not suspended, idle
+   * or changing spec, as Druid skips its check then), returns {@code SCALE} with the desired count. Lag is measured
+   * against the reading tasks' heartbeated offsets, else their start offsets, else {@code readUpTo} (committed
+   * offsets and publishing tasks' end offsets). The watcher asks the supervisor (its status query) for the current
+   * tasks and whether it may act at each sample and check; {@code readingTasks} (task id to start offsets),
+   * {@code readUpTo} and {@code actionAllowed} are the answer as of the watcher's start, used when it cannot ask.
+   * {@code samples} and {@code lastSampleMillis} are the workflow's copy from the last watcher that returned.
+   */
+  public record AutoScaleWatch(io.sluice.segment.spec.AutoScalerConfig config, int taskCount, int partitionCount,
+                               boolean actionAllowed, long supervisorStartedMillis, long lastActionMillis,
+                               List<Long> samples, long lastSampleMillis,
+                               Map<String, Map<Integer, Long>> readingTasks, Map<Integer, Long> readUpTo) {}
 
   /**
    * Why the watcher returned, with its last good answer ({@code offsets}, null if every fetch failed) and how many
    * fetches succeeded in a row before it returned ({@code successes}); {@code failures} is 1 when the last fetch
-   * failed, with {@code errorType} and {@code errorMessage}.
+   * failed, with {@code errorType} and {@code errorMessage}. With the autoscaler on, {@code lagSamples} and
+   * {@code lastLagSampleMillis} are its samples so far (null when it is off), and {@code desiredTaskCount} is the
+   * count a {@code SCALE} return asks for (0 otherwise).
    */
   public record WatchResult(String reason, StreamOffsets offsets, long fetchedAtMillis, int successes,
-                            int failures, String errorType, String errorMessage) {
+                            int failures, String errorType, String errorMessage, List<Long> lagSamples,
+                            long lastLagSampleMillis, int desiredTaskCount) {
     public static final String FAILED = "FAILED";
     public static final String PARTITIONS_CHANGED = "PARTITIONS_CHANGED";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String NEW_DATA = "NEW_DATA";
     public static final String INACTIVE = "INACTIVE";
     public static final String MAX_WATCH = "MAX_WATCH";
+    /** The autoscaler asks for {@code desiredTaskCount} tasks. */
+    public static final String SCALE = "SCALE";
+
+    public WatchResult(String reason, StreamOffsets offsets, long fetchedAtMillis, int successes, int failures,
+                       String errorType, String errorMessage) {
+      this(reason, offsets, fetchedAtMillis, successes, failures, errorType, errorMessage, null, 0, 0);
+    }
   }
 
   /** Heartbeat details of the stream watcher: its latest answer, read by the gateway for live lag. */

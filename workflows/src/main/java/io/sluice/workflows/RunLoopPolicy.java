@@ -135,11 +135,14 @@ public final class RunLoopPolicy {
     return out;
   }
 
-  /** Whether some task, reading or publishing, belongs to the task group of one of {@code partitions}. */
-  public static boolean groupsBusy(java.util.Collection<Integer> partitions, int taskCount,
-                                   List<SupervisorState.TaskEntry> tasks) {
+  /**
+   * Whether some task, reading or publishing, reads one of {@code partitions} (by the partitions it started with:
+   * after an autoscaler action they may not be its group's now).
+   */
+  public static boolean partitionsBusy(java.util.Collection<Integer> partitions,
+                                       List<SupervisorState.TaskEntry> tasks) {
     for (SupervisorState.TaskEntry t : tasks) {
-      for (int p : partitions) if (groupOf(p, taskCount) == t.group) return true;
+      for (int p : partitions) if (t.startOffsets.containsKey(p)) return true;
     }
     return false;
   }

@@ -99,12 +99,38 @@ public final class SupervisorState {
   /** When a failed step (commit log, task start, reset) is tried again; 0 when nothing failed. */
   public long retryAtMillis;
 
+  /** A scale action of the autoscaler, kept for the status (newest last, as many as recentErrors). */
+  public record ScaleEvent(long timestampMillis, int fromTaskCount, int toTaskCount, String description) {}
+
+  /**
+   * The task count in force: taskCountMin when the autoscaler is on, ioConfig's taskCount otherwise, then what the
+   * autoscaler chose. 0 in states recorded before the autoscaler existed: read as {@link #taskCount()}.
+   */
+  public int taskCount;
+  /** A scale action under way: the reading tasks hand off, then tasks start with this count; 0 when none. */
+  public int pendingTaskCount;
+  /** When this supervisor (or its current spec) started, for scaleActionStartDelayMillis; 0 until it runs. */
+  public long supervisorStartedMillis;
+  /** The autoscaler's aggregate lag samples, oldest first, as the last stream watcher that returned left them. */
+  public List<Long> lagSamples = new ArrayList<>();
+  /** When the newest lag sample was taken (the watcher's clock); 0 when none. */
+  public long lastLagSampleMillis;
+  /** When the autoscaler last acted, for minTriggerScaleActionFrequencyMillis; 0 when never. */
+  public long lastScaleActionMillis;
+  public List<ScaleEvent> scaleEvents = new ArrayList<>();
+
   public SupervisorState() {}
+
+  /** The task count in force (see {@link #taskCount}). */
+  public int taskCount() {
+    return taskCount > 0 ? taskCount : AutoScalerPolicy.initialTaskCount(spec.ioConfig());
+  }
 
   public static SupervisorState initial(SupervisorSpec spec) {
     SupervisorState s = new SupervisorState();
     s.spec = spec;
     s.suspended = spec.suspended();
+    s.taskCount = AutoScalerPolicy.initialTaskCount(spec.ioConfig());
     return s;
   }
 }

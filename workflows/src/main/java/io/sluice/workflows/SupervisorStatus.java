@@ -4,7 +4,11 @@ import io.sluice.segment.spec.SupervisorSpec;
 import java.util.List;
 import java.util.Map;
 
-/** What the supervisor reports by query; the gateway renders it in Druid's status JSON shape. */
+/**
+ * What the supervisor reports by query; the gateway renders it in Druid's status JSON shape. {@code taskCount} is
+ * the task count in force (the autoscaler's choice when it runs), {@code pendingTaskCount} the one a scale action
+ * under way moves to (0: none), {@code scaleEvents} the autoscaler's recent actions.
+ */
 public record SupervisorStatus(
     String dataSource,
     String topic,
@@ -26,7 +30,10 @@ public record SupervisorStatus(
     long publishedSegments,
     long committedEvents,
     long commitSeq,
-    SupervisorSpec spec) {
+    SupervisorSpec spec,
+    int taskCount,
+    int pendingTaskCount,
+    List<SupervisorState.ScaleEvent> scaleEvents) {
 
   public record TaskView(String id, Map<Integer, Long> startingOffsets, long startTimeMillis, long remainingSeconds,
                          String type, int group) {}

@@ -1,5 +1,6 @@
 package io.sluice.workflows;
 
+import io.sluice.segment.spec.AutoScalerConfig;
 import io.sluice.segment.spec.KafkaIoConfig;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -15,12 +16,13 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 
 /**
@@ -34,6 +36,11 @@ import org.slf4j.Logger;
  * an hour per task group instead of several per {@code period}. Between iterations the workflow sleeps until the
  * next deadline (a rollover, a completionTimeout, a retry), a signal, an update, or the watcher's return. Handlers
  * only change state; the loop does the work.
+ *
+ * <p>With {@code autoScalerConfig.enableTaskAutoScaler}, the watcher also samples the aggregate lag and returns
+ * {@code SCALE} when {@link AutoScalerPolicy} wants another task count. The scale action is Druid's: every reading
+ * task hands off (stops reading and publishes), and once all have reported their end offsets, tasks start with the
+ * new count, each partition chained at its predecessor's end offset, whatever task group it was in before.
  */
 public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private static final Logger log = Workflow.getLogger(SupervisorWorkflowImpl.class);
@@ -44,6 +51,12 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private final PlacementActivities placement = Workflow.newActivityStub(PlacementActivities.class);
   private final Random random = Workflow.newRandom();
   private boolean wake;
+  /**
+   * Whether {@link #wake} is cleared before an iteration rather than after it. After it, a signal that arrived
+   * while the iteration waited (starting a task, say) was left unapplied until the next deadline; histories
+   * recorded before the fix keep the old behavior on replay.
+   */
+  private boolean clearWakeBeforeIteration;
   /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
   private Promise<Contracts.WatchResult> watch;
   private CancellationScope watchScope;
@@ -57,6 +70,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
 
   @Override
   public void run(Contracts.SupervisorInput input) {
+    clearWakeBeforeIteration = Workflow.getVersion("clear-wake-before-iteration", Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (s.supervisorStartedMillis == 0) s.supervisorStartedMillis = Workflow.currentTimeMillis();
     if (!s.startDelayDone) {
       s.detailedState = "PENDING";
       publishDetails();
@@ -64,6 +79,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.startDelayDone = true;
     }
     while (true) {
+      if (clearWakeBeforeIteration) wake = false;
       iterate();
       publishDetails();
       if (s.terminateRequested && s.tasks.isEmpty() && s.pendingReports.isEmpty()) {
@@ -76,7 +92,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(new Contracts.SupervisorInput(s.spec, config, s));
       }
-      wake = false;
+      if (!clearWakeBeforeIteration) wake = false;
       long deadline = nextDeadline();
       if (deadline == Long.MAX_VALUE) {
         Workflow.await(() -> wake || watchReturned());
@@ -138,13 +154,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (!s.firstIterationDone && fetched) s.detailedState = "DISCOVERING_INITIAL_TASKS";
 
     if ((s.pendingFullReset || !s.pendingResetOffsets.isEmpty() || (!s.pendingAutoReset.isEmpty()
-        && !RunLoopPolicy.groupsBusy(s.pendingAutoReset.keySet(), io().taskCount(), s.tasks)))
+        && !RunLoopPolicy.partitionsBusy(s.pendingAutoReset.keySet(), s.tasks)))
         && s.committedLoaded && !opFailed) {
       opFailed = !carryOutReset();
     }
 
     now = Workflow.currentTimeMillis();
-    boolean handoffAll = s.terminateRequested || s.pendingSpec != null || s.suspended;
+    boolean handoffAll = s.terminateRequested || s.pendingSpec != null || s.suspended || s.pendingTaskCount > 0;
     for (SupervisorState.TaskEntry t : s.tasks) {
       if ("READING".equals(t.phase) && (handoffAll || s.handoffGroups.contains(t.group)
           || RunLoopPolicy.shouldStopReading(t.startedAtMillis, now, io().taskDurationMillis()))) {
@@ -167,6 +183,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.spec = s.pendingSpec;
       s.pendingSpec = null;
       s.suspended = s.spec.suspended();
+      // as Druid's new supervisor for an updated spec: the autoscaler starts over, at taskCountMin
+      s.taskCount = AutoScalerPolicy.initialTaskCount(io());
+      s.pendingTaskCount = 0;
+      s.supervisorStartedMillis = now;
+      s.lagSamples = new ArrayList<>();
+      s.lastLagSampleMillis = now; // newer than any sample a worker still holds, so none comes back
+      s.lastScaleActionMillis = 0;
       if (topicChanged) { // another topic: nothing known about the old one applies; re-discovered by the watcher
         s.partitions = new ArrayList<>();
         s.partitionsDiscoveredLater = new ArrayList<>();
@@ -178,11 +201,15 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       }
     }
 
-    Map<Integer, Long> readUpTo = new LinkedHashMap<>(s.committed.partitionOffsets());
-    for (SupervisorState.TaskEntry t : s.tasks) if (t.endOffsets != null) readUpTo.putAll(t.endOffsets);
-    boolean stayIdle = RunLoopPolicy.staysIdle(s.idle, s.latestOffsets, readUpTo);
+    if (s.pendingTaskCount > 0 && allReadingDone()) { // a scale action: every reading task has handed off
+      log.info("supervisor {}: task count {} -> {}", s.spec.id(), s.taskCount(), s.pendingTaskCount);
+      s.taskCount = s.pendingTaskCount;
+      s.pendingTaskCount = 0;
+    }
+
+    boolean stayIdle = RunLoopPolicy.staysIdle(s.idle, s.latestOffsets, readUpTo());
     if (!opFailed && s.committedLoaded && !s.partitions.isEmpty() && !s.terminateRequested && s.pendingSpec == null
-        && !s.suspended && !stayIdle && now >= s.createTasksAfterMillis) {
+        && !s.suspended && s.pendingTaskCount == 0 && !stayIdle && now >= s.createTasksAfterMillis) {
       if (!s.firstIterationDone) s.detailedState = "CREATING_TASKS";
       opFailed = !createTasks(now);
     }
@@ -254,6 +281,50 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     return out;
   }
 
+  /** Per partition, how far tasks have read for sure: committed offsets, then publishing tasks' end offsets. */
+  private Map<Integer, Long> readUpTo() {
+    Map<Integer, Long> readUpTo = new TreeMap<>(s.committed.partitionOffsets());
+    for (SupervisorState.TaskEntry t : s.tasks) if (t.endOffsets != null) readUpTo.putAll(t.endOffsets);
+    return readUpTo;
+  }
+
+  /**
+   * Whether the autoscaler may act now: it runs, and every task is reading (Druid skips while task groups are
+   * pending completion), with no suspension, idleness, spec change, reset or other scale action under way.
+   */
+  private boolean scaleAllowed() {
+    if (!AutoScalerConfig.enabled(io().autoScalerConfig()) || s.terminateRequested || s.suspended
+        || s.pendingSpec != null || s.idle || s.pendingTaskCount > 0 || s.pendingFullReset
+        || !s.pendingResetOffsets.isEmpty() || s.tasks.isEmpty()) {
+      return false;
+    }
+    for (SupervisorState.TaskEntry t : s.tasks) if (!"READING".equals(t.phase)) return false;
+    return true;
+  }
+
+  /** The watcher asks for {@code desired} tasks: start Druid's scale action if it is still allowed. */
+  private void scale(int desired) {
+    AutoScalerConfig ac = io().autoScalerConfig();
+    long now = Workflow.currentTimeMillis();
+    // as Druid's check: skipped (samples kept) while not allowed or too soon after the last action
+    if (!scaleAllowed()
+        || (s.lastScaleActionMillis > 0 && now - s.lastScaleActionMillis < ac.minTriggerScaleActionFrequencyMillis())) {
+      return;
+    }
+    List<Long> samples = s.lagSamples;
+    s.lagSamples = new ArrayList<>(); // Druid clears its samples once it has computed a desired count
+    int from = s.taskCount();
+    if (desired == from || desired < ac.taskCountMin() || desired > ac.taskCountMax()) return;
+    String what = AutoScalerPolicy.describe(from, desired, samples, ac);
+    s.pendingTaskCount = desired;
+    s.lastScaleActionMillis = now;
+    List<SupervisorState.ScaleEvent> events = new ArrayList<>(s.scaleEvents);
+    events.add(new SupervisorState.ScaleEvent(now, from, desired, what));
+    while (events.size() > Math.max(1, config.maxStoredExceptionEvents())) events.remove(0);
+    s.scaleEvents = events;
+    log.info("supervisor {}: autoscaler: {}; the reading tasks hand off", s.spec.id(), what);
+  }
+
   /** Whether every task has finished reading and reported where it ended. */
   private boolean allReadingDone() {
     for (SupervisorState.TaskEntry t : s.tasks) if (t.endOffsets == null) return false;
@@ -300,6 +371,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.lastNewDataMillis = r.fetchedAtMillis();
       }
     }
+    if (r.lagSamples() != null) {
+      s.lagSamples = new ArrayList<>(r.lagSamples());
+      s.lastLagSampleMillis = r.lastLagSampleMillis();
+    }
+    if (Contracts.WatchResult.SCALE.equals(r.reason()) && r.desiredTaskCount() > 0) scale(r.desiredTaskCount());
     if (Contracts.WatchResult.INACTIVE.equals(r.reason()) && io().idleConfig() != null
         && io().idleConfig().enabled()) {
       s.idle = true;
@@ -325,7 +401,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         RunLoopPolicy.returnAfterSuccesses(s.firstIterationDone, s.unhealthySupervisor,
             s.consecutiveIterationSuccesses, config.healthinessThreshold()),
         s.idle, idleEnabled && !s.idle ? io().idleConfig().inactiveAfterMillis() : 0, s.lastNewDataMillis,
-        SluiceOptions.MAX_WATCH_MILLIS);
+        SluiceOptions.MAX_WATCH_MILLIS, autoScaleWatch());
     if (watch != null && sameWatch(watchInput, in)) return;
     stopWatching();
     watchInput = in;
@@ -340,7 +416,36 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         && running.periodMillis() == wanted.periodMillis()
         && (running.returnAfterSuccesses() == Integer.MAX_VALUE) == (wanted.returnAfterSuccesses() == Integer.MAX_VALUE)
         && running.returnOnNewData() == wanted.returnOnNewData()
-        && running.idleAfterMillis() == wanted.idleAfterMillis();
+        && running.idleAfterMillis() == wanted.idleAfterMillis()
+        && Objects.equals(autoScaleKey(running.autoScale()), autoScaleKey(wanted.autoScale()));
+  }
+
+  /**
+   * The autoscaler's part of the watcher's input; null when it is off or stopping. The task count is the one a
+   * scale action under way moves to, so applying it needs no new watcher.
+   */
+  private Contracts.AutoScaleWatch autoScaleWatch() {
+    AutoScalerConfig ac = io().autoScalerConfig();
+    if (!AutoScalerConfig.enabled(ac) || s.terminateRequested) return null;
+    Map<String, Map<Integer, Long>> reading = new TreeMap<>();
+    for (SupervisorState.TaskEntry t : s.tasks) {
+      if ("READING".equals(t.phase)) reading.put(t.taskId, new TreeMap<>(t.startOffsets));
+    }
+    return new Contracts.AutoScaleWatch(ac, s.pendingTaskCount > 0 ? s.pendingTaskCount : s.taskCount(),
+        s.partitions.size(), scaleAllowed(),
+        s.supervisorStartedMillis, s.lastScaleActionMillis, List.copyOf(s.lagSamples), s.lastLagSampleMillis,
+        reading, readUpTo());
+  }
+
+  /**
+   * What a running watcher's autoscaling depends on; a change restarts it. What changes with every task rollover
+   * (the reading tasks, whether the autoscaler may act, offsets, samples) is left out: the watcher asks the
+   * supervisor for it when it samples or checks, and keeps its newer samples itself. So the watcher is not
+   * restarted at rollovers, which keeps history small.
+   */
+  private static List<Object> autoScaleKey(Contracts.AutoScaleWatch a) {
+    if (a == null) return null;
+    return List.of(a.config(), a.taskCount(), a.partitionCount(), a.supervisorStartedMillis(), a.lastActionMillis());
   }
 
   /** Stops the watcher and waits (boundedly) until it has acknowledged, before this run ends. */
@@ -374,7 +479,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         if (s.pendingFullReset) {
           offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
         } else {
-          // The group's other tasks have finished (groupsBusy), so the committed offsets are where reading resumes.
+          // The group's other tasks have finished (partitionsBusy), so the committed offsets are where reading resumes.
           Map<Integer, Long> resumeAt = new LinkedHashMap<>(s.pendingAutoReset);
           for (Integer p : s.pendingAutoReset.keySet()) {
             Long c = s.committed.partitionOffsets().get(p);
@@ -408,10 +513,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.pendingAutoReset = new LinkedHashMap<>();
         return true;
       }
-      Set<Integer> groups = new HashSet<>();
-      for (int p : offsets.keySet()) groups.add(RunLoopPolicy.groupOf(p, io().taskCount()));
       for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) {
-        if (groups.contains(t.group)) {
+        // a task reads the partitions it started with; after a scale action they may not be its group's now
+        if (!Collections.disjoint(t.startOffsets.keySet(), offsets.keySet())) {
           s.tasks.remove(t); // its report, if any, is ignored: a killed task publishes nothing that counts
           Workflow.newUntypedExternalWorkflowStub(t.taskId).cancel();
           log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
@@ -423,6 +527,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.pendingResetOffsets = new LinkedHashMap<>();
       s.pendingAutoReset = new LinkedHashMap<>();
       s.idle = false;
+      s.lagSamples = new ArrayList<>(); // as Druid's autoscaler forgets its samples on a reset
+      s.lastLagSampleMillis = Workflow.currentTimeMillis();
       return true;
     } catch (ActivityFailure e) {
       recordError(e, false);
@@ -449,7 +555,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     boolean sameTopic = io().topic().equals(s.committed.topic()) || s.committed.topic() == null;
     boolean ok = true;
     List<String> liveQueues = null;
-    for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, io().taskCount()).entrySet()) {
+    for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, s.taskCount()).entrySet()) {
       if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
       if (RunLoopPolicy.anyIn(g.getValue(), s.pendingAutoReset.keySet())) continue; // reset first
       Map<Integer, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
@@ -608,10 +714,25 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     Map<Integer, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());
     Workflow.setCurrentDetails(String.format(
         "**%s** (%s)  \ntasks: %d reading, %d publishing  \ncommitted offsets: %s  \nlatest offsets: %s  \n"
-            + "lag: %d  \npublished segments: %d, events: %d",
+            + "lag: %d  \npublished segments: %d, events: %d%s",
         s.detailedState, RunLoopPolicy.stateOf(s.detailedState), count("READING"), count("PUBLISHING"),
         s.committed.partitionOffsets(), s.latestOffsets, RunLoopPolicy.aggregateLag(lag),
-        s.committed.totalSegments(), s.committed.totalEvents()));
+        s.committed.totalSegments(), s.committed.totalEvents(), autoScalerDetails()));
+  }
+
+  /** The autoscaler's lines of the Web UI summary: the task count and its last action; empty when it is off. */
+  private String autoScalerDetails() {
+    AutoScalerConfig ac = io().autoScalerConfig();
+    if (!AutoScalerConfig.enabled(ac)) return "";
+    StringBuilder sb = new StringBuilder(String.format("  \ntask count: %d (autoscaler, %d to %d)%s",
+        s.taskCount(), ac.taskCountMin(), ac.taskCountMax(),
+        s.pendingTaskCount > 0 ? ", changing to " + s.pendingTaskCount : ""));
+    if (!s.scaleEvents.isEmpty()) {
+      SupervisorState.ScaleEvent e = s.scaleEvents.get(s.scaleEvents.size() - 1);
+      sb.append("  \nlast scale action at ").append(java.time.Instant.ofEpochMilli(e.timestampMillis()))
+          .append(": ").append(e.description());
+    }
+    return sb.toString();
   }
 
   private int count(String phase) {
@@ -671,7 +792,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
 
   @Override
   public void validateHandoffTaskGroups(List<Integer> taskGroupIds) {
-    String problem = RunLoopPolicy.handoffProblem(taskGroupIds, io().taskCount());
+    String problem = RunLoopPolicy.handoffProblem(taskGroupIds, s.taskCount());
     if (problem != null) throw new IllegalArgumentException(problem);
   }
 
@@ -714,6 +835,6 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         !s.unhealthySupervisor && !s.unhealthyTasks, s.suspended, s.partitions.size(), io().replicas(),
         io().taskDurationMillis() / 1000, active, publishing, s.latestOffsets, s.committed.partitionOffsets(), lag,
         RunLoopPolicy.aggregateLag(lag), s.offsetsLastUpdatedMillis, s.recentErrors, s.committed.totalSegments(),
-        s.committed.totalEvents(), s.committed.seq(), s.spec);
+        s.committed.totalEvents(), s.committed.seq(), s.spec, s.taskCount(), s.pendingTaskCount, s.scaleEvents);
   }
 }

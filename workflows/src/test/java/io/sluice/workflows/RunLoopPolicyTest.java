@@ -155,4 +155,31 @@ class RunLoopPolicyTest {
     t.chainedFrom = List.of(from);
     return t;
   }
+  /**
+   * After a scale action, a new task's partitions may come from several predecessors in other task groups: each
+   * partition chains at the end of the newest task that read it, and failure of any of those predecessors kills it.
+   */
+  @Test
+  void chainingFollowsPartitionsAcrossAChangeOfTaskCount() {
+    SupervisorState.TaskEntry a = new SupervisorState.TaskEntry("a", 0, "s", Map.of(0, 0L, 2, 0L), 0);
+    a.phase = "PUBLISHING";
+    a.endOffsets = Map.of(0, 100L, 2, 100L);
+    SupervisorState.TaskEntry b = new SupervisorState.TaskEntry("b", 1, "s", Map.of(1, 0L, 3, 0L), 0);
+    b.phase = "PUBLISHING";
+    b.endOffsets = Map.of(1, 100L, 3, 100L);
+    List<SupervisorState.TaskEntry> tasks = new java.util.ArrayList<>(List.of(a, b));
+    // scale out from 2 to 3: group 0 is {0, 3}, group 1 {1}, group 2 {2}
+    Map<Integer, List<Integer>> groups = RunLoopPolicy.groups(List.of(0, 1, 2, 3), 3);
+    assertEquals(Map.of(0, List.of(0, 3), 1, List.of(1), 2, List.of(2)), groups);
+    for (int g = 0; g < 3; g++) assertTrue(RunLoopPolicy.groupFree(g, tasks), "old groups all reported their end");
+    RunLoopPolicy.Start g0 = RunLoopPolicy.chainedStart(groups.get(0), Map.of(0, 0L, 3, 0L), tasks);
+    assertEquals(Map.of(0, 100L, 3, 100L), g0.offsets());
+    assertEquals(List.of("a", "b"), g0.chainedFrom());
+    assertEquals(List.of(0, 3), g0.chainedPartitions());
+    SupervisorState.TaskEntry c = new SupervisorState.TaskEntry("c", 0, "s", g0.offsets(), 1);
+    c.chainedFrom = new java.util.ArrayList<>(g0.chainedFrom());
+    tasks.add(c);
+    assertEquals(List.of("c"), RunLoopPolicy.chainedAfter("b", tasks), "b failing takes c with it");
+    assertEquals(List.of("c"), RunLoopPolicy.chainedAfter("a", tasks));
+  }
 }

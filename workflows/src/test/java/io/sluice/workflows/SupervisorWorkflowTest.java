@@ -101,11 +101,20 @@ class SupervisorWorkflowTest {
         supervisor.taskFinished(failed);
         return failed;
       }
-      long seq = 2000 + in.startOffsets().values().iterator().next() / 100; // above the fake resets' seqs
+      // through a side effect: a replay must not commit again
+      Contracts.CommittedState head = Workflow.sideEffect(Contracts.CommittedState.class, () -> fakeCommit(in, end));
+      while (head == null) { // a chained start whose predecessor has not committed yet, as the real log answers
+        Workflow.sleep(Duration.ofSeconds(10));
+        head = Workflow.sideEffect(Contracts.CommittedState.class, () -> fakeCommit(in, end));
+      }
+      if (head.seq() < 0) {
+        Contracts.TaskReport failed = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.FAILED,
+            in.startOffsets(), null, 0, null, null, "InconsistentOffsets", "fake commit log refused the offsets");
+        supervisor.taskFinished(failed);
+        return failed;
+      }
       Contracts.TaskReport r = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS,
-          in.startOffsets(), end, 1, new Contracts.RowStats(100, 0, 0, 0, 0),
-          new Contracts.CommittedState(seq, "t", end, seq - 1999, (seq - 1999) * 100), null, null);
-      committedHead = r.head(); // what the fake commit log now holds
+          in.startOffsets(), end, 1, new Contracts.RowStats(100, 0, 0, 0, 0), head, null, null);
       supervisor.taskFinished(r);
       return r;
     }
@@ -143,6 +152,44 @@ class SupervisorWorkflowTest {
 
   /** The read queue each fake task was given, by task id. */
   static final Map<String, String> placements = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The fake commit log: committed offsets per partition, checked as the real one checks them (per partition, the
+   * start must be the committed end, or 0 for a partition never committed; a chained partition whose predecessor
+   * has not committed yet waits). Every refusal is a gap or an overlap, kept in {@link #violations}.
+   */
+  static final Map<Integer, Long> logOffsets = new TreeMap<>();
+  static long logSeq;
+  static long logSegments;
+  static long logEvents;
+  static final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static synchronized Contracts.CommittedState logHead() {
+    return logSeq == 0 ? Contracts.CommittedState.empty()
+        : new Contracts.CommittedState(logSeq, "t", new TreeMap<>(logOffsets), logSegments, logEvents);
+  }
+
+  /** Commits a fake task's range; null while a predecessor is pending; seq -1 if refused. */
+  static synchronized Contracts.CommittedState fakeCommit(Contracts.TaskInput in, Map<Integer, Long> end) {
+    boolean covered = true; // another replica committed this very range: nothing to write, as the real log answers
+    for (Map.Entry<Integer, Long> e : end.entrySet()) covered &= e.getValue().equals(logOffsets.get(e.getKey()));
+    if (covered && in.replicated()) return logHead();
+    for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
+      Long c = logOffsets.get(e.getKey());
+      boolean chained = in.chainedPartitions() != null && in.chainedPartitions().contains(e.getKey());
+      if (chained && (c == null || c < e.getValue())) return null;
+      if (c == null ? e.getValue() != 0 : !c.equals(e.getValue())) {
+        violations.add("task " + in.taskId() + " starts partition " + e.getKey() + " at " + e.getValue()
+            + " but " + c + " is committed");
+        return new Contracts.CommittedState(-1, "t", Map.of(), 0, 0);
+      }
+    }
+    logOffsets.putAll(end);
+    logSeq = Math.max(logSeq, 1999) + 1; // above the fake resets' seqs
+    logSegments++;
+    logEvents += 100L * end.size();
+    return logHead();
+  }
+
   static final AtomicBoolean kafkaUp = new AtomicBoolean(true);
   /** The fake topic's partitions; a test adds one to simulate a partition added at runtime. */
   static volatile List<Integer> partitions = List.of(0);
@@ -153,8 +200,12 @@ class SupervisorWorkflowTest {
   /** The fake topic's earliest offset in every partition (retention moves it). */
   static volatile long earliestOffset = 0;
   static final List<Contracts.ResetInput> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
-  /** The fake commit log's head: set by fake tasks' commits and fake resets. */
-  static volatile Contracts.CommittedState committedHead = Contracts.CommittedState.empty();
+  /** The fake topic's aggregate lag, as the autoscaler's samples see it. */
+  static volatile long fakeLag;
+  /** The fake watcher's lag samples between its attempts (the real one keeps them in memory too). */
+  static volatile Contracts.WatchResult fakeSamples;
+  /** The environment, for the fake watcher's clock: workflow time, which skips. */
+  static volatile TestWorkflowEnvironment testEnv;
 
   /**
    * The stream watcher, faked for time skipping. The test server stops workflow time while an activity runs, so
@@ -199,15 +250,53 @@ class SupervisorWorkflowTest {
       } else if (in.idleAfterMillis() > 0 && standingStill) {
         reason = Contracts.WatchResult.INACTIVE;
       }
+      if (reason == null && in.autoScale() != null) {
+        Contracts.WatchResult scale = autoScale(in.autoScale(), o, attempt);
+        if (scale != null) return scale;
+      }
       if (reason == null) throw ApplicationFailure.newFailure("nothing to report yet", "FakeWatcherPolling");
       return new Contracts.WatchResult(reason, o, now, successes, 0, null, null);
+    }
+
+    /**
+     * The autoscaler's part, once per attempt: a sample of {@link #fakeLag} when one is due, and a check once one
+     * may act (the real watcher checks on the grid; this one at its first attempt after). Like the real one, it
+     * asks the supervisor by query whether it may act.
+     */
+    static Contracts.WatchResult autoScale(Contracts.AutoScaleWatch a, Contracts.StreamOffsets o, int attempt) {
+      long now = testEnv.currentTimeMillis();
+      SupervisorStatus st = testEnv.getWorkflowClient().newWorkflowStub(SupervisorWorkflow.class,
+          SupervisorWorkflow.workflowId("ds")).status();
+      boolean allowed = !st.suspended() && !"IDLE".equals(st.detailedState()) && st.publishingTasks().isEmpty()
+          && !st.activeTasks().isEmpty() && st.pendingTaskCount() == 0;
+      Contracts.WatchResult kept = fakeSamples;
+      List<Long> samples = a.samples();
+      long last = a.lastSampleMillis();
+      if (kept != null && kept.lastLagSampleMillis() > last) {
+        samples = kept.lagSamples();
+        last = kept.lastLagSampleMillis();
+      }
+      if (!st.suspended() && now >= AutoScalerPolicy.nextSampleAt(a.supervisorStartedMillis(), last, a.config())) {
+        samples = AutoScalerPolicy.addSample(samples, fakeLag, a.config());
+        last = now;
+      }
+      fakeSamples = new Contracts.WatchResult(null, null, 0, 0, 0, null, null, samples, last, 0);
+      if (!allowed || now < AutoScalerPolicy.nextCheckAt(a.supervisorStartedMillis(), a.lastActionMillis(),
+          0, a.config())) {
+        return null;
+      }
+      int desired = AutoScalerPolicy.desiredTaskCount(samples, a.taskCount(), o.partitions().size(), a.config());
+      if (desired < 0 || desired == a.taskCount()) return null;
+      fakeSamples = new Contracts.WatchResult(null, null, 0, 0, 0, null, null, List.of(), last, 0);
+      return new Contracts.WatchResult(Contracts.WatchResult.SCALE, o, now, attempt, 0, null, null, samples, last,
+          desired);
     }
   }
 
   public static class FakeCommits implements CommitActivities {
     @Override
     public Contracts.CommittedState loadCommitted(Contracts.LoadCommittedInput input) {
-      return committedHead;
+      return logHead();
     }
 
     @Override
@@ -222,9 +311,12 @@ class SupervisorWorkflowTest {
 
     @Override
     public Contracts.CommittedState resetOffsets(Contracts.ResetInput input) {
-      resets.add(input);
-      committedHead = new Contracts.CommittedState(1000 + resets.size(), input.topic(), input.offsets(), 0, 0);
-      return committedHead;
+      synchronized (SupervisorWorkflowTest.class) {
+        resets.add(input);
+        logOffsets.putAll(input.offsets());
+        logSeq = Math.max(logSeq, 1000) + 1;
+        return logHead();
+      }
     }
   }
 
@@ -240,10 +332,19 @@ class SupervisorWorkflowTest {
     earliestOffset = 0;
     taskMode = TaskMode.OK;
     failCommitAtOffset = -1;
-    committedHead = Contracts.CommittedState.empty();
+    synchronized (SupervisorWorkflowTest.class) {
+      logOffsets.clear();
+      logSeq = 0;
+      logSegments = 0;
+      logEvents = 0;
+    }
+    violations.clear();
+    fakeLag = 0;
+    fakeSamples = null;
     resets.clear();
     placements.clear();
     env = TestWorkflowEnvironment.newInstance();
+    testEnv = env;
     Worker w = env.newWorker(SluiceOptions.CONTROL_QUEUE);
     w.registerWorkflowImplementationTypes(SluiceOptions.workflowOptions(), SupervisorWorkflowImpl.class,
         FakeTask.class);
@@ -679,6 +780,87 @@ class SupervisorWorkflowTest {
     assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets());
     assertEquals(Map.of(0, 1000L), s.latestOffsets());
     assertTrue(s.healthy());
+  }
+
+  /** Autoscaler: from 1 task, out by 2 at 5000 lag, in by 1 at 0 lag; samples every 30 s over 2 minutes. */
+  static final String AUTOSCALER = "\"taskCount\":3,\"autoScalerConfig\":{\"enableTaskAutoScaler\":true,"
+      + "\"taskCountMin\":1,\"taskCountMax\":4,\"scaleOutThreshold\":1000,\"scaleInThreshold\":100,"
+      + "\"lagCollectionIntervalMillis\":30000,\"lagCollectionRangeMillis\":120000,"
+      + "\"scaleActionStartDelayMillis\":60000,\"scaleActionPeriodMillis\":60000,"
+      + "\"minTriggerScaleActionFrequencyMillis\":600000}";
+
+  /** The partitions each active task reads, as sets. */
+  static java.util.Set<java.util.Set<Integer>> taskPartitions(SupervisorStatus s) {
+    java.util.Set<java.util.Set<Integer>> out = new java.util.HashSet<>();
+    for (SupervisorStatus.TaskView t : s.activeTasks()) out.add(t.startingOffsets().keySet());
+    return out;
+  }
+
+  @Test
+  void theAutoscalerScalesOutThenInAndEveryPartitionContinuesWhereItEnded() {
+    partitions = List.of(0, 1, 2, 3);
+    fakeLag = 5000;
+    SupervisorWorkflow wf = start(spec(AUTOSCALER));
+    SupervisorStatus s = oneTaskRunning(wf);
+    assertEquals(1, s.taskCount(), "taskCountMin, not ioConfig's taskCount");
+    assertEquals(Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L), s.activeTasks().get(0).startingOffsets());
+    env.sleep(Duration.ofMinutes(1));
+    assertEquals(1, wf.status().activeTasks().size(), "no action before start delay + range");
+
+    // scale out: the task hands off at 100 and three task groups (partition % 3) continue from there
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().activeTasks().size() == 3, wf::status);
+    s = wf.status();
+    assertEquals(3, s.taskCount());
+    assertEquals(java.util.Set.of(java.util.Set.of(0, 3), java.util.Set.of(1), java.util.Set.of(2)), taskPartitions(s));
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 100L), s.toString());
+    }
+    assertEquals(1, s.scaleEvents().size());
+    assertEquals(1, s.scaleEvents().get(0).fromTaskCount());
+    assertEquals(3, s.scaleEvents().get(0).toTaskCount());
+    assertTrue(s.scaleEvents().get(0).description().startsWith("scale out from 1 to 3 tasks"),
+        s.scaleEvents().get(0).description());
+
+    // scale in, no sooner than minTriggerScaleActionFrequencyMillis after: two groups (partition % 2) from 200
+    fakeLag = 0;
+    env.sleep(Duration.ofMinutes(8));
+    assertEquals(3, wf.status().activeTasks().size(), "not within 10 minutes of the last action");
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().activeTasks().size() == 2, wf::status);
+    fakeLag = 500; // between the thresholds: no further action
+    s = wf.status();
+    assertEquals(2, s.taskCount());
+    assertEquals(java.util.Set.of(java.util.Set.of(0, 2), java.util.Set.of(1, 3)), taskPartitions(s));
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 200L), s.toString());
+    }
+    assertEquals(2, s.scaleEvents().size());
+    assertTrue(s.scaleEvents().get(1).description().startsWith("scale in from 3 to 2 tasks"));
+
+    // every range committed exactly once, in order, across both changes of membership
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 300L, 1, 300L, 2, 300L, 3, 300L)), wf::status);
+    assertEquals(List.of(), violations, "no gap, no overlap");
+    s = wf.status();
+    assertEquals(1 + 3 + 2, s.publishedSegments(), "one commit per task");
+    assertEquals(2, s.activeTasks().size());
+    assertEquals(2, s.scaleEvents().size());
+  }
+
+  /** With the autoscaler on (and nothing to scale), the watcher restarts on task changes stay within budget. */
+  @Test
+  void steadyStateHistoryWithTheAutoscalerStaysWithinBudget() {
+    fakeLag = 500;
+    start(spec(AUTOSCALER));
+    env.sleep(Duration.ofMinutes(10));
+    long before = client.fetchHistory("supervisor:ds").getEvents().size();
+    env.sleep(Duration.ofHours(4));
+    long after = client.fetchHistory("supervisor:ds").getEvents().size();
+    double perHour = (after - before) / 4.0;
+    System.out.printf("supervisor history with the autoscaler: %.1f events/hour (1 task group)%n", perHour);
+    assertTrue(perHour <= 150, "about 150 events per hour per task group: " + perHour);
   }
 
   /** History events per hour at steady state: the stream watcher keeps the period's polling out of history. */

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Druid's {@code ioConfig.autoScalerConfig} (later Druid versions, "Task Autoscaler Properties" and "Lag Based
- * AutoScaler Strategy Related Properties"), with the documented defaults filled in. Sluice does not run the
- * autoscaler yet, so {@code enableTaskAutoScaler: true} is refused rather than accepted and ignored; a disabled
- * config is validated and kept so it round-trips.
+ * AutoScaler Strategy Related Properties"), with the documented defaults filled in. With
+ * {@code enableTaskAutoScaler: true} the supervisor starts at {@code taskCountMin} tasks (ioConfig's
+ * {@code taskCount} is ignored, as documented) and moves between {@code taskCountMin} and {@code taskCountMax} by
+ * aggregate lag; a disabled config is validated and kept so it round-trips, and changes nothing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AutoScalerConfig(
@@ -31,11 +32,6 @@ public record AutoScalerConfig(
 
   public AutoScalerConfig {
     enableTaskAutoScaler = enableTaskAutoScaler != null && enableTaskAutoScaler;
-    // Refused first: a user enabling the autoscaler learns that it does not run before anything else.
-    if (enableTaskAutoScaler) {
-      throw new SpecException("enableTaskAutoScaler",
-          "the task autoscaler is not supported yet; set it to false or remove autoScalerConfig");
-    }
     Checks.required(taskCountMax, "taskCountMax");
     Checks.required(taskCountMin, "taskCountMin");
     if (taskCountMin < 1) throw new SpecException("taskCountMin", "must be >= 1, got " + taskCountMin);
@@ -67,6 +63,11 @@ public record AutoScalerConfig(
     scaleActionPeriodMillis = Checks.positive(scaleActionPeriodMillis, 60_000L, "scaleActionPeriodMillis");
     scaleInStep = Checks.positive(scaleInStep, 1, "scaleInStep");
     scaleOutStep = Checks.positive(scaleOutStep, 2, "scaleOutStep");
+  }
+
+  /** Whether the autoscaler runs: the config is given and enabled. */
+  public static boolean enabled(AutoScalerConfig c) {
+    return c != null && c.enableTaskAutoScaler();
   }
 
   private static double fraction(Double value, double dflt, String field) {

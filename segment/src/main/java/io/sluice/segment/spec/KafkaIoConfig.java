@@ -55,7 +55,7 @@ public record KafkaIoConfig(
       throw new SpecException("lateMessageRejectionPeriod",
           "only one of lateMessageRejectionPeriod and lateMessageRejectionStartDateTime can be specified");
     }
-    // autoScalerConfig and idleConfig validate themselves (and refuse enabling what Sluice does not run yet).
+    // autoScalerConfig and idleConfig validate themselves.
   }
 
   private static Map<String, Object> checkConsumerProperties(Map<String, Object> props) {

@@ -129,8 +129,8 @@ class InvalidSpecTableTest {
         "/ioConfig/autoScalerConfig", "{\"taskCountMax\":2,\"taskCountMin\":1,\"scaleOutStep\":0}");
     c("unknown autoScalerStrategy", "ioConfig.autoScalerConfig.autoScalerStrategy",
         "/ioConfig/autoScalerConfig", "{\"taskCountMax\":2,\"taskCountMin\":1,\"autoScalerStrategy\":\"cpuBased\"}");
-    c("autoscaler enabled", "ioConfig.autoScalerConfig.enableTaskAutoScaler",
-        "/ioConfig/autoScalerConfig", "{\"enableTaskAutoScaler\":true,\"taskCountMax\":2,\"taskCountMin\":1}");
+    c("autoscaler enabled with taskCountMax < taskCountMin", "ioConfig.autoScalerConfig.taskCountMax",
+        "/ioConfig/autoScalerConfig", "{\"enableTaskAutoScaler\":true,\"taskCountMax\":1,\"taskCountMin\":2}");
     c("zero inactiveAfterMillis", "ioConfig.idleConfig.inactiveAfterMillis",
         "/ioConfig/idleConfig", "{\"inactiveAfterMillis\":0}");
 
@@ -327,8 +327,8 @@ class InvalidSpecTableTest {
     wrapped("wrapped: bad dataSource", "spec.dataSchema.dataSource", "/spec/dataSchema/dataSource", "\"a/b\"");
     wrapped("wrapped: duplicate metric", "spec.dataSchema.metricsSpec[1].name",
         "/spec/dataSchema/metricsSpec/1/name", "\"count\"");
-    wrapped("wrapped: autoscaler enabled", "spec.ioConfig.autoScalerConfig.enableTaskAutoScaler",
-        "/spec/ioConfig/autoScalerConfig", "{\"enableTaskAutoScaler\":true,\"taskCountMax\":2,\"taskCountMin\":1}");
+    wrapped("wrapped: autoscaler enabled without taskCountMin", "spec.ioConfig.autoScalerConfig.taskCountMin",
+        "/spec/ioConfig/autoScalerConfig", "{\"enableTaskAutoScaler\":true,\"taskCountMax\":2}");
     wrapped("wrapped: offsetFetchPeriod", "spec.tuningConfig.offsetFetchPeriod",
         "/spec/tuningConfig/offsetFetchPeriod", "\"PT1S\"");
   }

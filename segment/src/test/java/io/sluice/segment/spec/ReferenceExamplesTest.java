@@ -97,10 +97,16 @@ class ReferenceExamplesTest {
   }
 
   @Test
-  void theAutoscalerExampleIsRefusedBecauseTheAutoscalerIsNotSupportedYet() throws IOException {
-    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(autoscalerSpec(true).toString()));
-    assertEquals("ioConfig.autoScalerConfig.enableTaskAutoScaler", e.field());
-    assertTrue(e.getMessage().contains("autoscaler is not supported yet"), e.getMessage());
+  void theAutoscalerExampleEnabledParsesWithAllItsValuesKept() throws IOException {
+    ObjectNode given = autoscalerSpec(true);
+    SupervisorSpec spec = SpecParser.parse(given.toString());
+    AutoScalerConfig a = spec.ioConfig().autoScalerConfig();
+    assertEquals(new AutoScalerConfig(true, 6, 2, 600001L, "lagBased", 30001L, 600002L, 6000001L, 0.31, 1000001L,
+        0.91, 300001L, 60001L, 3, 4), a);
+    assertTrue(AutoScalerConfig.enabled(a));
+    JsonNode out = JSON.readTree(SpecParser.toJson(spec)).get("ioConfig").get("autoScalerConfig");
+    assertEquals(given.get("ioConfig").get("autoScalerConfig"), out, "every value is kept in the normalized form");
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
   }
 
   @Test
