@@ -92,11 +92,16 @@ final class IdEvents {
     }
   }
 
-  /** The topic's end offsets per partition, as the broker reports them (control records included). */
-  static Map<Integer, Long> endOffsets(String bootstrap, String topic) throws Exception {
+  /** An admin client for the test's broker; the caller closes it. */
+  static Admin admin(String bootstrap) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(props)) {
+    return Admin.create(props);
+  }
+
+  /** The topic's end offsets per partition, as the broker reports them (control records included). */
+  static Map<Integer, Long> endOffsets(String bootstrap, String topic) throws Exception {
+    try (Admin admin = admin(bootstrap)) {
       int partitions = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
       Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
       for (int p = 0; p < partitions; p++) ask.put(new TopicPartition(topic, p), OffsetSpec.latest());

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -73,6 +75,42 @@ record Published(List<CommitRecord> records, Map<Integer, Long> endOffsets, long
         }
       }
       return new Published(records, next, segments, count, sum, unparseable);
+    }
+  }
+
+  /**
+   * Waits (up to {@code timeout}) until the segment files in deep storage under {@code dataSource} are exactly those
+   * the commit log references (pushed files of dead attempts, killed tasks or losing replicas cleaned up), asserts
+   * it, and returns them.
+   */
+  static Set<String> awaitOnlyCommittedFiles(DevStack stack, String dataSource, Path workDir, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> referenced = new TreeSet<>();
+    Set<String> files;
+    do {
+      Thread.sleep(500);
+      referenced.clear();
+      for (CommitRecord r : readBack(stack, dataSource, workDir, index -> { }).records()) {
+        for (Map<String, Object> segment : r.segments()) {
+          referenced.add((String) ((Map<?, ?>) segment.get("loadSpec")).get("key"));
+        }
+      }
+      files = segmentFiles(stack, dataSource);
+    } while (!files.equals(referenced) && System.nanoTime() < deadline);
+    assertEquals(referenced, files, "deep storage holds the committed files and nothing else");
+    return files;
+  }
+
+  /** The segment files (index.zip) in deep storage under {@code dataSource}'s prefix. */
+  static Set<String> segmentFiles(DevStack stack, String dataSource) throws Exception {
+    try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
+        DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) {
+      Set<String> out = new TreeSet<>();
+      for (String k : store.list(new CatalogLayout(DevStack.BASE_KEY).segmentPrefix(dataSource), null)) {
+        if (k.endsWith("/index.zip")) out.add(k);
+      }
+      return out;
     }
   }
 

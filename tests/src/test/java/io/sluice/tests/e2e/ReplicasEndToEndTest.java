@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.activities.CommitRecord;
 import io.sluice.activities.MinioBlobStore;
 import io.sluice.activities.WorkerRegistry;
 import io.sluice.dev.DevStack;
@@ -21,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -101,20 +99,7 @@ class ReplicasEndToEndTest extends RealStackTest {
     IdEvents.assertExactlyOnce(ids, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
 
     // each range was committed once, by one replica; the other replicas' files are gone from deep storage
-    Set<String> referenced = new TreeSet<>();
-    Set<String> files;
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    do {
-      Thread.sleep(1000);
-      referenced.clear();
-      for (CommitRecord r : Published.readBack(stack, ds, tmp.resolve(ds + "-log"), index -> { }).records()) {
-        for (Map<String, Object> segment : r.segments()) {
-          referenced.add((String) ((Map<?, ?>) segment.get("loadSpec")).get("key"));
-        }
-      }
-      files = WorkerCrashEndToEndTest.segmentFiles(ds);
-    } while (!files.equals(referenced) && System.nanoTime() < deadline);
-    assertEquals(referenced, files, "deep storage holds the committed files and nothing else");
+    Published.awaitOnlyCommittedFiles(stack, ds, tmp.resolve(ds + "-log"), Duration.ofSeconds(90));
     io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + ds, "supervisor-replicas");
     io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(),
         Published.readBack(stack, ds, tmp.resolve(ds + "-rec"), index -> { }).records().get(0).taskId(),

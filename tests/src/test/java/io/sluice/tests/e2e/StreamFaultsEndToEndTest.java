@@ -14,12 +14,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -229,9 +227,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     awaitStatus(ds, Duration.ofSeconds(60), "a task reading partition 0", s -> s.get("activeTasks").size() > 0);
 
     Set<String> ids = new LinkedHashSet<>(IdEvents.produce(stack.kafkaBootstrap(), topic, "one", 500));
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = IdEvents.admin(stack.kafkaBootstrap())) {
       admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(4))).all().get();
     }
     ids.addAll(IdEvents.produce(stack.kafkaBootstrap(), topic, "four", 2000)); // 500 into each partition
@@ -326,9 +322,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
           s.get("detailedState").asText()) && s.get("activeTasks").isEmpty() && s.get("publishingTasks").isEmpty());
 
       idAt.addAll(IdEvents.produce(stack.kafkaBootstrap(), topic, "b", 1000)); // 500-1499
-      Properties props = new Properties();
-      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-      try (Admin admin = Admin.create(props)) { // retention removes 500-999 before anyone read them
+      try (Admin admin = IdEvents.admin(stack.kafkaBootstrap())) { // retention removes 500-999 before anyone read them
         admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
             org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1000))).all().get();
       }
@@ -375,9 +369,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "d", 500);
     assertEquals(200, api.submit(spec(ds, topic).toString()).status());
     Published.awaitCommitted(api, ds, 500, Duration.ofSeconds(90));
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = IdEvents.admin(stack.kafkaBootstrap())) {
       admin.deleteTopics(Set.of(topic)).all().get();
     }
     JsonNode lost = awaitStatus(ds, Duration.ofSeconds(90), "LOST_CONTACT_WITH_STREAM",

@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.activities.CommitRecord;
-import io.sluice.activities.MinioBlobStore;
 import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
-import io.sluice.workflows.CatalogLayout;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,18 +83,6 @@ class WorkerCrashEndToEndTest extends RealStackTest {
     assertEquals(valueSum, published.valueSum(), 1e-6, why);
   }
 
-  /** The segment files (index.zip) in deep storage under {@code dataSource}'s prefix. */
-  static Set<String> segmentFiles(String dataSource) throws Exception {
-    try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
-        DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) {
-      Set<String> out = new TreeSet<>();
-      for (String k : store.list(new CatalogLayout(DevStack.BASE_KEY).segmentPrefix(dataSource), null)) {
-        if (k.endsWith("/index.zip")) out.add(k);
-      }
-      return out;
-    }
-  }
-
   @Test
   void aWorkerKilledBetweenPushAndCommitLosesNothingAndLeavesNoFileBehind() throws Exception {
     String ds = "push-crash";
@@ -113,7 +96,7 @@ class WorkerCrashEndToEndTest extends RealStackTest {
     DevStack.Service faulty = stack.startWorker(List.of("-Dsluice.fault.haltAfter=ReadAndPush"));
     assertEquals(200, api.submit(StreamFaultsEndToEndTest.spec(ds, topic).toString()).status());
     assertTrue(faulty.process().waitFor(2, TimeUnit.MINUTES), "the faulty worker halted after its first push");
-    Set<String> orphans = segmentFiles(ds);
+    Set<String> orphans = Published.segmentFiles(stack, ds);
     assertFalse(orphans.isEmpty(), "the dead attempt pushed its segments");
     assertTrue(Published.readBack(stack, ds, tmp.resolve(ds + "-before"), index -> { }).records().isEmpty(),
         "and committed nothing");
@@ -123,20 +106,7 @@ class WorkerCrashEndToEndTest extends RealStackTest {
     IdEvents.assertExactlyOnce(ids, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
 
     // the task's cleanup deletes the dead attempt's files; what remains is exactly what the commits reference
-    Set<String> referenced = new TreeSet<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    Set<String> files;
-    do {
-      Thread.sleep(500);
-      referenced.clear();
-      for (CommitRecord r : Published.readBack(stack, ds, tmp.resolve(ds + "-log"), index -> { }).records()) {
-        for (Map<String, Object> segment : r.segments()) {
-          referenced.add((String) ((Map<?, ?>) segment.get("loadSpec")).get("key"));
-        }
-      }
-      files = segmentFiles(ds);
-    } while (!files.equals(referenced) && System.nanoTime() < deadline);
-    assertEquals(referenced, files, "deep storage holds the committed files and nothing else");
+    Set<String> files = Published.awaitOnlyCommittedFiles(stack, ds, tmp.resolve(ds + "-log"), Duration.ofSeconds(60));
     for (String orphan : orphans) assertFalse(files.contains(orphan), orphan);
     io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(),
         Published.readBack(stack, ds, tmp.resolve(ds + "-rec"), index -> { }).records().get(0).taskId(),
