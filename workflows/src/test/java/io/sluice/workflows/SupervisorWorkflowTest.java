@@ -696,6 +696,27 @@ class SupervisorWorkflowTest {
   }
 
   @Test
+  void aSpecUpdateMidTaskHandsOffAndTheNewSpecGoesOnFromTheEndOffsetsWithoutAPause() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    env.sleep(Duration.ofMinutes(10)); // mid-task
+    wf.updateSpec(SpecParser.parse(SPEC.replace("\"taskDuration\":\"PT1H\"", "\"taskDuration\":\"PT2H\"")));
+    wf.updateSpec(SpecParser.parse(SPEC.replace("\"taskDuration\":\"PT1H\"", "\"taskDuration\":\"PT2H\""))); // idempotent
+    env.sleep(Duration.ofSeconds(5));
+    eventually(() -> wf.status().activeTasks().size() == 1 && !wf.status().activeTasks().get(0).id().equals(first),
+        wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "the new task starts where the old ended");
+    assertEquals(List.of(first), s.publishingTasks().stream().map(SupervisorStatus.TaskView::id).toList(),
+        "while the old one still publishes: no pause in reading");
+    assertEquals(7200, s.durationSeconds(), "the new spec is in force");
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+        wf::status);
+    assertEquals(1, wf.status().activeTasks().size());
+  }
+
+  @Test
   void handoffTaskGroupsPublishesEarly() {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     String first = oneTaskRunning(wf).activeTasks().get(0).id();
