@@ -7,10 +7,7 @@ import io.sluice.workflows.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,35 +59,22 @@ public final class CommitActivitiesImpl implements CommitActivities {
     }
   }
 
-  /** Clock difference tolerated between the worker that committed and the supervisor that created the task. */
-  static final long CLOCK_SKEW_MILLIS = 10 * 60_000;
-
   @Override
   public int cleanupPushed(Contracts.CleanupInput input) {
     try {
-      List<String> pushed = new ArrayList<>();
-      for (String key : store.list(commitLog.layout().segmentPrefix(input.dataSource()), null)) {
-        if (CatalogLayout.pushedBy(key, input.taskId())) pushed.add(key);
-      }
-      if (pushed.isEmpty()) return 0;
-      // a file can only be referenced by a record committed after it was pushed, so after the task was created
-      Set<String> referenced = new HashSet<>();
-      for (CommitRecord r : commitLog.committedSince(input.dataSource(), input.sinceMillis() - CLOCK_SKEW_MILLIS)) {
-        for (Map<String, Object> segment : r.segments()) {
-          if (segment.get("loadSpec") instanceof Map<?, ?> loadSpec && loadSpec.get("key") instanceof String key) {
-            referenced.add(key);
-          }
-        }
-      }
+      Set<String> keep = input.keep() == null ? Set.of() : new HashSet<>(input.keep());
+      int pushed = 0;
       int deleted = 0;
-      for (String key : pushed) {
-        if (referenced.contains(key)) continue;
+      for (String key : store.list(commitLog.layout().segmentPrefix(input.dataSource()), null)) {
+        if (!CatalogLayout.pushedBy(key, input.taskId())) continue;
+        pushed++;
+        if (keep.contains(key)) continue;
         store.delete(key);
         deleted++;
       }
       if (deleted > 0) {
-        log.info("task {}: deleted {} pushed segment files no commit references (of {} it pushed)", input.taskId(),
-            deleted, pushed.size());
+        log.info("task {}: deleted {} pushed segment files no commit can reference (of {} it pushed)",
+            input.taskId(), deleted, pushed);
       }
       return deleted;
     } catch (IOException e) {

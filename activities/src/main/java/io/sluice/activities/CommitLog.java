@@ -66,23 +66,6 @@ public final class CommitLog {
     return Optional.of(MAPPER.readValue(bytes.get(), CommitRecord.class));
   }
 
-  /**
-   * The records committed at or after {@code fromMillis} (by the committing worker's clock), newest first: read
-   * backwards from the head, so the cost follows how recent {@code fromMillis} is, not the log's length.
-   */
-  public List<CommitRecord> committedSince(String dataSource, long fromMillis) throws IOException {
-    List<CommitRecord> out = new ArrayList<>();
-    Optional<CommitRecord> head = headRecord(dataSource);
-    if (head.isEmpty()) return out;
-    for (long seq = head.get().seq(); seq >= 1; seq--) {
-      Optional<CommitRecord> r = seq == head.get().seq() ? head : read(layout.commitKey(dataSource, seq));
-      if (r.isEmpty()) continue;
-      if (r.get().committedAtMillis() < fromMillis) break;
-      out.add(r.get());
-    }
-    return out;
-  }
-
   public CatalogLayout layout() {
     return layout;
   }

@@ -57,7 +57,8 @@ public final class ReadActivitiesImpl implements ReadActivities {
     String topic = spec.ioConfig().topic();
     // Each attempt works in its own folder: an earlier attempt that Temporal gave up on (a heartbeat timeout) may
     // still be running on this worker, and must not clobber this one's files, nor this one its.
-    String attemptDir = task.taskId() + "-attempt-" + ctx.getInfo().getAttempt();
+    // (the activity id too: a replica falling back from its worker's queue starts a new activity at attempt 1)
+    String attemptDir = task.taskId() + "-" + ctx.getInfo().getActivityId() + "-attempt-" + ctx.getInfo().getAttempt();
     log.info("task {}: attempt {} reads {} of topic '{}' from {} (queue {})", task.taskId(),
         ctx.getInfo().getAttempt(), task.startOffsets().keySet(), topic, task.startOffsets(),
         ctx.getInfo().getActivityTaskQueue());
@@ -139,10 +140,14 @@ public final class ReadActivitiesImpl implements ReadActivities {
             paused = false;
             log.info("task {}: reading up to the group's end offsets {}", task.taskId(), readTo);
           } else if (c.stopReading() && readTo == null && !paused) {
-            paused = true;
             Map<Integer, Long> at = positions(consumer, tps);
-            control.paused(workflowId, at);
-            log.info("task {}: paused at {}; waiting for the group's end offsets", task.taskId(), at);
+            try {
+              control.paused(workflowId, at);
+              paused = true;
+              log.info("task {}: paused at {}; waiting for the group's end offsets", task.taskId(), at);
+            } catch (RuntimeException e) { // said again at the next control check; meanwhile it reads on
+              log.warn("task {}: could not tell its workflow it paused: {}", task.taskId(), e.toString());
+            }
           }
         }
         if (task.replicated()) continue; // replicas hand off only together, when the supervisor says so

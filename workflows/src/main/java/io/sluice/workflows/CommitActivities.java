@@ -21,9 +21,9 @@ public interface CommitActivities {
   Contracts.CommittedState resetOffsets(Contracts.ResetInput input);
 
   /**
-   * Deletes the segment files a task's attempts pushed that no commit record references: those of an attempt that
-   * died between its push and the commit, or of a task that failed or was killed. Run by the task once nothing of
-   * it can commit any more. Returns how many files were deleted.
+   * Deletes the segment files a task's attempts pushed, except {@code keep}: those of attempts that died between
+   * their push and the commit, or of a task that failed or was killed before committing. Run by the task when it
+   * ends. Returns how many files were deleted.
    */
   int cleanupPushed(Contracts.CleanupInput input);
 }

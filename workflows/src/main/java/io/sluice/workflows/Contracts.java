@@ -115,8 +115,8 @@ public final class Contracts {
    * Sets the committed offsets of some partitions, outside any task: {@code reset} and {@code resetOffsets}. It is
    * appended to the commit log like a commit, so tasks started before it fail their compare-and-set.
    */
-  /** A task's cleanup: its pushed files that no commit since {@code sinceMillis} references are deleted. */
-  public record CleanupInput(String dataSource, String taskId, long sinceMillis) {}
+  /** A task's cleanup: its pushed files are deleted, but for {@code keep} (those it handed to its commit). */
+  public record CleanupInput(String dataSource, String taskId, List<String> keep) {}
 
   public record ResetInput(String dataSource, String topic, Map<Integer, Long> offsets, String reason) {}
 

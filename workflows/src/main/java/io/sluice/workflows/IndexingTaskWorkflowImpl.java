@@ -30,6 +30,8 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   /** Replicas: where the reading activity paused, not yet reported to the supervisor. */
   private java.util.Map<Integer, Long> pausedAt;
   private Contracts.ReadProgress readResult;
+  /** The segment files handed to the commit: a late attempt of it may still land, so cleanup keeps them. */
+  private List<String> committing = List.of();
   private List<Contracts.ParseError> parseExceptions = List.of();
 
   @Override
@@ -48,6 +50,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
             + " to " + r.endOffsets());
         tellSupervisor(in, new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PUBLISHING, r.startOffsets(),
             r.endOffsets(), r.segments().size(), r.rowStats(), null, null, null), false);
+        committing = r.segments().stream().map(Contracts.PushedSegment::key).toList();
         Contracts.CommitResult c = commits.commitSegments(new Contracts.CommitInput(in.supervisorId(),
             in.spec().ioConfig().topic(), in.taskId(), in.sequenceName(), r.startOffsets(), r.endOffsets(),
             r.segments(), r.rowStats(), in.chained(), in.chainedPartitions()));
@@ -68,13 +71,14 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   }
 
   /**
-   * Deletes what this task's attempts pushed that no commit references (an attempt killed between push and commit,
-   * or a failed task's files). Safe here: the read and commit activities are cancelled with
-   * WAIT_CANCELLATION_COMPLETED, so none of this task's attempts can still commit. A failure only leaves files.
+   * Deletes what this task's attempts pushed that no commit can reference: files of reading attempts that died
+   * between their push and the commit, or of a task that failed or was killed before its commit. The files handed
+   * to the commit are kept whatever its outcome: an attempt of it that Temporal timed out may still be running and
+   * land later. A failure here only leaves files behind.
    */
   private void cleanUp(Contracts.TaskInput in) {
     try {
-      cleanup.cleanupPushed(new Contracts.CleanupInput(in.supervisorId(), in.taskId(), in.createdAtMillis()));
+      cleanup.cleanupPushed(new Contracts.CleanupInput(in.supervisorId(), in.taskId(), committing));
     } catch (ActivityFailure e) {
       log.warn("task {}: could not clean up its pushed files: {}", in.taskId(), rootMessage(e));
     }
@@ -131,7 +135,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
       } else {
         supervisor.taskPublishing(report);
       }
-    } catch (TemporalFailure e) {
+    } catch (TemporalFailure | io.temporal.client.WorkflowException e) { // a closed supervisor throws the latter
       log.warn("task {}: could not report to its supervisor: {}", in.taskId(), e.getMessage());
     }
   }

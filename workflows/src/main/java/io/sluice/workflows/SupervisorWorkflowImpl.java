@@ -4,6 +4,7 @@ import io.sluice.segment.spec.AutoScalerConfig;
 import io.sluice.segment.spec.KafkaIoConfig;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.client.WorkflowException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
@@ -123,7 +124,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         deadline = RunLoopPolicy.earliest(deadline, t.startedAtMillis + io().taskDurationMillis());
       } else if (!t.cancelRequested) {
         deadline = RunLoopPolicy.earliest(deadline, t.publishingSinceMillis + io().completionTimeoutMillis() + 1);
-        if (t.endOffsets == null && io().replicas() > 1) {
+        if (t.endOffsets == null && io().replicas() > 1
+            && t.publishingSinceMillis + pauseWaitMillis() > Workflow.currentTimeMillis()) {
           deadline = RunLoopPolicy.earliest(deadline, t.publishingSinceMillis + pauseWaitMillis());
         }
       }
@@ -170,7 +172,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         t.cancelRequested = true;
         recordError("CompletionTimeout", "task " + t.taskId + " did not publish within completionTimeout "
             + io().completionTimeout() + "; cancelling it", false);
-        Workflow.newUntypedExternalWorkflowStub(t.taskId).cancel();
+        cancelTask(t.taskId);
       }
     }
     s.handoffGroups.clear();
@@ -230,6 +232,16 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (!s.terminateRequested && Workflow.currentTimeMillis() >= s.watchRetryAtMillis) watchStream();
   }
 
+  /** Cancels a task; one that has already ended (its report is on the way, or was applied) is left alone. */
+  private void cancelTask(String taskId) {
+    try {
+      Workflow.newUntypedExternalWorkflowStub(taskId).cancel();
+    } catch (TemporalFailure | WorkflowException e) {
+      log.info("supervisor {}: task {} could not be cancelled (it has ended): {}", s.spec.id(), taskId,
+          e.getMessage());
+    }
+  }
+
   /** How long replicas told to stop wait for a slow one to pause before the others' end offsets are set. */
   private long pauseWaitMillis() {
     return Math.max(io().periodMillis(), 10_000);
@@ -262,7 +274,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         t.endOffsets = new LinkedHashMap<>(end);
         try {
           Workflow.newExternalWorkflowStub(IndexingTaskWorkflow.class, t.taskId).setEndOffsets(end);
-        } catch (TemporalFailure e) {
+        } catch (TemporalFailure | WorkflowException e) { // it has ended: its report says how
           recordError("SignalFailed", "could not give task " + t.taskId + " its end offsets: " + e.getMessage(),
               false);
         }
@@ -470,6 +482,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     try {
       Map<Integer, Long> offsets = new LinkedHashMap<>();
       String reason = s.pendingFullReset ? "reset" : "resetOffsets";
+      boolean autoDone = s.pendingFullReset; // a full reset supersedes an automatic one
       if (s.pendingFullReset || !s.pendingAutoReset.isEmpty()) {
         Contracts.StreamOffsets o = stream.fetchStreamOffsets(
             new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties()));
@@ -478,7 +491,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, o.latest());
         if (s.pendingFullReset) {
           offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
-        } else {
+        } else if (!RunLoopPolicy.partitionsBusy(s.pendingAutoReset.keySet(), s.tasks)) {
           // The group's other tasks have finished (partitionsBusy), so the committed offsets are where reading resumes.
           Map<Integer, Long> resumeAt = new LinkedHashMap<>(s.pendingAutoReset);
           for (Integer p : s.pendingAutoReset.keySet()) {
@@ -506,18 +519,19 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           }
           offsets.putAll(auto);
           reason = "resetOffsetAutomatically";
+          autoDone = true;
         }
       }
       offsets.putAll(s.pendingResetOffsets);
       if (offsets.isEmpty()) {
-        s.pendingAutoReset = new LinkedHashMap<>();
+        if (autoDone) s.pendingAutoReset = new LinkedHashMap<>();
         return true;
       }
       for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) {
         // a task reads the partitions it started with; after a scale action they may not be its group's now
         if (!Collections.disjoint(t.startOffsets.keySet(), offsets.keySet())) {
           s.tasks.remove(t); // its report, if any, is ignored: a killed task publishes nothing that counts
-          Workflow.newUntypedExternalWorkflowStub(t.taskId).cancel();
+          cancelTask(t.taskId);
           log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
         }
       }
@@ -525,7 +539,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       log.info("supervisor {}: offsets reset to {} ({})", s.spec.id(), offsets, reason);
       s.pendingFullReset = false;
       s.pendingResetOffsets = new LinkedHashMap<>();
-      s.pendingAutoReset = new LinkedHashMap<>();
+      if (autoDone) s.pendingAutoReset = new LinkedHashMap<>(); // else still waiting for the partitions' tasks
       s.idle = false;
       s.lagSamples = new ArrayList<>(); // as Druid's autoscaler forgets its samples on a reset
       s.lastLagSampleMillis = Workflow.currentTimeMillis();
@@ -541,7 +555,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     t.publishingSinceMillis = now;
     try {
       Workflow.newExternalWorkflowStub(IndexingTaskWorkflow.class, t.taskId).stopReading();
-    } catch (TemporalFailure e) {
+    } catch (TemporalFailure | WorkflowException e) {
       // The task is gone; its report (or its absence) is handled by completionTimeout.
       recordError("SignalFailed", "could not tell task " + t.taskId + " to publish: " + e.getMessage(), false);
     }
@@ -649,7 +663,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         if (r.head() != null && r.head().seq() >= s.committed.seq()) s.committed = r.head();
         for (SupervisorState.TaskEntry sib : siblings) { // its range is committed: the other replicas are redundant
           s.tasks.remove(sib);
-          Workflow.newUntypedExternalWorkflowStub(sib.taskId).cancel();
+          cancelTask(sib.taskId);
           log.info("supervisor {}: stopped replica {}; {} published its range", s.spec.id(), sib.taskId, t.taskId);
         }
         s.consecutiveTaskFailures = 0;
@@ -658,7 +672,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         if (r.rowStats() != null) s.lastTaskRowStats = r.rowStats();
       } else {
         if (Failures.OFFSET_OUT_OF_RANGE.equals(r.errorType()) && s.spec.tuningConfig().resetOffsetAutomatically()
-            && r.startOffsets() != null) {
+            && r.startOffsets() != null && siblings.isEmpty()) { // (the last replica of its group)
           // Druid's task asks its supervisor to reset instead of failing; here the supervisor checks which
           // partitions are still out of range and resets them (carryOutReset), with an event in recentErrors.
           s.pendingAutoReset.putAll(r.startOffsets());
@@ -675,7 +689,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         }
         for (String doomed : RunLoopPolicy.chainedAfter(t.taskId, s.tasks)) { // they started from its offsets
           s.tasks.removeIf(e -> e.taskId.equals(doomed));
-          Workflow.newUntypedExternalWorkflowStub(doomed).cancel();
+          cancelTask(doomed);
           log.info("supervisor {}: killed task {}, which started where failed task {} ended", s.spec.id(), doomed,
               t.taskId);
         }
