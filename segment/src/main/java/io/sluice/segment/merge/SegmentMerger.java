@@ -43,7 +43,8 @@ import java.util.function.IntFunction;
  * </ol>
  *
  * <p>Memory: the row-id conversions (4 bytes per input row), the merged dictionaries, and one column of one
- * partition at a time (plus what the column writer needs to compress it). Inputs are read through
+ * partition at a time (plus what the column writer needs to compress it: the previous column's blocks, while
+ * they are compressed). Inputs are read through
  * {@link SegmentReader}, which maps them and decompresses one block per column at a time.
  *
  * <p>The output is byte for byte what {@code V9SegmentWriter} writes for one index holding all the rows, when the

@@ -106,7 +106,8 @@ import java.util.Map;
  * against U+E000..U+FFFF; with byte order Druid's equality filters miss such values. This writer uses String order.
  *
  * <p>Rows are written in {@link IncrementalIndex#sort()} order. Memory: the writer holds the sorted permutation plus
- * one column at a time (its values and compressed blocks); files are streamed through a 1 MiB buffer.
+ * two columns at a time (one being built while the other's blocks are compressed; see
+ * {@link ColumnarSegmentWriter}); files are streamed through a 1 MiB buffer.
  */
 public final class V9SegmentWriter
 {
