@@ -55,24 +55,26 @@ final class ColumnParts
   }
 
   /** A whole {@code longV2} internal file (used for {@code __time}). */
-  static Part.Pending longColumn(long[] values, BitSet nulls, IndexSpec spec) throws IOException
+  static Part.Pending longColumn(long[] values, BitSet nulls, IndexSpec spec, Blocks.Effort effort)
+      throws IOException
   {
     final Compression compression = spec.metricCompressionStrategy();
     final LongEncoding encoding = LongEncoding.choose(values, spec.longEncodingStrategy());
     return numericFile(
         LONG_DESCRIPTOR, values.length, compression, encoding.meta(compression), encoding.valuesPerBlock(),
-        encoding::packedBytes, (b, from, to) -> encoding.pack(values, from, to, b), nulls
+        encoding::packedBytes, (b, from, to) -> encoding.pack(values, from, to, b), nulls, effort
     );
   }
 
   /** A whole numeric internal file of the column's type. */
-  static Part.Pending numericColumn(SortedIndex.NumericColumn col, IndexSpec spec) throws IOException
+  static Part.Pending numericColumn(SortedIndex.NumericColumn col, IndexSpec spec, Blocks.Effort effort)
+      throws IOException
   {
     final Compression compression = spec.metricCompressionStrategy();
     final byte[] meta = {compression.id()};
     switch (col.type()) {
       case LONG:
-        return longColumn(col.longs(), col.nulls(), spec);
+        return longColumn(col.longs(), col.nulls(), spec, effort);
       case DOUBLE: {
         final double[] v = col.doubles();
         return numericFile(DOUBLE_DESCRIPTOR, v.length, compression, meta, Blocks.DOUBLES_PER_BLOCK,
@@ -80,7 +82,7 @@ final class ColumnParts
               for (int i = from; i < to; i++) {
                 b.putDouble(v[i]);
               }
-            }, col.nulls());
+            }, col.nulls(), effort);
       }
       case FLOAT: {
         final float[] v = col.floats();
@@ -89,7 +91,7 @@ final class ColumnParts
               for (int i = from; i < to; i++) {
                 b.putFloat(v[i]);
               }
-            }, col.nulls());
+            }, col.nulls(), effort);
       }
       default:
         throw new IllegalArgumentException("not numeric: " + col.type());
@@ -113,11 +115,12 @@ final class ColumnParts
       int sizePer,
       Blocks.Sizer sizer,
       Blocks.Filler filler,
-      BitSet nulls
+      BitSet nulls,
+      Blocks.Effort effort
   ) throws IOException
   {
     final byte[] whole = compression == Compression.NONE ? Blocks.whole(rows, sizer, filler) : null;
-    final Blocks.Pending blocks = whole == null ? Blocks.write(compression, rows, sizePer, sizer, filler) : null;
+    final Blocks.Pending blocks = whole == null ? Blocks.write(compression, effort, rows, sizePer, sizer, filler) : null;
     final byte[] nullBitmap = nulls != null && !nulls.isEmpty() ? serialize(toRoaring(nulls)) : null;
     return () -> numericFile(descriptor, rows, compression, meta, sizePer,
                              whole != null ? Part.bytes(whole) : new GenericIndexedPart(blocks.join(), false),
@@ -175,7 +178,8 @@ final class ColumnParts
    * GI(bitmaps, flag 0)
    * </pre>
    */
-  static Part.Pending stringColumn(SortedIndex.StringColumn col, IndexSpec spec) throws IOException
+  static Part.Pending stringColumn(SortedIndex.StringColumn col, IndexSpec spec, Blocks.Effort effort)
+      throws IOException
   {
     final byte[][] dictionary = col.utf8Dictionary();
     checkDictionary(col.name(), col.dictionary());
@@ -200,9 +204,9 @@ final class ColumnParts
       parts.add(done(new GenericIndexedPart(Arrays.asList(dictionary), true)));
       if (multiValue) {
         parts.add(done(Part.bytes(new byte[]{MULTI_VALUE_V3_VERSION})));
-        parts.add(compressedInts(col.offsets(), compression));
+        parts.add(compressedInts(col.offsets(), compression, effort));
       }
-      parts.add(compressedVSizeInts(col.ids(), cardinality, compression));
+      parts.add(compressedVSizeInts(col.ids(), cardinality, compression, effort));
     } else {
       throw new IllegalArgumentException("Druid cannot write string columns with compression " + compression);
     }
@@ -226,12 +230,16 @@ final class ColumnParts
    * CompressedVSizeColumnarInts: {@code u8 0x02 | u8 numBytes | i32 count | i32 sizePer | u8 compression |
    * GI(blocks)}, each block {@code sizePer} ids as their low {@code numBytes} bytes, little-endian.
    */
-  private static Part.Pending compressedVSizeInts(int[] ids, int maxValue, Compression compression)
-      throws IOException
+  private static Part.Pending compressedVSizeInts(
+      int[] ids,
+      int maxValue,
+      Compression compression,
+      Blocks.Effort effort
+  ) throws IOException
   {
     final int numBytes = numBytesForMax(maxValue);
     final int sizePer = idsPerBlock(numBytes);
-    final Blocks.Pending blocks = Blocks.write(compression, ids.length, sizePer, n -> n * numBytes, (b, from, to) -> {
+    final Blocks.Pending blocks = Blocks.write(compression, effort, ids.length, sizePer, n -> n * numBytes, (b, from, to) -> {
       for (int i = from; i < to; i++) {
         Blocks.putInt(b, ids[i], numBytes);
       }
@@ -246,10 +254,11 @@ final class ColumnParts
   }
 
   /** CompressedColumnarInts: {@code u8 0x02 | i32 count | i32 16384 | u8 compression | GI(blocks of LE i32)}. */
-  private static Part.Pending compressedInts(int[] values, Compression compression) throws IOException
+  private static Part.Pending compressedInts(int[] values, Compression compression, Blocks.Effort effort)
+      throws IOException
   {
     final Blocks.Pending blocks = Blocks.write(
-        compression, values.length, OFFSETS_PER_BLOCK, n -> n * Integer.BYTES, (b, from, to) -> {
+        compression, effort, values.length, OFFSETS_PER_BLOCK, n -> n * Integer.BYTES, (b, from, to) -> {
           for (int i = from; i < to; i++) {
             b.putInt(values[i]);
           }

@@ -99,6 +99,19 @@ public final class ColumnarSegmentWriter
       IndexSpec indexSpec
   ) throws IOException
   {
+    return write(source, intervalStartMillis, intervalEndMillis, outDir, indexSpec, Blocks.Effort.HIGH);
+  }
+
+  /** As {@link #write(Source, long, long, Path, IndexSpec)}, LZ4 blocks compressed with {@code effort}. */
+  static SegmentFiles write(
+      Source source,
+      long intervalStartMillis,
+      long intervalEndMillis,
+      Path outDir,
+      IndexSpec indexSpec,
+      Blocks.Effort effort
+  ) throws IOException
+  {
     if (indexSpec == null) {
       throw new IllegalArgumentException("indexSpec must not be null");
     }
@@ -133,7 +146,7 @@ public final class ColumnarSegmentWriter
     final List<Path> chunks;
     try (SmooshWriter smoosher = new SmooshWriter(outDir)) {
       final OneAhead columns = new OneAhead(smoosher);
-      columns.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec));
+      columns.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec, effort));
       times = null;
       for (String metric : storedMetrics) {
         final int m = schema.metricIndex(metric);
@@ -142,14 +155,14 @@ public final class ColumnarSegmentWriter
           final Part pair = PairColumnPart.write(source.pairMetric(m), kind);
           columns.add(metric, () -> pair);
         } else {
-          columns.add(metric, ColumnParts.numericColumn(source.metric(m), indexSpec));
+          columns.add(metric, ColumnParts.numericColumn(source.metric(m), indexSpec, effort));
         }
       }
       for (int d = 0; d < dimensions.size(); d++) {
         if (schema.dimensions().get(d).type() == ValueType.STRING) {
-          columns.add(dimensions.get(d), ColumnParts.stringColumn(source.stringDimension(d), indexSpec));
+          columns.add(dimensions.get(d), ColumnParts.stringColumn(source.stringDimension(d), indexSpec, effort));
         } else {
-          columns.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec));
+          columns.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec, effort));
         }
       }
       columns.finish();

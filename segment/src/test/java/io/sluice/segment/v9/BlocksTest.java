@@ -31,7 +31,12 @@ class BlocksTest
 
   private static Blocks.Pending write(Compression compression, long[] v) throws Exception
   {
-    return Blocks.write(compression, v.length, Blocks.LONGS_PER_BLOCK, n -> n * Long.BYTES, (b, from, to) -> {
+    return write(compression, Blocks.Effort.HIGH, v);
+  }
+
+  private static Blocks.Pending write(Compression compression, Blocks.Effort effort, long[] v) throws Exception
+  {
+    return Blocks.write(compression, effort, v.length, Blocks.LONGS_PER_BLOCK, n -> n * Long.BYTES, (b, from, to) -> {
       for (int i = from; i < to; i++) {
         b.putLong(v[i]);
       }
@@ -64,6 +69,18 @@ class BlocksTest
   }
 
   @Test
+  void fastLz4BlocksDecompressToTheValues() throws Exception
+  {
+    final long[] v = values();
+    final List<byte[]> blocks = write(Compression.LZ4, Blocks.Effort.FAST, v).join();
+    assertEquals(201, blocks.size());
+    for (int k = 0; k < blocks.size(); k++) {
+      final byte[] raw = raw(v, k);
+      assertArrayEquals(raw, LZ4Factory.safeInstance().safeDecompressor().decompress(blocks.get(k), raw.length));
+    }
+  }
+
+  @Test
   void uncompressedBlocksAreTheValues() throws Exception
   {
     final long[] v = values();
@@ -82,7 +99,7 @@ class BlocksTest
     for (int attempt = 0; attempt < 50; attempt++) {
       final int failAt = attempt % 7;
       final IllegalStateException e = assertThrows(IllegalStateException.class, () -> Blocks.write(
-          Compression.LZ4, 10 * Blocks.LONGS_PER_BLOCK, Blocks.LONGS_PER_BLOCK, n -> n * Long.BYTES,
+          Compression.LZ4, Blocks.Effort.HIGH, 10 * Blocks.LONGS_PER_BLOCK, Blocks.LONGS_PER_BLOCK, n -> n * Long.BYTES,
           (b, from, to) -> {
             if (from / Blocks.LONGS_PER_BLOCK == failAt) {
               throw new IllegalStateException("filler failed");
