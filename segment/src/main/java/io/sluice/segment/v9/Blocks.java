@@ -82,9 +82,9 @@ final class Blocks
   /**
    * {@code count} values, {@code perBlock} to a block, each block stored with {@code compression} (LZ4 or
    * UNCOMPRESSED; LZ4 with {@code effort}). The caller's thread fills the blocks, in order; LZ4 blocks are then
-   * compressed on
-   * {@link CompressionPool the compression pool}, each block on its own, so the bytes are those of compressing them one
-   * after the other. Returns once every block is filled: the filler, and what it reads, are no longer needed.
+   * compressed on {@link CompressionPool the compression pool}, each block on its own, so the bytes are those of
+   * compressing them one after the other. Returns once every block is filled: the filler, and what it reads, are no
+   * longer needed.
    *
    * @throws InterruptedIOException if interrupted while waiting for a free block buffer
    */
