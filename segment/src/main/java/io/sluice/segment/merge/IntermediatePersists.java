@@ -25,6 +25,10 @@ import java.util.stream.Stream;
  *
  * <p>Layout: {@code workDir/<intervalStartMillis>/<n>/} for the n-th persist of an interval, n = 0, 1, ...
  *
+ * <p>Persists are written with {@link V9SegmentWriter#writeIntermediate}: LZ4 blocks in LZ4's fast mode, not the
+ * high compression Druid uses. These segments are only merged and deleted; the merged segments are written with
+ * high compression, byte for byte as Druid writes them.
+ *
  * <p>Persisting is synchronous, on the calling (reading) thread: no persist ever waits in a queue, so every
  * {@code maxPendingPersists} (0, Druid's default, included) is respected. Reading pauses while a persist is written,
  * which is what Druid does too once {@code maxPendingPersists} persists are pending. Not thread-safe.
@@ -61,7 +65,7 @@ public final class IntermediatePersists
     }
     final List<Path> dirs = byInterval.computeIfAbsent(intervalStart, k -> new ArrayList<>());
     final Path dir = workDir.resolve(Long.toString(intervalStart)).resolve(Integer.toString(dirs.size()));
-    final SegmentFiles files = V9SegmentWriter.write(index, intervalStart, intervalEnd, dir, indexSpec);
+    final SegmentFiles files = V9SegmentWriter.writeIntermediate(index, intervalStart, intervalEnd, dir, indexSpec);
     dirs.add(dir);
     rowsByInterval.merge(intervalStart, (long) files.rowCount(), Long::sum);
     persistCount++;

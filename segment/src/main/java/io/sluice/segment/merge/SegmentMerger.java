@@ -43,7 +43,8 @@ import java.util.function.IntFunction;
  * </ol>
  *
  * <p>Memory: the row-id conversions (4 bytes per input row), the merged dictionaries, and one column of one
- * partition at a time (plus what the column writer needs to compress it). Inputs are read through
+ * partition at a time (plus what the column writer needs to compress it: the previous column's blocks, while
+ * they are compressed). Inputs are read through
  * {@link SegmentReader}, which maps them and decompresses one block per column at a time.
  *
  * <p>The output is byte for byte what {@code V9SegmentWriter} writes for one index holding all the rows, when the
@@ -468,9 +469,9 @@ public final class SegmentMerger
         final Kind kind = metric.kind().combining();
         final ValueType type = kind.valueType();
         final SortedIndex.NumericColumn col = SortedColumns.numericColumn(metric.name(), type, n);
-        final BitSet nulls = col.nulls();
-        // a row is null until a non-null value arrives; count is never null
-        nulls.set(0, n);
+        // a row is null until a non-null value arrives; count is never null. Tracked in plain words: BitSet.clear
+        // rescans for its highest word in use, which made this loop quadratic in places
+        final long[] seen = new long[(n + 63) >>> 6];
         for (int i = 0; i < inputs.length; i++) {
           final Input in = inputs[i];
           final NumericColumn c = in.metrics[m];
@@ -485,8 +486,8 @@ public final class SegmentMerger
               continue;
             }
             final int o = in.outRow[r] - lo;
-            final boolean first = nulls.get(o);
-            nulls.clear(o);
+            final boolean first = (seen[o >>> 6] & (1L << o)) == 0;
+            seen[o >>> 6] |= 1L << o;
             switch (type) {
               case LONG: {
                 final long v = c.getLong(r);
@@ -506,6 +507,18 @@ public final class SegmentMerger
                 a[o] = first ? v : kind.isSum() ? a[o] + v : kind.isMin() ? Math.min(a[o], v) : Math.max(a[o], v);
               }
             }
+          }
+        }
+        final BitSet nulls = col.nulls();
+        for (int w = 0; w < seen.length; w++) {
+          long unseen = ~seen[w];
+          while (unseen != 0) {
+            final int o = (w << 6) + Long.numberOfTrailingZeros(unseen);
+            if (o >= n) {
+              break;
+            }
+            nulls.set(o);
+            unseen &= unseen - 1;
           }
         }
         return col;

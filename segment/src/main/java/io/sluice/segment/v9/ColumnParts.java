@@ -5,6 +5,7 @@ import io.sluice.segment.spec.IndexSpec;
 import io.sluice.segment.spec.IndexSpec.Compression;
 import org.roaringbitmap.RoaringBitmap;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,24 +55,26 @@ final class ColumnParts
   }
 
   /** A whole {@code longV2} internal file (used for {@code __time}). */
-  static Part longColumn(long[] values, BitSet nulls, IndexSpec spec)
+  static Part.Pending longColumn(long[] values, BitSet nulls, IndexSpec spec, Blocks.Effort effort)
+      throws IOException
   {
     final Compression compression = spec.metricCompressionStrategy();
     final LongEncoding encoding = LongEncoding.choose(values, spec.longEncodingStrategy());
     return numericFile(
         LONG_DESCRIPTOR, values.length, compression, encoding.meta(compression), encoding.valuesPerBlock(),
-        encoding::packedBytes, (b, from, to) -> encoding.pack(values, from, to, b), nulls
+        encoding::packedBytes, (b, from, to) -> encoding.pack(values, from, to, b), nulls, effort
     );
   }
 
   /** A whole numeric internal file of the column's type. */
-  static Part numericColumn(SortedIndex.NumericColumn col, IndexSpec spec)
+  static Part.Pending numericColumn(SortedIndex.NumericColumn col, IndexSpec spec, Blocks.Effort effort)
+      throws IOException
   {
     final Compression compression = spec.metricCompressionStrategy();
     final byte[] meta = {compression.id()};
     switch (col.type()) {
       case LONG:
-        return longColumn(col.longs(), col.nulls(), spec);
+        return longColumn(col.longs(), col.nulls(), spec, effort);
       case DOUBLE: {
         final double[] v = col.doubles();
         return numericFile(DOUBLE_DESCRIPTOR, v.length, compression, meta, Blocks.DOUBLES_PER_BLOCK,
@@ -79,7 +82,7 @@ final class ColumnParts
               for (int i = from; i < to; i++) {
                 b.putDouble(v[i]);
               }
-            }, col.nulls());
+            }, col.nulls(), effort);
       }
       case FLOAT: {
         final float[] v = col.floats();
@@ -88,7 +91,7 @@ final class ColumnParts
               for (int i = from; i < to; i++) {
                 b.putFloat(v[i]);
               }
-            }, col.nulls());
+            }, col.nulls(), effort);
       }
       default:
         throw new IllegalArgumentException("not numeric: " + col.type());
@@ -104,7 +107,7 @@ final class ColumnParts
    * [i32 bitmapLen | roaring bytes]     only when some row is null
    * </pre>
    */
-  private static Part numericFile(
+  private static Part.Pending numericFile(
       String descriptor,
       int rows,
       Compression compression,
@@ -112,12 +115,28 @@ final class ColumnParts
       int sizePer,
       Blocks.Sizer sizer,
       Blocks.Filler filler,
-      BitSet nulls
+      BitSet nulls,
+      Blocks.Effort effort
+  ) throws IOException
+  {
+    final byte[] whole = compression == Compression.NONE ? Blocks.whole(rows, sizer, filler) : null;
+    final Blocks.Pending blocks = whole == null ? Blocks.write(compression, effort, rows, sizePer, sizer, filler) : null;
+    final byte[] nullBitmap = nulls != null && !nulls.isEmpty() ? serialize(toRoaring(nulls)) : null;
+    return () -> numericFile(descriptor, rows, compression, meta, sizePer,
+                             whole != null ? Part.bytes(whole) : new GenericIndexedPart(blocks.join(), false),
+                             nullBitmap);
+  }
+
+  private static Part numericFile(
+      String descriptor,
+      int rows,
+      Compression compression,
+      byte[] meta,
+      int sizePer,
+      Part values,
+      byte[] nullBitmap
   )
   {
-    final Part values = compression == Compression.NONE
-                        ? Part.bytes(Blocks.whole(rows, sizer, filler))
-                        : new GenericIndexedPart(Blocks.write(compression, rows, sizePer, sizer, filler), false);
     final ByteBuffer header = ByteBuffer.allocate(1 + Integer.BYTES + Integer.BYTES + meta.length);
     header.put(COMPRESSED_VERSION)
           .putInt(rows)
@@ -132,10 +151,9 @@ final class ColumnParts
     parts.add(Part.bytes(ByteBuffer.allocate(Integer.BYTES).putInt((int) compressedLen).array()));
     parts.add(Part.bytes(header.array()));
     parts.add(values);
-    if (nulls != null && !nulls.isEmpty()) {
-      final byte[] bitmap = serialize(toRoaring(nulls));
-      parts.add(Part.bytes(ByteBuffer.allocate(Integer.BYTES).putInt(bitmap.length).array()));
-      parts.add(Part.bytes(bitmap));
+    if (nullBitmap != null) {
+      parts.add(Part.bytes(ByteBuffer.allocate(Integer.BYTES).putInt(nullBitmap.length).array()));
+      parts.add(Part.bytes(nullBitmap));
     }
     return Part.concat(parts);
   }
@@ -160,46 +178,68 @@ final class ColumnParts
    * GI(bitmaps, flag 0)
    * </pre>
    */
-  static Part stringColumn(SortedIndex.StringColumn col, IndexSpec spec)
+  static Part.Pending stringColumn(SortedIndex.StringColumn col, IndexSpec spec, Blocks.Effort effort)
+      throws IOException
   {
     final byte[][] dictionary = col.utf8Dictionary();
     checkDictionary(col.name(), col.dictionary());
     final int cardinality = dictionary.length;
     final boolean multiValue = col.offsets() != null;
     final Compression compression = spec.dimensionCompressionStrategy();
-    final List<Part> parts = new ArrayList<>();
-    parts.add(Part.string(multiValue ? MULTI_VALUE_STRING_DESCRIPTOR : STRING_DESCRIPTOR));
+    final List<Part.Pending> parts = new ArrayList<>();
+    parts.add(done(Part.string(multiValue ? MULTI_VALUE_STRING_DESCRIPTOR : STRING_DESCRIPTOR)));
     if (compression == Compression.UNCOMPRESSED) {
-      parts.add(Part.bytes(new byte[]{multiValue ? DICTIONARY_UNCOMPRESSED_MULTI_VALUE : DICTIONARY_UNCOMPRESSED_SINGLE_VALUE}));
-      parts.add(new GenericIndexedPart(Arrays.asList(dictionary), true));
-      parts.add(multiValue ? vsizeMultiInts(col.offsets(), col.ids(), cardinality) : vsizeInts(col.ids(), cardinality));
+      parts.add(done(Part.bytes(new byte[]{
+          multiValue ? DICTIONARY_UNCOMPRESSED_MULTI_VALUE : DICTIONARY_UNCOMPRESSED_SINGLE_VALUE
+      })));
+      parts.add(done(new GenericIndexedPart(Arrays.asList(dictionary), true)));
+      parts.add(done(multiValue
+                     ? vsizeMultiInts(col.offsets(), col.ids(), cardinality)
+                     : vsizeInts(col.ids(), cardinality)));
     } else if (compression == Compression.LZ4) {
-      parts.add(Part.bytes(ByteBuffer.allocate(1 + Integer.BYTES)
-                                     .put(DICTIONARY_COMPRESSED)
-                                     .putInt(multiValue ? DICTIONARY_FLAG_MULTI_VALUE_V3 : DICTIONARY_FLAGS_NONE)
-                                     .array()));
-      parts.add(new GenericIndexedPart(Arrays.asList(dictionary), true));
+      parts.add(done(Part.bytes(ByteBuffer.allocate(1 + Integer.BYTES)
+                                          .put(DICTIONARY_COMPRESSED)
+                                          .putInt(multiValue ? DICTIONARY_FLAG_MULTI_VALUE_V3 : DICTIONARY_FLAGS_NONE)
+                                          .array())));
+      parts.add(done(new GenericIndexedPart(Arrays.asList(dictionary), true)));
       if (multiValue) {
-        parts.add(Part.bytes(new byte[]{MULTI_VALUE_V3_VERSION}));
-        parts.add(compressedInts(col.offsets(), compression));
+        parts.add(done(Part.bytes(new byte[]{MULTI_VALUE_V3_VERSION})));
+        parts.add(compressedInts(col.offsets(), compression, effort));
       }
-      parts.add(compressedVSizeInts(col.ids(), cardinality, compression));
+      parts.add(compressedVSizeInts(col.ids(), cardinality, compression, effort));
     } else {
       throw new IllegalArgumentException("Druid cannot write string columns with compression " + compression);
     }
-    parts.add(new GenericIndexedPart(bitmapIndex(col.offsets(), col.ids(), cardinality), false));
-    return Part.concat(parts);
+    // built while the pool compresses the ids
+    parts.add(done(new GenericIndexedPart(bitmapIndex(col.offsets(), col.ids(), cardinality), false)));
+    return () -> {
+      final List<Part> resolved = new ArrayList<>(parts.size());
+      for (Part.Pending p : parts) {
+        resolved.add(p.resolve());
+      }
+      return Part.concat(resolved);
+    };
+  }
+
+  private static Part.Pending done(Part part)
+  {
+    return () -> part;
   }
 
   /**
    * CompressedVSizeColumnarInts: {@code u8 0x02 | u8 numBytes | i32 count | i32 sizePer | u8 compression |
    * GI(blocks)}, each block {@code sizePer} ids as their low {@code numBytes} bytes, little-endian.
    */
-  private static Part compressedVSizeInts(int[] ids, int maxValue, Compression compression)
+  private static Part.Pending compressedVSizeInts(
+      int[] ids,
+      int maxValue,
+      Compression compression,
+      Blocks.Effort effort
+  ) throws IOException
   {
     final int numBytes = numBytesForMax(maxValue);
     final int sizePer = idsPerBlock(numBytes);
-    final List<byte[]> blocks = Blocks.write(compression, ids.length, sizePer, n -> n * numBytes, (b, from, to) -> {
+    final Blocks.Pending blocks = Blocks.write(compression, effort, ids.length, sizePer, n -> n * numBytes, (b, from, to) -> {
       for (int i = from; i < to; i++) {
         Blocks.putInt(b, ids[i], numBytes);
       }
@@ -210,14 +250,15 @@ final class ColumnParts
                                         .putInt(ids.length)
                                         .putInt(sizePer)
                                         .put(compression.id());
-    return Part.concat(List.of(Part.bytes(header.array()), new GenericIndexedPart(blocks, false)));
+    return () -> Part.concat(List.of(Part.bytes(header.array()), new GenericIndexedPart(blocks.join(), false)));
   }
 
   /** CompressedColumnarInts: {@code u8 0x02 | i32 count | i32 16384 | u8 compression | GI(blocks of LE i32)}. */
-  private static Part compressedInts(int[] values, Compression compression)
+  private static Part.Pending compressedInts(int[] values, Compression compression, Blocks.Effort effort)
+      throws IOException
   {
-    final List<byte[]> blocks = Blocks.write(
-        compression, values.length, OFFSETS_PER_BLOCK, n -> n * Integer.BYTES, (b, from, to) -> {
+    final Blocks.Pending blocks = Blocks.write(
+        compression, effort, values.length, OFFSETS_PER_BLOCK, n -> n * Integer.BYTES, (b, from, to) -> {
           for (int i = from; i < to; i++) {
             b.putInt(values[i]);
           }
@@ -227,7 +268,7 @@ final class ColumnParts
                                         .putInt(values.length)
                                         .putInt(OFFSETS_PER_BLOCK)
                                         .put(compression.id());
-    return Part.concat(List.of(Part.bytes(header.array()), new GenericIndexedPart(blocks, false)));
+    return () -> Part.concat(List.of(Part.bytes(header.array()), new GenericIndexedPart(blocks.join(), false)));
   }
 
   /**

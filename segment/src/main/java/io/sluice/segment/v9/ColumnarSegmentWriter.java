@@ -24,6 +24,10 @@ import java.util.List;
  *
  * <p>{@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path, IndexSpec)} writes
  * through this too, with its sorted index as the source: one writer for both.
+ *
+ * <p>Threads: the source is asked for columns on the calling thread only. LZ4 blocks are compressed on a small
+ * shared pool (see {@code Blocks}), and a column is written to the file only after the next one is built, so that
+ * building a column overlaps compressing the previous one. The bytes do not depend on this.
  */
 public final class ColumnarSegmentWriter
 {
@@ -52,6 +56,40 @@ public final class ColumnarSegmentWriter
     SortedIndex.NumericColumn numericDimension(int dimensionIndex) throws IOException;
   }
 
+  /**
+   * Adds columns to the smoosh file one behind: a column is written once the next one has been built, so that the
+   * caller builds column k + 1 (reads it from the source, builds its bitmaps) while the pool compresses column k's
+   * blocks. Two columns are in memory at a time.
+   */
+  private static final class OneAhead
+  {
+    private final SmooshWriter smoosher;
+    private String name;
+    private Part.Pending part;
+
+    OneAhead(SmooshWriter smoosher)
+    {
+      this.smoosher = smoosher;
+    }
+
+    void add(String nextName, Part.Pending next) throws IOException
+    {
+      finish();
+      name = nextName;
+      part = next;
+    }
+
+    /** Writes the column held back, if any. */
+    void finish() throws IOException
+    {
+      if (part != null) {
+        final Part p = part.resolve();
+        part = null;
+        smoosher.add(name, p);
+      }
+    }
+  }
+
   /** As {@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path, IndexSpec)}. */
   public static SegmentFiles write(
       Source source,
@@ -59,6 +97,19 @@ public final class ColumnarSegmentWriter
       long intervalEndMillis,
       Path outDir,
       IndexSpec indexSpec
+  ) throws IOException
+  {
+    return write(source, intervalStartMillis, intervalEndMillis, outDir, indexSpec, Blocks.Effort.HIGH);
+  }
+
+  /** As {@link #write(Source, long, long, Path, IndexSpec)}, LZ4 blocks compressed with {@code effort}. */
+  static SegmentFiles write(
+      Source source,
+      long intervalStartMillis,
+      long intervalEndMillis,
+      Path outDir,
+      IndexSpec indexSpec,
+      Blocks.Effort effort
   ) throws IOException
   {
     if (indexSpec == null) {
@@ -94,22 +145,27 @@ public final class ColumnarSegmentWriter
 
     final List<Path> chunks;
     try (SmooshWriter smoosher = new SmooshWriter(outDir)) {
-      smoosher.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec));
+      final OneAhead columns = new OneAhead(smoosher);
+      columns.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec, effort));
       times = null;
       for (String metric : storedMetrics) {
         final int m = schema.metricIndex(metric);
         final MetricSchema.Kind kind = schema.metrics().get(m).kind();
-        smoosher.add(metric, kind.isFirstLast()
-                             ? PairColumnPart.write(source.pairMetric(m), kind)
-                             : ColumnParts.numericColumn(source.metric(m), indexSpec));
+        if (kind.isFirstLast()) {
+          final Part pair = PairColumnPart.write(source.pairMetric(m), kind);
+          columns.add(metric, () -> pair);
+        } else {
+          columns.add(metric, ColumnParts.numericColumn(source.metric(m), indexSpec, effort));
+        }
       }
       for (int d = 0; d < dimensions.size(); d++) {
         if (schema.dimensions().get(d).type() == ValueType.STRING) {
-          smoosher.add(dimensions.get(d), ColumnParts.stringColumn(source.stringDimension(d), indexSpec));
+          columns.add(dimensions.get(d), ColumnParts.stringColumn(source.stringDimension(d), indexSpec, effort));
         } else {
-          smoosher.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec));
+          columns.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec, effort));
         }
       }
+      columns.finish();
       smoosher.add(
           V9SegmentWriter.INDEX_FILE,
           V9SegmentWriter.indexDrd(storedMetrics, dimensions, intervalStartMillis, intervalEndMillis)

@@ -11,6 +11,16 @@ interface Part
 
   void writeTo(ChannelOutput out) throws IOException;
 
+  /**
+   * A part still being computed, such as a column whose blocks are on the compression pool: whoever builds it has
+   * handed off the work and dropped its inputs; {@link #resolve} waits for the work and returns the part.
+   */
+  @FunctionalInterface
+  interface Pending
+  {
+    Part resolve() throws IOException;
+  }
+
   static Part bytes(byte[] bytes)
   {
     return new Part()

@@ -106,7 +106,8 @@ import java.util.Map;
  * against U+E000..U+FFFF; with byte order Druid's equality filters miss such values. This writer uses String order.
  *
  * <p>Rows are written in {@link IncrementalIndex#sort()} order. Memory: the writer holds the sorted permutation plus
- * one column at a time (its values and compressed blocks); files are streamed through a 1 MiB buffer.
+ * two columns at a time (one being built while the other's blocks are compressed; see
+ * {@link ColumnarSegmentWriter}); files are streamed through a 1 MiB buffer.
  */
 public final class V9SegmentWriter
 {
@@ -152,6 +153,38 @@ public final class V9SegmentWriter
       long intervalEndMillis,
       Path outDir,
       IndexSpec indexSpec
+  ) throws IOException
+  {
+    return write(index, intervalStartMillis, intervalEndMillis, outDir, indexSpec, Blocks.Effort.HIGH);
+  }
+
+  /**
+   * Writes the index as an intermediate persist: a segment that only Sluice reads back (to merge it) and then
+   * deletes. As {@link #write(IncrementalIndex, long, long, Path, IndexSpec)}, with one difference: LZ4 blocks are
+   * compressed with LZ4's fast mode, not the high compression Druid uses for every LZ4 block. The format, the
+   * compression id and the values are the same, and the segment is as readable (by Sluice and by Druid); only the
+   * compressed bytes differ, and they are somewhat larger. High compression is most of the time a segment write
+   * takes, and these segments are never published: segments merged from them are written with high compression
+   * and are byte for byte what Druid writes.
+   */
+  public static SegmentFiles writeIntermediate(
+      IncrementalIndex index,
+      long intervalStartMillis,
+      long intervalEndMillis,
+      Path outDir,
+      IndexSpec indexSpec
+  ) throws IOException
+  {
+    return write(index, intervalStartMillis, intervalEndMillis, outDir, indexSpec, Blocks.Effort.FAST);
+  }
+
+  private static SegmentFiles write(
+      IncrementalIndex index,
+      long intervalStartMillis,
+      long intervalEndMillis,
+      Path outDir,
+      IndexSpec indexSpec,
+      Blocks.Effort effort
   ) throws IOException
   {
     if (index.isEmpty()) { // checked before sorting; the columnar writer checks the rest
@@ -201,7 +234,7 @@ public final class V9SegmentWriter
       {
         return sorted.numericDimension(dimensionIndex);
       }
-    }, intervalStartMillis, intervalEndMillis, outDir, indexSpec);
+    }, intervalStartMillis, intervalEndMillis, outDir, indexSpec, effort);
   }
 
   /** The metadata.drd JSON for a schema (see the class grammar). */

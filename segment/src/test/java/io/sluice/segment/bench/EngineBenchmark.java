@@ -62,7 +62,8 @@ import java.util.stream.Stream;
  * its tmpFile write-out medium (a task's default), both to the same disk. Each configuration runs once per engine
  * after a warm-up of both engines on 200,000 events.
  *
- * <p>What is measured, per engine and configuration, on one thread:
+ * <p>What is measured, per engine and configuration (each engine is called on one thread; Sluice's writer
+ * compresses blocks on a pool of two more):
  * <ul>
  *   <li><b>add rows/s</b>: input events / seconds spent adding them to the index;</li>
  *   <li><b>persist rows/s</b>: input events / seconds spent writing (config 3: all persists plus the merge);</li>
@@ -71,8 +72,8 @@ import java.util.stream.Stream;
  *   <li><b>peak MiB</b>: the highest heap use a sampling thread sees (every millisecond, MemoryMXBean) from the start of
  *       add to the end of persist, minus the baseline. It includes garbage not yet collected, so it depends on the
  *       collector; run both with the same flags (below);</li>
- *   <li><b>alloc MiB</b>: bytes the benchmark thread allocated in add and in persist (ThreadMXBean's per-thread
- *       counter; both engines write on the calling thread);</li>
+ *   <li><b>alloc MiB</b>: bytes allocated in add and in persist by every thread but the heap sampler (ThreadMXBean's
+ *       per-thread counters, summed: the benchmark thread and Sluice's compression threads);</li>
  *   <li><b>segment bytes</b>: version.bin, factory.json, meta.smoosh and the smoosh chunks of the final segment.</li>
  * </ul>
  * After each configuration both segments are read back with {@link SegmentReader} and their row counts and sums of
@@ -115,6 +116,20 @@ public final class EngineBenchmark
 
   private EngineBenchmark()
   {
+  }
+
+  /** Bytes allocated so far by every live thread except the heap sampler. */
+  static long allocatedBytes()
+  {
+    final long[] ids = THREADS.getAllThreadIds();
+    final long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+    long total = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] != HeapSampler.threadId && bytes[i] > 0) {
+        total += bytes[i];
+      }
+    }
+    return total;
   }
 
   /** The synthetic events: deterministic for a seed. */
@@ -166,6 +181,7 @@ public final class EngineBenchmark
   /** Samples heap use every millisecond; {@link #reset} starts a new window. */
   static final class HeapSampler implements AutoCloseable
   {
+    static volatile long threadId = -1;
     private volatile boolean running = true;
     private volatile long max;
     private final Thread thread;
@@ -181,6 +197,7 @@ public final class EngineBenchmark
           LockSupport.parkNanos(1_000_000L);
         }
       }, "heap-sampler");
+      threadId = thread.getId();
       thread.setDaemon(true);
       thread.start();
     }
@@ -287,7 +304,7 @@ public final class EngineBenchmark
     final long baseline = usedAfterGc();
     sampler.reset();
     final Events source = new Events(events, 42);
-    long alloc = THREADS.getCurrentThreadAllocatedBytes();
+    long alloc = allocatedBytes();
     long t0 = System.nanoTime();
     final IncrementalIndex index = new IncrementalIndex(sluiceSchema(minute ? Granularity.MINUTE : Granularity.NONE,
                                                                      rollup));
@@ -296,15 +313,15 @@ public final class EngineBenchmark
       index.add(ts, source.next());
     }
     final double addSeconds = (System.nanoTime() - t0) / 1e9;
-    final long addAllocated = THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    final long addAllocated = allocatedBytes() - alloc;
     final long peakAdd = sampler.max();
     final long live = usedAfterGc() - baseline;
     sampler.reset();
-    alloc = THREADS.getCurrentThreadAllocatedBytes();
+    alloc = allocatedBytes();
     t0 = System.nanoTime();
     final var files = V9SegmentWriter.write(index, START, START + HOUR, out);
     final double persistSeconds = (System.nanoTime() - t0) / 1e9;
-    final long persistAllocated = THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    final long persistAllocated = allocatedBytes() - alloc;
     final long peak = Math.max(peakAdd, sampler.max()) - baseline;
     return new Result("sluice", events, files.rowCount(), addSeconds, persistSeconds, live, peak, addAllocated,
                       persistAllocated, segmentBytes(out), out, 0);
@@ -326,35 +343,35 @@ public final class EngineBenchmark
     long live = 0;
     long peak = 0;
     IncrementalIndex index = new IncrementalIndex(schema);
-    long alloc = THREADS.getCurrentThreadAllocatedBytes();
+    long alloc = allocatedBytes();
     long t0 = System.nanoTime();
     while (source.hasNext()) {
       final long ts = source.timestamp();
       index.add(ts, source.next());
       if (index.rowCount() >= MAX_ROWS_IN_MEMORY) {
         addNanos += System.nanoTime() - t0;
-        addAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+        addAllocated += allocatedBytes() - alloc;
         peak = Math.max(peak, sampler.max());
         live = Math.max(live, usedAfterGc() - baseline);
         sampler.reset();
-        alloc = THREADS.getCurrentThreadAllocatedBytes();
+        alloc = allocatedBytes();
         t0 = System.nanoTime();
         persists.persist(START, START + HOUR, index);
         index = new IncrementalIndex(schema);
         persistNanos += System.nanoTime() - t0;
-        persistAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+        persistAllocated += allocatedBytes() - alloc;
         peak = Math.max(peak, sampler.max());
         sampler.reset();
-        alloc = THREADS.getCurrentThreadAllocatedBytes();
+        alloc = allocatedBytes();
         t0 = System.nanoTime();
       }
     }
     addNanos += System.nanoTime() - t0;
-    addAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    addAllocated += allocatedBytes() - alloc;
     peak = Math.max(peak, sampler.max());
     live = Math.max(live, usedAfterGc() - baseline);
     sampler.reset();
-    alloc = THREADS.getCurrentThreadAllocatedBytes();
+    alloc = allocatedBytes();
     t0 = System.nanoTime();
     final Path segment = out.resolve("merged");
     final var files = persists.merge(START, START + HOUR, index, schema, Integer.MAX_VALUE,
@@ -362,7 +379,7 @@ public final class EngineBenchmark
     final int count = persists.persistCount();
     index = null;
     persistNanos += System.nanoTime() - t0;
-    persistAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    persistAllocated += allocatedBytes() - alloc;
     peak = Math.max(peak, sampler.max()) - baseline;
     persists.delete();
     return new Result("sluice", events, files.get(0).rowCount(), addNanos / 1e9, persistNanos / 1e9, live, peak,
@@ -383,37 +400,37 @@ public final class EngineBenchmark
     long peak = 0;
     final List<File> persisted = new ArrayList<>();
     org.apache.druid.segment.incremental.IncrementalIndex index = druidIndex(minute, rollup);
-    long alloc = THREADS.getCurrentThreadAllocatedBytes();
+    long alloc = allocatedBytes();
     long t0 = System.nanoTime();
     while (source.hasNext()) {
       final long ts = source.timestamp();
       index.add(new MapBasedInputRow(ts, DIMENSIONS, source.next()));
       if (persistEvery150k && index.numRows() >= MAX_ROWS_IN_MEMORY) {
         addNanos += System.nanoTime() - t0;
-        addAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+        addAllocated += allocatedBytes() - alloc;
         peak = Math.max(peak, sampler.max());
         live = Math.max(live, usedAfterGc() - baseline);
         sampler.reset();
-        alloc = THREADS.getCurrentThreadAllocatedBytes();
+        alloc = allocatedBytes();
         t0 = System.nanoTime();
         persisted.add(DruidSegments.persist(index, INTERVAL, out.resolve("persist-" + persisted.size()).toFile(),
                                             SPEC, MERGER));
         index.close();
         index = druidIndex(minute, rollup);
         persistNanos += System.nanoTime() - t0;
-        persistAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+        persistAllocated += allocatedBytes() - alloc;
         peak = Math.max(peak, sampler.max());
         sampler.reset();
-        alloc = THREADS.getCurrentThreadAllocatedBytes();
+        alloc = allocatedBytes();
         t0 = System.nanoTime();
       }
     }
     addNanos += System.nanoTime() - t0;
-    addAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    addAllocated += allocatedBytes() - alloc;
     peak = Math.max(peak, sampler.max());
     live = Math.max(live, usedAfterGc() - baseline);
     sampler.reset();
-    alloc = THREADS.getCurrentThreadAllocatedBytes();
+    alloc = allocatedBytes();
     t0 = System.nanoTime();
     final Path segment;
     final int persists;
@@ -441,7 +458,7 @@ public final class EngineBenchmark
       persists = 0;
     }
     persistNanos += System.nanoTime() - t0;
-    persistAllocated += THREADS.getCurrentThreadAllocatedBytes() - alloc;
+    persistAllocated += allocatedBytes() - alloc;
     peak = Math.max(peak, sampler.max()) - baseline;
     int rows;
     try (SegmentReader r = SegmentReader.open(segment)) {
