@@ -89,7 +89,9 @@ public final class CatalogLayout {
         + "/index.zip";
   }
 
-  /** Where a dataSource's segment files go, Druid's layout: {@code <dataSource>/<interval>/<version>/<partition>/…}. */
+  /**
+   * Where a dataSource's segment files go, Druid's layout: {@code <dataSource>/<interval>/<version>/<partition>/…}.
+   */
   public String segmentPrefix(String dataSource) {
     return base + dataSource + "/";
   }

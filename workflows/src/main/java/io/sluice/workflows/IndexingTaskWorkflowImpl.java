@@ -1,12 +1,12 @@
 package io.sluice.workflows;
 
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
-import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -97,7 +97,8 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
       try {
         return readForwardingPauses(placed, in);
       } catch (ActivityFailure e) {
-        if (!(e.getCause() instanceof TimeoutFailure t) || t.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+        if (!(e.getCause() instanceof TimeoutFailure t)
+            || t.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
           throw e;
         }
         log.warn("task {}: worker queue {} did not start the reading activity; any worker may now", in.taskId(),

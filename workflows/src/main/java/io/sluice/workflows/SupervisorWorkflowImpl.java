@@ -579,7 +579,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       List<String> chainedFrom = new ArrayList<>(chained.chainedFrom());
       for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) { // and their replicas, which commit the same
         if (chained.chainedFrom().contains(t.taskId)) {
-          for (SupervisorState.TaskEntry sib : siblings(t)) if (!chainedFrom.contains(sib.taskId)) chainedFrom.add(sib.taskId);
+          for (SupervisorState.TaskEntry sib : siblings(t)) {
+            if (!chainedFrom.contains(sib.taskId)) chainedFrom.add(sib.taskId);
+          }
         }
       }
       s.taskSequence++;
