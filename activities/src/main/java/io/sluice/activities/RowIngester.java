@@ -225,17 +225,8 @@ final class RowIngester {
    * intermediatePersistPeriod has passed since the last persist (or the task's creation) and rows are held. Always
    * false without a persist directory.
    */
-  /**
-   * Whether some interval's index holds multi-value cells: the merge cannot combine those yet, so such a task does
-   * not persist; as before persists existed, it hands off when its memory limits are reached.
-   */
-  private boolean multiValue() {
-    for (IncrementalIndex index : indexes.values()) if (index.hasMultiValueColumn()) return true;
-    return false;
-  }
-
   boolean persistDue(long nowMillis) {
-    if (persists == null || multiValue()) return false;
+    if (persists == null) return false;
     long rows = 0;
     long bytes = 0;
     for (IncrementalIndex index : indexes.values()) {
@@ -268,7 +259,7 @@ final class RowIngester {
    */
   boolean handoffDue() {
     if (totalRows >= tuning.maxTotalRows()) return true;
-    boolean inMemoryOnly = persists == null || multiValue();
+    boolean inMemoryOnly = persists == null;
     if (inMemoryOnly && totalRows >= tuning.maxRowsInMemory()) return true;
     for (long interval : intervals()) { // rows persisted or in memory
       IncrementalIndex index = indexes.get(interval);

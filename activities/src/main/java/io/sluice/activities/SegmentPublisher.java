@@ -74,14 +74,7 @@ final class SegmentPublisher {
                 || (index != null && index.rowCount() > ingester.maxRowsPerSegment()));
         List<SegmentFiles> parts;
         final int n = i;
-        if (merge && index != null && index.hasMultiValueColumn()) {
-          // the merge cannot combine multi-value columns yet: the persisted rows merge into their own partitions
-          // and the in-memory rows (the first multi-value ones arrived after the last persist) make one more
-          parts = new ArrayList<>(persists.merge(start, end, null, ingester.schema(), ingester.maxRowsPerSegment(),
-              ingester.indexSpec(), p -> taskDir.resolve("segment-" + n + "-" + p)));
-          parts.add(V9SegmentWriter.write(index, start, end, taskDir.resolve("segment-" + n + "-mv"),
-              ingester.indexSpec()));
-        } else if (merge) {
+        if (merge) {
           parts = persists.merge(start, end, index, ingester.schema(), ingester.maxRowsPerSegment(),
               ingester.indexSpec(), p -> taskDir.resolve("segment-" + n + "-" + p));
         } else if (index != null && index.rowCount() > 0) {

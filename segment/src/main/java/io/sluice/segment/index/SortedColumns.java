@@ -29,6 +29,29 @@ public final class SortedColumns
     return new SortedIndex.StringColumn(name, dictionary, utf8, ids, null);
   }
 
+  /**
+   * A multi-value STRING column: row r holds {@code ids[offsets[r] .. offsets[r + 1])} (none for an empty row).
+   *
+   * @param dictionary strictly ascending in Java String order, null first when some row is null or empty
+   * @param offsets    rowCount + 1 non-decreasing offsets into {@code ids}, from 0 to {@code ids.length}
+   */
+  public static SortedIndex.StringColumn multiValueStringColumn(
+      String name,
+      String[] dictionary,
+      byte[][] utf8,
+      int[] ids,
+      int[] offsets
+  )
+  {
+    if (dictionary.length != utf8.length) {
+      throw new IllegalArgumentException("dictionary and utf8 differ in length");
+    }
+    if (offsets.length == 0 || offsets[0] != 0 || offsets[offsets.length - 1] != ids.length) {
+      throw new IllegalArgumentException("offsets must run from 0 to the number of ids");
+    }
+    return new SortedIndex.StringColumn(name, dictionary, utf8, ids, offsets);
+  }
+
   /** A first/last column of {@code rows} pairs (0, 0 of {@code valueType}), none null; fill its arrays and nulls. */
   public static SortedIndex.PairColumn pairColumn(String name, ValueType valueType, int rows)
   {

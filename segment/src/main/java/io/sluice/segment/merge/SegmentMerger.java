@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -52,7 +53,15 @@ import java.util.function.IntFunction;
  * floating-point sums may differ in the last bits, as with Druid, since partial sums are added in another order).
  *
  * <p>Inputs may lack dimensions of {@code schema} (dimensions discovered after they were persisted): their rows are
- * null there. Multi-value string columns are not supported (the index does not produce them yet).
+ * null there.
+ *
+ * <p>Multi-value STRING dimensions: the output column is multi-value when some input's is. A row's key there is its
+ * list of values as ranks in the merged dictionary (null rank 0; an empty row counts as one null), compared value by
+ * value and then the shorter first, as the index sorts rows ({@code SortedIndex.DimensionDictionary.sortRank}).
+ * Rolled-up rows whose lists are equal keys but differ in form ({@code []} and {@code [null]}) keep the first input's
+ * form, as one index keeps the first row's. One case differs from one index: an input whose column is single-valued
+ * wrote {@code []} as null, so its row merges as {@code [null]} (one null value) where one index would write an
+ * empty row; both read as null, as in Druid.
  */
 public final class SegmentMerger
 {
@@ -105,6 +114,8 @@ public final class SegmentMerger
     private final Input[] inputs;
     /** Merged dictionary of each STRING dimension (null first when present); null for numeric dimensions. */
     private final String[][] mergedDicts;
+    /** Whether some input holds STRING dimension d as a multi-value column (then so does the output). */
+    private final boolean[] multi;
     private int outRows;
 
     Merge(List<SegmentReader> readers, IndexSchema schema)
@@ -120,10 +131,20 @@ public final class SegmentMerger
         inputs[i] = new Input(i, readers.get(i), schema, dimTypes);
       }
       this.mergedDicts = new String[numDims][];
+      this.multi = new boolean[numDims];
+      final int[] rankShift = new int[numDims];
       for (int d = 0; d < numDims; d++) {
         if (dimTypes[d] == ValueType.STRING) {
           mergedDicts[d] = mergeDictionary(d);
+          rankShift[d] = mergedDicts[d].length > 0 && mergedDicts[d][0] == null ? 0 : 1;
+          for (Input in : inputs) {
+            multi[d] |= in.strings[d] != null && in.strings[d].hasMultipleValues();
+          }
         }
+      }
+      for (Input in : inputs) {
+        in.multi = multi;
+        in.rankShift = rankShift;
       }
       convertRows();
     }
@@ -204,10 +225,11 @@ public final class SegmentMerger
       long prevTime = 0;
       final long[] prevKey = new long[numDims];
       final boolean[] prevNull = new boolean[numDims];
+      final int[][] prevCells = new int[numDims][];
       int out = -1;
       while (!queue.isEmpty()) {
         final Input in = queue.poll();
-        if (!rollup || previous == null || !sameKey(in, prevTime, prevKey, prevNull)) {
+        if (!rollup || previous == null || !sameKey(in, prevTime, prevKey, prevNull, prevCells)) {
           out++;
         }
         in.outRow[in.row] = out;
@@ -215,6 +237,7 @@ public final class SegmentMerger
         prevTime = in.time;
         System.arraycopy(in.key, 0, prevKey, 0, numDims);
         System.arraycopy(in.keyNull, 0, prevNull, 0, numDims);
+        System.arraycopy(in.cells, 0, prevCells, 0, numDims); // load() makes new arrays: no copy needed
         if (in.row + 1 < in.rows) {
           in.load(in.row + 1);
           queue.add(in);
@@ -230,6 +253,13 @@ public final class SegmentMerger
         return c;
       }
       for (int d = 0; d < numDims; d++) {
+        if (multi[d]) {
+          c = Arrays.compare(a.cells[d], b.cells[d]);
+          if (c != 0) {
+            return c;
+          }
+          continue;
+        }
         if (a.keyNull[d] || b.keyNull[d]) {
           if (a.keyNull[d] != b.keyNull[d]) {
             return a.keyNull[d] ? -1 : 1;
@@ -258,12 +288,18 @@ public final class SegmentMerger
       return 0;
     }
 
-    private boolean sameKey(Input in, long time, long[] key, boolean[] keyNull)
+    private boolean sameKey(Input in, long time, long[] key, boolean[] keyNull, int[][] cells)
     {
       if (in.time != time) {
         return false;
       }
       for (int d = 0; d < numDims; d++) {
+        if (multi[d]) {
+          if (!Arrays.equals(in.cells[d], cells[d])) {
+            return false;
+          }
+          continue;
+        }
         if (in.keyNull[d] != keyNull[d] || (!keyNull[d] && in.key[d] != key[d])) {
           return false;
         }
@@ -335,6 +371,9 @@ public final class SegmentMerger
       @Override
       public SortedIndex.StringColumn stringDimension(int d)
       {
+        if (multi[d]) {
+          return multiValueDimension(d);
+        }
         final String[] merged = mergedDicts[d];
         final int[] ids = new int[n];
         final boolean[] used = new boolean[merged.length];
@@ -347,7 +386,73 @@ public final class SegmentMerger
             used[id] = true;
           }
         }
-        // the partition's dictionary: the merged values its rows hold (all of them when there is one partition)
+        return partitionColumn(d, merged, used, ids, null);
+      }
+
+      /**
+       * A multi-value dimension: each output row takes the values of its first input row (in input order, then row
+       * order), read in two passes over the inputs: the lengths, then the ids.
+       */
+      private SortedIndex.StringColumn multiValueDimension(int d)
+      {
+        final String[] merged = mergedDicts[d];
+        final boolean[] used = new boolean[merged.length];
+        final int[] owner = new int[n];
+        Arrays.fill(owner, -1);
+        final int[] offsets = new int[n + 1];
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          final StringColumn c = in.strings[d];
+          for (int r = from[i]; r < to[i]; r++) {
+            final int o = in.outRow[r] - lo;
+            if (owner[o] < 0) {
+              owner[o] = i;
+              offsets[o + 1] = c == null ? 1 : c.hasMultipleValues() ? c.ids(r).length : 1;
+            }
+          }
+        }
+        for (int o = 0; o < n; o++) {
+          if (owner[o] < 0) {
+            throw new IllegalStateException("output row " + (lo + o) + " has no input row");
+          }
+          offsets[o + 1] += offsets[o];
+        }
+        final int[] ids = new int[offsets[n]];
+        for (int i = 0; i < inputs.length; i++) {
+          final Input in = inputs[i];
+          final StringColumn c = in.strings[d];
+          final int[] idMap = in.idMaps[d];
+          for (int r = from[i]; r < to[i]; r++) {
+            final int o = in.outRow[r] - lo;
+            if (owner[o] != i) {
+              continue;
+            }
+            int k = offsets[o];
+            if (c == null) {
+              ids[k] = 0;
+              used[0] = true;
+            } else if (!c.hasMultipleValues()) {
+              ids[k] = idMap[c.id(r)];
+              used[ids[k]] = true;
+            } else {
+              final int[] cell = c.ids(r);
+              if (cell.length == 0 && merged.length > 0 && merged[0] == null) {
+                used[0] = true; // as the index, which puts null in the dictionary for an empty row
+              }
+              for (int id : cell) {
+                ids[k] = idMap[id];
+                used[ids[k++]] = true;
+              }
+            }
+          }
+        }
+        return partitionColumn(d, merged, used, ids, offsets);
+      }
+
+      /** The partition's column: its dictionary is the merged values its rows use (all of them in one partition). */
+      private SortedIndex.StringColumn partitionColumn(int d, String[] merged, boolean[] used, int[] ids,
+                                                       int[] offsets)
+      {
         final int[] compact = new int[merged.length];
         int size = 0;
         for (int id = 0; id < merged.length; id++) {
@@ -364,11 +469,13 @@ public final class SegmentMerger
           }
         }
         if (size != merged.length) {
-          for (int k = 0; k < n; k++) {
+          for (int k = 0; k < ids.length; k++) {
             ids[k] = compact[ids[k]];
           }
         }
-        return SortedColumns.stringColumn(schema.dimensions().get(d).name(), dict, utf8, ids);
+        final String name = schema.dimensions().get(d).name();
+        return offsets == null ? SortedColumns.stringColumn(name, dict, utf8, ids)
+                               : SortedColumns.multiValueStringColumn(name, dict, utf8, ids, offsets);
       }
 
       @Override
@@ -563,6 +670,11 @@ public final class SegmentMerger
     long time;
     final long[] key;
     final boolean[] keyNull;
+    /** The current row's values of each multi-value dimension, as merged ranks (see {@link #load}). */
+    final int[][] cells;
+    /** Set by the merge once the dictionaries are merged. */
+    boolean[] multi;
+    int[] rankShift;
 
     Input(int index, SegmentReader reader, IndexSchema schema, ValueType[] dimTypes)
     {
@@ -577,6 +689,7 @@ public final class SegmentMerger
       this.idMaps = new int[numDims][];
       this.key = new long[numDims];
       this.keyNull = new boolean[numDims];
+      this.cells = new int[numDims][];
       for (int d = 0; d < numDims; d++) {
         final String name = schema.dimensions().get(d).name();
         final Column c = reader.dimensions().contains(name) ? reader.column(name) : null;
@@ -586,10 +699,6 @@ public final class SegmentMerger
         if (dimTypes[d] == ValueType.STRING) {
           if (!(c instanceof StringColumn)) {
             throw new IllegalArgumentException(reader.name() + ": dimension " + name + " is not a string column");
-          }
-          if (((StringColumn) c).hasMultipleValues()) {
-            throw new IllegalArgumentException(reader.name() + ": dimension " + name + " is multi-valued; "
-                                               + "merging multi-value dimensions is not supported");
           }
           strings[d] = (StringColumn) c;
         } else {
@@ -626,6 +735,32 @@ public final class SegmentMerger
       return (NumericColumn) c;
     }
 
+    /**
+     * Row r's values of multi-value dimension d as ranks in the merged dictionary, where null is rank 0 whether or not
+     * the dictionary holds null; an empty row is {@code [0]}, equal to a single null, as the index compares them.
+     */
+    private int[] rankCell(int d, int r)
+    {
+      final StringColumn c = strings[d];
+      if (c == null) {
+        return new int[]{0};
+      }
+      final int shift = rankShift[d];
+      if (!c.hasMultipleValues()) {
+        final int id = idMaps[d][c.id(r)];
+        return new int[]{id + shift};
+      }
+      final int[] ids = c.ids(r);
+      if (ids.length == 0) {
+        return new int[]{0};
+      }
+      final int[] ranks = new int[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        ranks[i] = idMaps[d][ids[i]] + shift;
+      }
+      return ranks;
+    }
+
     /** Reads row r's key: time, merged string ids, numeric dimension bits. */
     void load(int r)
     {
@@ -635,6 +770,10 @@ public final class SegmentMerger
         switch (dimTypes[d]) {
           case STRING:
             keyNull[d] = false;
+            if (multi[d]) {
+              cells[d] = rankCell(d, r);
+              break;
+            }
             key[d] = strings[d] == null ? 0 : idMaps[d][strings[d].id(r)];
             break;
           default: {

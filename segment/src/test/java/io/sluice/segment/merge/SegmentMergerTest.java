@@ -287,6 +287,109 @@ public class SegmentMergerTest
     assertSameFiles(single, merged.get(0).dir(), "schemaless");
   }
 
+  /**
+   * Rows whose "tags" cell is missing, one value, or a list of 0 to 3 values with repeats and nulls; with
+   * {@code listsFrom} > 0, the first rows hold single values only, so early persists are single-valued columns.
+   */
+  static List<Map<String, Object>> multiValueRows(long seed, int n, int listsFrom)
+  {
+    Random random = new Random(seed);
+    String[] values = {"a", "b", "c", "\uD83D\uDE00", ""};
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("t", START + random.nextInt(4) * 60_000L + random.nextInt(60_000));
+      row.put("host", "h" + random.nextInt(3));
+      row.put("v", random.nextInt(100));
+      int kind = random.nextInt(5);
+      if (kind == 1 || (kind > 1 && i < listsFrom)) {
+        row.put("tags", values[random.nextInt(values.length)]);
+      } else if (kind > 1) {
+        List<String> list = new ArrayList<>();
+        int len = random.nextInt(4);
+        for (int k = 0; k < len; k++) {
+          list.add(random.nextInt(8) == 0 ? null : values[random.nextInt(values.length)]);
+        }
+        row.put("tags", list);
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
+  @Test
+  void multiValueDimensionsMergeToWhatOneIndexWritesForEveryHandling() throws IOException
+  {
+    int k = 0;
+    for (DimensionSchema.MultiValueHandling handling : DimensionSchema.MultiValueHandling.values()) {
+      for (boolean rollup : new boolean[]{true, false}) {
+        for (int listsFrom : new int[]{0, 1500}) {
+          IndexSchema schema = new IndexSchema(
+              List.of(new DimensionSchema("tags", ValueType.STRING, handling),
+                      new DimensionSchema("host", ValueType.STRING)),
+              List.of(MetricSchema.count("count"), new MetricSchema("s", Kind.LONG_SUM, "v")),
+              Granularity.of("MINUTE"), rollup, IndexSchema.defaultTimestampSpec()
+          );
+          List<Map<String, Object>> rows = multiValueRows(k, 3000, listsFrom);
+          String name = "mv" + k++ + "-" + handling + "-" + rollup + "-" + listsFrom;
+          Path single = tmp.resolve(name + "-single");
+          SegmentFiles expected = V9SegmentWriter.write(index(schema, rows), START, END, single, IndexSpec.DEFAULT);
+          List<SegmentFiles> merged = persistAndMerge(schema, rows, 150, Integer.MAX_VALUE, IndexSpec.DEFAULT, name);
+          assertEquals(1, merged.size(), name);
+          assertEquals(expected.rowCount(), merged.get(0).rowCount(), name);
+          assertSameFiles(single, merged.get(0).dir(), name);
+          try (SegmentReader r = SegmentReader.open(merged.get(0).dir())) {
+            assertTrue(((io.sluice.segment.read.StringColumn) r.column("tags")).hasMultipleValues(), name);
+          }
+
+          // cut into partitions of 100 rows: their rows concatenate to the whole segment's
+          List<SegmentFiles> parts = persistAndMerge(schema, rows, 150, 100, IndexSpec.DEFAULT, name + "-parts");
+          List<Map<String, Object>> concatenated = new ArrayList<>();
+          for (SegmentFiles part : parts) {
+            try (SegmentReader r = SegmentReader.open(part.dir())) {
+              concatenated.addAll(r.rows(0, r.rowCount()));
+            }
+          }
+          try (SegmentReader r = SegmentReader.open(single)) {
+            assertEquals(r.rows(0, r.rowCount()), concatenated, name);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void rolledUpEmptyAndNullListsKeepTheFirstPersistsForm() throws IOException
+  {
+    IndexSchema schema = new IndexSchema(
+        List.of(new DimensionSchema("tags", ValueType.STRING)), List.of(MetricSchema.count("count")),
+        Granularity.of("HOUR"), true, IndexSchema.defaultTimestampSpec()
+    );
+    Map<String, Object> empty = new HashMap<>(Map.of("t", START + 1, "tags", List.of()));
+    Map<String, Object> nullList = new HashMap<>(Map.of("t", START + 2));
+    nullList.put("tags", java.util.Arrays.asList((String) null));
+    Map<String, Object> pair = new HashMap<>(Map.of("t", START + 3, "tags", List.of("b", "a")));
+    for (List<Map<String, Object>> rows : List.of(List.of(empty, nullList, pair), List.of(nullList, empty, pair))) {
+      String name = "forms" + (rows.get(0) == empty ? "-empty-first" : "-null-first");
+      Path single = tmp.resolve(name + "-single");
+      V9SegmentWriter.write(index(schema, rows), START, END, single, IndexSpec.DEFAULT);
+      List<SegmentFiles> merged = persistAndMerge(schema, rows, 1, Integer.MAX_VALUE, IndexSpec.DEFAULT, name);
+      if (rows.get(0) == nullList) {
+        assertSameFiles(single, merged.get(0).dir(), name);
+      }
+      // else the first persist, holding only [], is single-valued and stores it as null: the merged row holds one
+      // null where the one index holds an empty row. Both read as null, as in Druid.
+      try (SegmentReader r = SegmentReader.open(merged.get(0).dir());
+           SegmentReader whole = SegmentReader.open(single)) {
+        assertEquals(whole.rows(0, 10), r.rows(0, 10), name);
+        List<Map<String, Object>> got = r.rows(0, 10);
+        assertEquals(2, got.size(), name);
+        assertEquals(2L, got.get(0).get("count"), name);
+        assertEquals(List.of("a", "b"), got.get(1).get("tags"), name);
+      }
+    }
+  }
+
   @Test
   void aCountMissingFromAnInputIsAnError() throws IOException
   {
