@@ -76,9 +76,17 @@ public final class ReadActivitiesImpl implements ReadActivities {
 
   private Contracts.ReadResult readAndPush(Contracts.TaskInput task, ActivityExecutionContext ctx, SupervisorSpec spec,
                                            String topic, Path persistDir, String attemptDir, KeepAlive keepAlive) {
+    try (RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory(),
+        persistDir)) {
+      return readAndPush(task, ctx, spec, topic, attemptDir, keepAlive, ingester);
+    }
+  }
+
+  private Contracts.ReadResult readAndPush(Contracts.TaskInput task, ActivityExecutionContext ctx, SupervisorSpec spec,
+                                           String topic, String attemptDir, KeepAlive keepAlive,
+                                           RowIngester ingester) {
     String workflowId = ctx.getInfo().getWorkflowId();
-    RowIngester ingester = new RowIngester(spec, task.createdAtMillis(), Runtime.getRuntime().maxMemory(),
-        persistDir);
+    long readingSince = System.nanoTime();
     Map<Integer, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
@@ -165,16 +173,28 @@ public final class ReadActivitiesImpl implements ReadActivities {
       end = positions(consumer, tps);
     }
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
+    long publishingSince = System.nanoTime();
+    double readSeconds = (publishingSince - readingSince) / 1e9;
+    log.info("task {}: read {} -> {} in {} s ({} records/s); publishing", task.taskId(), task.startOffsets(), end,
+        String.format("%.2f", readSeconds), String.format("%.0f", recordsBetween(task.startOffsets(), end) / readSeconds));
     try {
       List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir, task.taskId(),
           task.sequenceName(), ingester,
           (done, total) -> keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats())));
-      log.info("task {}: read {} -> {}, pushed {} segments", task.taskId(), task.startOffsets(), end, segments.size());
+      log.info("task {}: read {} -> {}, pushed {} segments (merge and push took {} s)", task.taskId(),
+          task.startOffsets(), end, segments.size(), String.format("%.2f", (System.nanoTime() - publishingSince) / 1e9));
       return new Contracts.ReadResult(new TreeMap<>(task.startOffsets()), end, segments, ingester.stats(),
           ingester.savedParseExceptions());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Offsets between start and end, summed over partitions (records plus any transaction markers and gaps). */
+  static long recordsBetween(Map<Integer, Long> start, Map<Integer, Long> end) {
+    long n = 0;
+    for (Map.Entry<Integer, Long> e : end.entrySet()) n += e.getValue() - start.getOrDefault(e.getKey(), e.getValue());
+    return n;
   }
 
   /**

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parses records, applies the rejection windows, and adds rows to one {@link IncrementalIndex} per
- * segmentGranularity interval. Counts Druid's row stats. Not thread-safe: one per reading task.
+ * segmentGranularity interval. Counts Druid's row stats. Not thread-safe: one per reading task, used by its reading
+ * thread; intermediate persists are written on a thread of their own (see {@link #persist}). {@link #close} stops it.
  */
-final class RowIngester {
+final class RowIngester implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RowIngester.class);
 
   private final DataSchema schema;
@@ -59,6 +60,13 @@ final class RowIngester {
   private final IntermediatePersists persists;
   private final long persistPeriodMillis;
   private long lastPersistMillis;
+  /** Writes the persists, one at a time in order; created at the first persist. */
+  private java.util.concurrent.ExecutorService persistThread;
+  /** Persists handed to the persist thread and not yet awaited, oldest first. */
+  private final java.util.ArrayDeque<java.util.concurrent.Future<?>> persisting = new java.util.ArrayDeque<>();
+  /** Rows handed to persists, per interval: what the persists hold once written. */
+  private final Map<Long, Long> persistedRows = new TreeMap<>();
+  private final String persistThreadName;
 
   RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes) {
     this(spec, taskCreatedMillis, heapBytes, null);
@@ -69,6 +77,7 @@ final class RowIngester {
    *                   maxRowsInMemory or maxBytesInMemory makes {@link #handoffDue()} true instead
    */
   RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes, java.nio.file.Path persistDir) {
+    this.persistThreadName = "persist-" + (persistDir == null ? "none" : persistDir.getFileName());
     this.schema = spec.dataSchema();
     this.tuning = spec.tuningConfig();
     KafkaIoConfig io = spec.ioConfig();
@@ -239,17 +248,69 @@ final class RowIngester {
   }
 
   /**
-   * Writes every in-memory index as an intermediate segment (tuningConfig.indexSpecForIntermediatePersists) and drops
-   * it, so memory stays bounded while the task keeps reading. Synchronous, on the reading thread, so no persist is
-   * ever pending (any maxPendingPersists holds); see {@link IntermediatePersists}.
+   * Hands every in-memory index to the persist thread, which writes each as an intermediate segment
+   * (tuningConfig.indexSpecForIntermediatePersists), and starts new indexes, so the task keeps reading while the
+   * persist is written, as Druid's appenderator does. As Druid's {@code maxPendingPersists}: at most that many
+   * persists wait behind the one being written; when one more would, this blocks until the oldest is written. So the
+   * heap holds at most maxBytesInMemory × (2 + maxPendingPersists) of rows, Druid's documented bound. A failed
+   * persist is thrown here or by {@link #persists()}.
    */
   void persist(long nowMillis) throws java.io.IOException {
     if (persists == null) throw new IllegalStateException("this ingester has no persist directory");
+    Map<Long, IncrementalIndex> batch = new TreeMap<>();
     for (Map.Entry<Long, IncrementalIndex> e : indexes.entrySet()) {
-      persists.persist(e.getKey(), segmentGranularity.bucketEnd(e.getKey()), e.getValue());
+      if (e.getValue().isEmpty()) continue;
+      batch.put(e.getKey(), e.getValue());
+      persistedRows.merge(e.getKey(), (long) e.getValue().rowCount(), Long::sum);
     }
     indexes.clear();
     lastPersistMillis = nowMillis;
+    if (batch.isEmpty()) return;
+    awaitPersists(tuning.maxPendingPersists());
+    if (persistThread == null) {
+      persistThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, persistThreadName);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    persisting.addLast(persistThread.submit(() -> {
+      for (Map.Entry<Long, IncrementalIndex> e : batch.entrySet()) {
+        persists.persist(e.getKey(), segmentGranularity.bucketEnd(e.getKey()), e.getValue());
+      }
+      return null;
+    }));
+  }
+
+  /** Waits until at most {@code most} persists are not yet written; throws the first failure among those awaited. */
+  private void awaitPersists(int most) throws java.io.IOException {
+    while (persisting.size() > most) {
+      try {
+        persisting.removeFirst().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted waiting for an intermediate persist");
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof java.io.IOException io) throw io;
+        if (cause instanceof RuntimeException re) throw re;
+        throw new java.io.IOException("intermediate persist failed", cause);
+      }
+    }
+  }
+
+  /** Stops the persist thread; a persist being written is interrupted. Idempotent. */
+  @Override
+  public void close() {
+    if (persistThread == null) return;
+    persistThread.shutdownNow();
+    try {
+      if (!persistThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        log.warn("{} did not stop within 30 s", persistThreadName);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -263,7 +324,7 @@ final class RowIngester {
     if (inMemoryOnly && totalRows >= tuning.maxRowsInMemory()) return true;
     for (long interval : intervals()) { // rows persisted or in memory
       IncrementalIndex index = indexes.get(interval);
-      long rows = (index == null ? 0 : index.rowCount()) + (persists == null ? 0 : persists.persistedRows(interval));
+      long rows = (index == null ? 0 : index.rowCount()) + persistedRows.getOrDefault(interval, 0L);
       if (rows >= tuning.maxRowsPerSegment()) return true;
     }
     if (!inMemoryOnly) return false;
@@ -282,15 +343,19 @@ final class RowIngester {
     }
   }
 
-  /** The intermediate persists, or null when this ingester does not persist. */
-  IntermediatePersists persists() {
+  /**
+   * The intermediate persists, or null when this ingester does not persist. Waits until every persist handed to the
+   * persist thread is written, and throws if one failed.
+   */
+  IntermediatePersists persists() throws java.io.IOException {
+    awaitPersists(0);
     return persists;
   }
 
-  /** Starts of every interval holding rows, in memory or persisted, ascending. */
+  /** Starts of every interval holding rows, in memory or persisted (or being persisted), ascending. */
   java.util.SortedSet<Long> intervals() {
     java.util.SortedSet<Long> out = new java.util.TreeSet<>(indexes.keySet());
-    if (persists != null) out.addAll(persists.intervals());
+    out.addAll(persistedRows.keySet());
     return out;
   }
 

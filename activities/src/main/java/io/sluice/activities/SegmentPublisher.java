@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * Pushing does not make anything visible: only the commit record does.
  */
 final class SegmentPublisher {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SegmentPublisher.class);
   private final BlobStore store;
   private final String bucket;
   private final CatalogLayout layout;
@@ -74,6 +75,7 @@ final class SegmentPublisher {
                 || (index != null && index.rowCount() > ingester.maxRowsPerSegment()));
         List<SegmentFiles> parts;
         final int n = i;
+        long mergeStart = System.nanoTime();
         if (merge) {
           parts = persists.merge(start, end, index, ingester.schema(), ingester.maxRowsPerSegment(),
               ingester.indexSpec(), p -> taskDir.resolve("segment-" + n + "-" + p));
@@ -82,6 +84,11 @@ final class SegmentPublisher {
               ingester.indexSpec()));
         } else {
           parts = List.of();
+        }
+        if (!parts.isEmpty()) {
+          log.info("task {}: interval {} written as {} segment(s) in {} s{}", taskId, DataSegment.iso(start),
+              parts.size(), String.format("%.2f", (System.nanoTime() - mergeStart) / 1e9),
+              merge ? " (merged from " + persists.persisted(start).size() + " persists)" : "");
         }
         for (int p = 0; p < parts.size(); p++) {
           out.add(push(dataSource, taskId, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
@@ -99,11 +106,16 @@ final class SegmentPublisher {
                                        long start, long end, SegmentFiles files, Path zip) throws IOException {
     String startIso = DataSegment.iso(start);
     String endIso = DataSegment.iso(end);
+    long zipStart = System.nanoTime();
     long zipSize = SegmentZip.zip(files.dir(), zip);
+    long pushStart = System.nanoTime();
     SegmentAllocator.Allocation a = allocator.allocate(dataSource, startIso, endIso, sequenceName, newVersion);
     String key = layout.segmentKey(dataSource, startIso, endIso, a.version(), a.partitionNum(),
         CatalogLayout.uniquePath(taskId, UUID.randomUUID().toString()));
     store.putFile(key, zip);
+    log.info("task {}: segment {} of {} rows: zipped to {} bytes in {} s, allocated and pushed in {} s", taskId,
+        startIso + "/" + endIso + " partition " + a.partitionNum(), files.rowCount(), zipSize,
+        String.format("%.2f", (pushStart - zipStart) / 1e9), String.format("%.2f", (System.nanoTime() - pushStart) / 1e9));
     Map<String, Object> loadSpec = new LinkedHashMap<>();
     loadSpec.put("type", "s3_zip");
     loadSpec.put("bucket", bucket);

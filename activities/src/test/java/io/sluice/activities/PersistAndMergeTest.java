@@ -1,6 +1,7 @@
 package io.sluice.activities;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,27 @@ class PersistAndMergeTest {
     }
     assertEquals(21, vSum, "every row once");
     assertFalse(Files.exists(publisher.persistDir("task-1")), "persists are deleted after publish");
+  }
+
+  @Test
+  void persistsAreWrittenInTheBackgroundAndTheirFailureSurfaces() throws Exception {
+    SupervisorSpec spec = SpecParser.parse(SPEC.replace("\"maxRowsPerSegment\":4", "\"maxRowsPerSegment\":100,"
+        + "\"maxPendingPersists\":1"));
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    Path blocked = work.resolve("not-a-directory");
+    Files.writeString(blocked, "a file where the persist directory should go");
+    try (RowIngester ingester = new RowIngester(spec, hour, 1L << 30, blocked)) {
+      for (int i = 0; i < 4; i++) {
+        ingester.add(0, i, ("{\"ts\":" + (hour + i) + ",\"host\":\"h" + i + "\",\"v\":1}")
+            .getBytes(StandardCharsets.UTF_8));
+        // maxPendingPersists 1: the second persist is handed over without waiting for the first
+        if (ingester.persistDue(hour)) ingester.persist(hour);
+      }
+      assertTrue(ingester.indexes().isEmpty(), "the reading thread handed both indexes over");
+      assertEquals(List.of(hour), List.copyOf(ingester.intervals()), "rows being persisted still count");
+      java.io.IOException e = assertThrows(java.io.IOException.class, ingester::persists);
+      assertTrue(e.toString().contains("not-a-directory"), e.toString());
+    }
   }
 
   @Test

@@ -1,0 +1,100 @@
+package io.sluice.segment.v9;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The block-parallel deflate writes zips that both of Java's unzippers (which Druid uses) read back exactly. */
+class SegmentZipTest
+{
+  @TempDir
+  Path tmp;
+
+  /** Mixed data: runs (compressible, with matches across block boundaries) and random stretches. */
+  private static byte[] data(long seed, int n)
+  {
+    Random random = new Random(seed);
+    byte[] b = new byte[n];
+    int i = 0;
+    while (i < n) {
+      int len = Math.min(n - i, 1 + random.nextInt(100_000));
+      if (random.nextBoolean()) {
+        byte[] word = ("segment-" + random.nextInt(50) + ";").getBytes();
+        for (int k = 0; k < len; k++) {
+          b[i + k] = word[k % word.length];
+        }
+      } else {
+        for (int k = 0; k < len; k++) {
+          b[i + k] = (byte) random.nextInt();
+        }
+      }
+      i += len;
+    }
+    return b;
+  }
+
+  @Test
+  void zipsReadBackExactlyAcrossBlockBoundaries() throws IOException
+  {
+    Path dir = tmp.resolve("seg");
+    Files.createDirectories(dir);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("version.bin", new byte[]{0, 0, 0, 9});
+    files.put("factory.json", new byte[0]); // an empty entry is still a valid deflate stream
+    files.put("meta.smoosh", "v1,2147483647,2\n".getBytes());
+    files.put("00000.smoosh", data(1, 2 * SegmentZip.BLOCK_BYTES + 17));
+    files.put("00001.smoosh", data(2, SegmentZip.BLOCK_BYTES));
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      Files.write(dir.resolve(e.getKey()), e.getValue());
+    }
+    Path zip = tmp.resolve("index.zip");
+    long size = SegmentZip.zip(dir, zip);
+    assertEquals(Files.size(zip), size);
+    long inputBytes = files.values().stream().mapToLong(b -> b.length).sum();
+    assertTrue(size < inputBytes * 3 / 4, "compressed: " + size + " of " + inputBytes);
+
+    Map<String, byte[]> streamed = new LinkedHashMap<>();
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      ZipEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        streamed.put(e.getName(), in.readAllBytes());
+      }
+    }
+    assertEquals(new ArrayList<>(files.keySet()), new ArrayList<>(streamed.keySet()));
+    List<String> names = new ArrayList<>();
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      for (Enumeration<? extends ZipEntry> en = z.entries(); en.hasMoreElements(); ) {
+        ZipEntry e = en.nextElement();
+        names.add(e.getName());
+        assertEquals(files.get(e.getName()).length, e.getSize(), e.getName());
+        assertEquals(1980, e.getTimeLocal().getYear());
+        try (var in = z.getInputStream(e)) {
+          assertArrayEquals(files.get(e.getName()), in.readAllBytes(), e.getName());
+        }
+      }
+    }
+    assertEquals(new ArrayList<>(files.keySet()), names);
+    for (String name : files.keySet()) {
+      assertArrayEquals(files.get(name), streamed.get(name), name);
+    }
+    Path again = tmp.resolve("again.zip");
+    SegmentZip.zip(dir, again);
+    assertArrayEquals(Files.readAllBytes(zip), Files.readAllBytes(again), "the same segment zips to the same bytes");
+  }
+}
