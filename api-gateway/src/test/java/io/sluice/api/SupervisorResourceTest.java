@@ -176,7 +176,8 @@ class SupervisorResourceTest {
     String body = "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\",\"stream\":\"" + topic
         + "\",\"partitionOffsetMap\":{\"0\":100,\"2\":7}}}";
     assertEquals(200, postJson("/metrics-kafka/resetOffsets", body).getStatus());
-    assertEquals(new Contracts.ResetRequest(topic, Map.of(0, 100L, 2, 7L)), service.operations.get(1));
+    assertEquals(new Contracts.ResetRequest(topic, Map.of(io.sluice.workflows.StreamPartition.of(0), 100L,
+        io.sluice.workflows.StreamPartition.of(2), 7L)), service.operations.get(1));
     Response wrongStream = postJson("/metrics-kafka/resetOffsets", body.replace(topic, "other"));
     assertEquals(400, wrongStream.getStatus());
     assertTrue(wrongStream.readEntity(String.class).contains("'other'"));

@@ -13,6 +13,33 @@ import org.junit.jupiter.api.Test;
 
 class RunLoopPolicyTest {
   @Test
+  void aTopicPatternsPartitionsGroupByDruidsMultiTopicFormula() {
+    StreamPartition a0 = StreamPartition.of("metrics-a", 0);
+    StreamPartition a1 = StreamPartition.of("metrics-a", 1);
+    StreamPartition b0 = StreamPartition.of("metrics-b", 0);
+    for (int taskCount = 1; taskCount <= 5; taskCount++) {
+      for (StreamPartition p : List.of(a0, a1, b0)) {
+        // KafkaSupervisor.getTaskGroupIdForPartition for a multi-topic partition
+        assertEquals(Math.abs(31 * p.topic().hashCode() + p.partition()) % taskCount,
+            RunLoopPolicy.groupOf(p, taskCount), p + " of " + taskCount);
+      }
+    }
+    // single topic: partition % taskCount, unchanged
+    assertEquals(3 % 2, RunLoopPolicy.groupOf(StreamPartition.of(3), 2));
+    // "metrics-a".hashCode() = h: the groups are (31h) % n and (31h + 1) % n
+    int h = "metrics-a".hashCode();
+    Map<Integer, List<StreamPartition>> groups = RunLoopPolicy.groups(List.of(a0, a1, b0), 3);
+    List<StreamPartition> all = new java.util.ArrayList<>();
+    groups.values().forEach(all::addAll);
+    assertEquals(3, all.size());
+    assertTrue(groups.get(Math.abs(31 * h) % 3).contains(a0));
+    assertTrue(groups.get(Math.abs(31 * h + 1) % 3).contains(a1));
+    // topics sort apart from each other; a topic's partitions by number
+    assertEquals(List.of(a0, a1, b0, StreamPartition.of("metrics-b", 10)),
+        RunLoopPolicy.knownPartitions(List.of(b0, a1), List.of(StreamPartition.of("metrics-b", 10), a0)));
+  }
+
+  @Test
   void partitionsGroupByModuloAndNeverExceedPartitionCount() {
     assertEquals(Map.of(0, parts(0, 2), 1, parts(1, 3)), RunLoopPolicy.groups(parts(0, 1, 2, 3), 2));
     assertEquals(2, RunLoopPolicy.groups(parts(0, 1), 5).size());

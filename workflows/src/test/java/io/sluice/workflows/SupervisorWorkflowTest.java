@@ -159,6 +159,8 @@ class SupervisorWorkflowTest {
    * has not committed yet waits). Every refusal is a gap or an overlap, kept in {@link #violations}.
    */
   static final Map<StreamPartition, Long> logOffsets = new TreeMap<>();
+  /** The stream the fake commit log records: the spec's topic, or its topicPattern. */
+  static volatile String logTopic = "t";
   static long logSeq;
   static long logSegments;
   static long logEvents;
@@ -166,7 +168,7 @@ class SupervisorWorkflowTest {
 
   static synchronized Contracts.CommittedState logHead() {
     return logSeq == 0 ? Contracts.CommittedState.empty()
-        : new Contracts.CommittedState(logSeq, "t", new TreeMap<>(logOffsets), logSegments, logEvents);
+        : new Contracts.CommittedState(logSeq, logTopic, new TreeMap<>(logOffsets), logSegments, logEvents);
   }
 
   /** Commits a fake task's range; null while a predecessor is pending; seq -1 if refused. */
@@ -328,6 +330,7 @@ class SupervisorWorkflowTest {
   void setUp() {
     kafkaUp.set(true);
     partitions = parts(0);
+    logTopic = "t";
     standingStill = false;
     latestOffset = 1000;
     earliestOffset = 0;
@@ -450,6 +453,67 @@ class SupervisorWorkflowTest {
 
     env.sleep(Duration.ofHours(1));
     eventually(() -> wf.status().committedOffsets().equals(offs(0, 200L)), wf::status);
+  }
+
+  /** The partitions each active task reads, as sets. */
+  static java.util.Set<java.util.Set<StreamPartition>> activePartitionSets(SupervisorStatus s) {
+    java.util.Set<java.util.Set<StreamPartition>> out = new java.util.HashSet<>();
+    for (SupervisorStatus.TaskView t : s.activeTasks()) out.add(new java.util.TreeSet<>(t.startingOffsets().keySet()));
+    return out;
+  }
+
+  @Test
+  void aTopicPatternReadsEveryPartitionOfEveryMatchingTopicInDruidsTaskGroupsAndCommitsThemContinuously() {
+    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0));
+    logTopic = "metrics-.*";
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC.replace("\"topic\":\"t\"", "\"topicPattern\":\"metrics-.*\"")
+        .replace("\"period\":\"PT30S\"", "\"period\":\"PT30S\",\"taskCount\":2")));
+    // Druid's groups for a multi-topic spec: Math.abs(31 * topic.hashCode() + partition) % taskCount
+    Map<Integer, java.util.Set<StreamPartition>> groups = new TreeMap<>();
+    for (StreamPartition sp : partitions) {
+      groups.computeIfAbsent(Math.abs(31 * sp.topic().hashCode() + sp.partition()) % 2, g -> new java.util.TreeSet<>())
+          .add(sp);
+    }
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == groups.size(), wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals("metrics-.*", s.topic(), "the status shows the pattern as the stream, as Druid does");
+    assertEquals(3, s.partitions());
+    assertEquals(new java.util.HashSet<>(groups.values()), activePartitionSets(s));
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 0L), t.toString());
+    }
+
+    // two rollovers: each partition of both topics is committed from where it was last committed
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 100L, "metrics-a:1", 100L, "metrics-b:0", 100L)), wf::status);
+    // a topic created later that matches is found like a new partition, and read from its earliest offset by its
+    // group's next task
+    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0), p("metrics-c", 0));
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 200L, "metrics-a:1", 200L, "metrics-b:0", 200L)), wf::status);
+    s = wf.status();
+    assertEquals(4, s.partitions());
+    java.util.Set<StreamPartition> reading = new java.util.TreeSet<>();
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      int group = RunLoopPolicy.groupOf(t.startingOffsets().keySet().iterator().next(), 2);
+      for (StreamPartition sp : t.startingOffsets().keySet()) {
+        assertTrue(reading.add(sp), "one task per partition: " + s);
+        assertEquals(group, RunLoopPolicy.groupOf(sp, 2), "a task reads one group: " + s);
+      }
+    }
+    assertEquals(new java.util.TreeSet<>(partitions), reading, "every partition of every matching topic is read");
+    assertTrue(s.activeTasks().stream().anyMatch(t -> Long.valueOf(0L).equals(t.startingOffsets().get(
+        p("metrics-c", 0)))), s.toString());
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 300L, "metrics-a:1", 300L, "metrics-b:0", 300L, "metrics-c:0", 100L)), wf::status);
+    assertEquals(List.of(), violations, "no gap and no overlap in any (topic, partition)");
   }
 
   @Test
