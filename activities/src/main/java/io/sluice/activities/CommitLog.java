@@ -143,7 +143,8 @@ public final class CommitLog {
   public Contracts.CommittedState reset(Contracts.ResetInput in) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       Contracts.CommittedState head = head(in.dataSource());
-      Map<StreamPartition, Long> after = new TreeMap<>(in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of());
+      Map<StreamPartition, Long> after =
+          new TreeMap<>(in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of());
       after.putAll(in.offsets());
       CommitRecord record = new CommitRecord(CommitRecord.FORMAT_VERSION, head.seq() + 1, in.dataSource(),
           in.topic(), in.reason(), null, System.currentTimeMillis(), Map.of(), new TreeMap<>(in.offsets()), after,

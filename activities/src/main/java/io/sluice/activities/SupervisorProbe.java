@@ -26,7 +26,8 @@ public interface SupervisorProbe {
    * offsets; {@code actionAllowed}: every task reading, none publishing, no scale action under way, not suspended,
    * idle or stopping; {@code suspended}: no lag is collected.
    */
-  record View(Map<String, Map<StreamPartition, Long>> readingTasks, Map<StreamPartition, Long> readUpTo, boolean actionAllowed,
+  record View(Map<String, Map<StreamPartition, Long>> readingTasks, Map<StreamPartition, Long> readUpTo,
+              boolean actionAllowed,
               boolean suspended) {}
 
   /** The supervisor's view, or null if it cannot be had now (the watcher then goes by its input). */

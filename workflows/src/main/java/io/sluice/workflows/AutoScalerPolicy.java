@@ -47,7 +47,9 @@ public final class AutoScalerPolicy {
   public static long aggregateLag(Map<StreamPartition, Long> latest, Map<StreamPartition, Long> readUpTo,
                                   Iterable<Map<StreamPartition, Long>> taskPositions) {
     Map<StreamPartition, Long> current = new TreeMap<>(readUpTo);
-    for (Map<StreamPartition, Long> positions : taskPositions) positions.forEach((p, o) -> current.merge(p, o, Math::max));
+    for (Map<StreamPartition, Long> positions : taskPositions) {
+      positions.forEach((p, o) -> current.merge(p, o, Math::max));
+    }
     return RunLoopPolicy.aggregateLag(RunLoopPolicy.lag(latest, current));
   }
 

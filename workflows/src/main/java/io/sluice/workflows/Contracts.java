@@ -48,7 +48,8 @@ public final class Contracts {
     }
   }
 
-  public record StreamOffsets(List<StreamPartition> partitions, Map<StreamPartition, Long> earliest, Map<StreamPartition, Long> latest) {}
+  public record StreamOffsets(List<StreamPartition> partitions, Map<StreamPartition, Long> earliest,
+                              Map<StreamPartition, Long> latest) {}
 
   /**
    * What the stream watcher needs. It fetches partitions and offsets every {@code periodMillis} inside one
@@ -75,8 +76,9 @@ public final class Contracts {
     }
 
     public WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
-                      List<StreamPartition> knownPartitions, Map<StreamPartition, Long> latestOffsets, int returnAfterSuccesses,
-                      boolean returnOnNewData, long idleAfterMillis, long lastNewDataMillis, long maxWatchMillis) {
+                      List<StreamPartition> knownPartitions, Map<StreamPartition, Long> latestOffsets,
+                      int returnAfterSuccesses, boolean returnOnNewData, long idleAfterMillis, long lastNewDataMillis,
+                      long maxWatchMillis) {
       this(topic, consumerProperties, periodMillis, knownPartitions, latestOffsets, returnAfterSuccesses,
           returnOnNewData, idleAfterMillis, lastNewDataMillis, maxWatchMillis, null);
     }
@@ -95,7 +97,8 @@ public final class Contracts {
   public record AutoScaleWatch(io.sluice.segment.spec.AutoScalerConfig config, int taskCount, int partitionCount,
                                boolean actionAllowed, long supervisorStartedMillis, long lastActionMillis,
                                List<Long> samples, long lastSampleMillis,
-                               Map<String, Map<StreamPartition, Long>> readingTasks, Map<StreamPartition, Long> readUpTo) {}
+                               Map<String, Map<StreamPartition, Long>> readingTasks,
+                               Map<StreamPartition, Long> readUpTo) {}
 
   /**
    * Why the watcher returned, with its last good answer ({@code offsets}, null if every fetch failed) and how many
@@ -248,7 +251,8 @@ public final class Contracts {
       Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets, List<PushedSegment> segments,
       RowStats rowStats, boolean chained, List<StreamPartition> chainedPartitions) {
     public CommitInput(String dataSource, String topic, String taskId, String sequenceName,
-                       Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets, List<PushedSegment> segments,
+                       Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets,
+                       List<PushedSegment> segments,
                        RowStats rowStats) {
       this(dataSource, topic, taskId, sequenceName, startOffsets, endOffsets, segments, rowStats, false, List.of());
     }

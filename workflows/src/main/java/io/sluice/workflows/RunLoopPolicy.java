@@ -63,7 +63,8 @@ public final class RunLoopPolicy {
   }
 
   /** {@link #startOffsets(List, Map, boolean, Map, Map, boolean, List)} with no partition discovered later. */
-  public static Map<StreamPartition, Long> startOffsets(List<StreamPartition> partitions, Map<StreamPartition, Long> committed,
+  public static Map<StreamPartition, Long> startOffsets(List<StreamPartition> partitions,
+                                                        Map<StreamPartition, Long> committed,
                                                 boolean sameTopic, Map<StreamPartition, Long> earliest,
                                                 Map<StreamPartition, Long> latest, boolean useEarliestOffset) {
     return startOffsets(partitions, committed, sameTopic, earliest, latest, useEarliestOffset, List.of());
@@ -75,7 +76,8 @@ public final class RunLoopPolicy {
    * after the supervisor's first discovery ({@code discoveredLater}) starts from its earliest offset whatever
    * {@code useEarliestOffset} says, as in Druid: what was produced into it before it was discovered is not skipped.
    */
-  public static Map<StreamPartition, Long> startOffsets(List<StreamPartition> partitions, Map<StreamPartition, Long> committed,
+  public static Map<StreamPartition, Long> startOffsets(List<StreamPartition> partitions,
+                                                        Map<StreamPartition, Long> committed,
                                                 boolean sameTopic, Map<StreamPartition, Long> earliest,
                                                 Map<StreamPartition, Long> latest, boolean useEarliestOffset,
                                                 List<StreamPartition> discoveredLater) {
@@ -96,7 +98,8 @@ public final class RunLoopPolicy {
    * Where a new task starts: its offsets, the still-publishing tasks it chained from, and the partitions whose
    * offsets came from them.
    */
-  public record Start(Map<StreamPartition, Long> offsets, List<String> chainedFrom, List<StreamPartition> chainedPartitions) {}
+  public record Start(Map<StreamPartition, Long> offsets, List<String> chainedFrom,
+                      List<StreamPartition> chainedPartitions) {}
 
   /**
    * Chains a new task onto tasks still publishing, as Druid starts the next task at the offsets the publishing ones
@@ -133,7 +136,8 @@ public final class RunLoopPolicy {
    * the offset it needs is gone (below the earliest); an offset past the latest (a topic re-created smaller) is
    * reset too, as Kafka's auto.offset.reset would. A partition Kafka does not report is left alone.
    */
-  public static Map<StreamPartition, Long> automaticReset(Map<StreamPartition, Long> resumeAt, Map<StreamPartition, Long> earliest,
+  public static Map<StreamPartition, Long> automaticReset(Map<StreamPartition, Long> resumeAt,
+                                                          Map<StreamPartition, Long> earliest,
                                                   Map<StreamPartition, Long> latest, boolean useEarliestOffset) {
     Map<StreamPartition, Long> out = new LinkedHashMap<>();
     for (Map.Entry<StreamPartition, Long> e : resumeAt.entrySet()) {
@@ -301,7 +305,8 @@ public final class RunLoopPolicy {
    * no tasks, unless some of what is in the stream is not read yet ({@code readUpTo}: committed offsets, or the end
    * offsets of tasks still publishing).
    */
-  public static boolean staysIdle(boolean idle, Map<StreamPartition, Long> latest, Map<StreamPartition, Long> readUpTo) {
+  public static boolean staysIdle(boolean idle, Map<StreamPartition, Long> latest,
+                                  Map<StreamPartition, Long> readUpTo) {
     if (!idle) return false;
     for (Map.Entry<StreamPartition, Long> e : latest.entrySet()) {
       Long c = readUpTo.get(e.getKey());

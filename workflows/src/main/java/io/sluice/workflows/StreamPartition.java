@@ -71,7 +71,7 @@ public record StreamPartition(String topic, int partition) implements Comparable
     return topic != null;
   }
 
-  /** Druid's KafkaTopicPartition hash: {@code 31 * topic.hashCode() + partition}; just the partition when single-topic. */
+  /** As Druid's KafkaTopicPartition: {@code 31 * topic.hashCode() + partition}; the partition when single-topic. */
   @Override
   public int hashCode() {
     return 31 * Objects.hashCode(topic) + partition;

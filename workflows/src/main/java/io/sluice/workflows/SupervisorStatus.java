@@ -35,6 +35,7 @@ public record SupervisorStatus(
     int pendingTaskCount,
     List<SupervisorState.ScaleEvent> scaleEvents) {
 
-  public record TaskView(String id, Map<StreamPartition, Long> startingOffsets, long startTimeMillis, long remainingSeconds,
+  public record TaskView(String id, Map<StreamPartition, Long> startingOffsets, long startTimeMillis,
+                         long remainingSeconds,
                          String type, int group) {}
 }

@@ -573,7 +573,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     for (Map.Entry<Integer, List<StreamPartition>> g : RunLoopPolicy.groups(s.partitions, s.taskCount()).entrySet()) {
       if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
       if (RunLoopPolicy.anyIn(g.getValue(), s.pendingAutoReset.keySet())) continue; // reset first
-      Map<StreamPartition, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
+      Map<StreamPartition, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(),
+          sameTopic,
           s.earliestOffsets, s.latestOffsets, io().useEarliestOffset(), s.partitionsDiscoveredLater);
       RunLoopPolicy.Start chained = RunLoopPolicy.chainedStart(g.getValue(), base, s.tasks);
       Map<StreamPartition, Long> start = chained.offsets();
@@ -611,7 +612,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
   }
 
-  private boolean startTask(int group, List<StreamPartition> partitions, String sequenceName, Map<StreamPartition, Long> start,
+  private boolean startTask(int group, List<StreamPartition> partitions, String sequenceName,
+                            Map<StreamPartition, Long> start,
                             List<String> chainedFrom, List<StreamPartition> chainedPartitions, String queue, long now) {
     String taskId = RunLoopPolicy.taskId(sequenceName, random);
     Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now,

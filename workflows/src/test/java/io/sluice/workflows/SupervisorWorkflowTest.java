@@ -174,7 +174,9 @@ class SupervisorWorkflowTest {
   /** Commits a fake task's range; null while a predecessor is pending; seq -1 if refused. */
   static synchronized Contracts.CommittedState fakeCommit(Contracts.TaskInput in, Map<StreamPartition, Long> end) {
     boolean covered = true; // another replica committed this very range: nothing to write, as the real log answers
-    for (Map.Entry<StreamPartition, Long> e : end.entrySet()) covered &= e.getValue().equals(logOffsets.get(e.getKey()));
+    for (Map.Entry<StreamPartition, Long> e : end.entrySet()) {
+      covered &= e.getValue().equals(logOffsets.get(e.getKey()));
+    }
     if (covered && in.replicated()) return logHead();
     for (Map.Entry<StreamPartition, Long> e : in.startOffsets().entrySet()) {
       Long c = logOffsets.get(e.getKey());
@@ -898,7 +900,8 @@ class SupervisorWorkflowTest {
     eventually(() -> wf.status().activeTasks().size() == 3, wf::status);
     s = wf.status();
     assertEquals(3, s.taskCount());
-    assertEquals(java.util.Set.of(java.util.Set.copyOf(parts(0, 3)), java.util.Set.copyOf(parts(1)), java.util.Set.copyOf(parts(2))), taskPartitions(s));
+    assertEquals(java.util.Set.of(java.util.Set.copyOf(parts(0, 3)), java.util.Set.copyOf(parts(1)),
+        java.util.Set.copyOf(parts(2))), taskPartitions(s));
     for (SupervisorStatus.TaskView t : s.activeTasks()) {
       assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 100L), s.toString());
     }
@@ -917,7 +920,8 @@ class SupervisorWorkflowTest {
     fakeLag = 500; // between the thresholds: no further action
     s = wf.status();
     assertEquals(2, s.taskCount());
-    assertEquals(java.util.Set.of(java.util.Set.copyOf(parts(0, 2)), java.util.Set.copyOf(parts(1, 3))), taskPartitions(s));
+    assertEquals(java.util.Set.of(java.util.Set.copyOf(parts(0, 2)), java.util.Set.copyOf(parts(1, 3))),
+        taskPartitions(s));
     for (SupervisorStatus.TaskView t : s.activeTasks()) {
       assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 200L), s.toString());
     }

@@ -102,7 +102,7 @@ public record KafkaIoConfig(
     return topicPattern != null;
   }
 
-  /** Whether {@code topicName} is one of the topics this supervisor reads: its topic, or a full match of its pattern. */
+  /** Whether this supervisor reads {@code topicName}: its topic, or a whole match of its topicPattern. */
   public boolean readsTopic(String topicName) {
     return topicPattern == null ? topic.equals(topicName) : Pattern.matches(topicPattern, topicName);
   }
