@@ -330,12 +330,32 @@ public final class RunLoopPolicy {
    */
   public static String resetOffsetsProblem(String topic, String stream, Map<StreamPartition, Long> offsets,
                                            List<StreamPartition> knownPartitions) {
+    return resetOffsetsProblem(topic, false, stream, offsets, knownPartitions);
+  }
+
+  /**
+   * {@link #resetOffsetsProblem(String, String, Map, List)} for a supervisor that reads one topic, or every topic
+   * matching the pattern {@code topic} ({@code multiTopic}): then each partition must be named
+   * {@code "topic:partition"} with a topic the pattern matches, else by its number alone.
+   */
+  public static String resetOffsetsProblem(String topic, boolean multiTopic, String stream,
+                                           Map<StreamPartition, Long> offsets, List<StreamPartition> knownPartitions) {
     if (stream != null && !stream.equals(topic)) {
-      return "stream '" + stream + "' is not this supervisor's topic '" + topic + "'";
+      return "stream '" + stream + "' is not this supervisor's " + (multiTopic ? "topicPattern" : "topic") + " '"
+          + topic + "'";
     }
     if (offsets == null || offsets.isEmpty()) return "partitionOffsetMap must name at least one partition";
     for (Map.Entry<StreamPartition, Long> e : offsets.entrySet()) {
       if (e.getKey() == null) return "partition " + e.getKey() + " is not a partition number";
+      if (e.getKey().multiTopic() != multiTopic) {
+        return "partition '" + e.getKey() + "': " + (multiTopic
+            ? "this supervisor reads a topicPattern; name partitions as topic:partition"
+            : "this supervisor reads one topic; name partitions by number");
+      }
+      if (multiTopic && !java.util.regex.Pattern.matches(topic, e.getKey().topic())) {
+        return "partition '" + e.getKey() + "': topic '" + e.getKey().topic() + "' does not match topicPattern '"
+            + topic + "'";
+      }
       if (e.getValue() == null || e.getValue() < 0) {
         return "offset " + e.getValue() + " of partition " + e.getKey() + " must be at least 0";
       }

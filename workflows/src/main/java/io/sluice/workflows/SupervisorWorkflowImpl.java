@@ -791,8 +791,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (request == null) throw new IllegalArgumentException("a reset request is required");
     if (s.terminateRequested) throw new IllegalStateException("supervisor " + s.spec.id() + " is terminating");
     if (request.offsets() != null) {
-      String problem = RunLoopPolicy.resetOffsetsProblem(io().stream(), request.stream(), request.offsets(),
-          s.partitions);
+      String problem = RunLoopPolicy.resetOffsetsProblem(io().stream(), io().multiTopic(), request.stream(),
+          request.offsets(), s.partitions);
       if (problem != null) throw new IllegalArgumentException(problem);
     }
   }

@@ -13,6 +13,22 @@ import org.junit.jupiter.api.Test;
 
 class RunLoopPolicyTest {
   @Test
+  void resetOffsetsOfATopicPatternNameTopicAndPartition() {
+    List<StreamPartition> known = List.of(p("m-a", 0), p("m-b", 0));
+    assertEquals(null, RunLoopPolicy.resetOffsetsProblem("m-.*", true, "m-.*", offs("m-a:0", 5L), known));
+    assertTrue(RunLoopPolicy.resetOffsetsProblem("m-.*", true, null, offs(0, 5L), known)
+        .contains("name partitions as topic:partition"));
+    assertTrue(RunLoopPolicy.resetOffsetsProblem("m-.*", true, null, offs("x-a:0", 5L), List.of())
+        .contains("does not match topicPattern"));
+    assertTrue(RunLoopPolicy.resetOffsetsProblem("m-.*", true, null, offs("m-c:0", 5L), known)
+        .contains("is not one of"));
+    assertTrue(RunLoopPolicy.resetOffsetsProblem("m-.*", true, "m-a", offs("m-a:0", 5L), known)
+        .contains("is not this supervisor's topicPattern"));
+    assertTrue(RunLoopPolicy.resetOffsetsProblem("t", false, "t", offs("t:0", 5L), List.of())
+        .contains("name partitions by number"));
+  }
+
+  @Test
   void aTopicPatternsPartitionsGroupByDruidsMultiTopicFormula() {
     StreamPartition a0 = StreamPartition.of("metrics-a", 0);
     StreamPartition a1 = StreamPartition.of("metrics-a", 1);
