@@ -1,5 +1,6 @@
 package io.sluice.activities;
 
+import io.sluice.workflows.StreamPartition;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -88,12 +89,12 @@ public final class CommitLog {
     for (int attempt = 0; attempt < 50; attempt++) {
       Optional<CommitRecord> headRecord = headRecord(in.dataSource());
       Contracts.CommittedState head = headRecord.map(CommitRecord::head).orElse(Contracts.CommittedState.empty());
-      Map<Integer, Long> committed = in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of();
+      Map<StreamPartition, Long> committed = in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of();
 
       boolean startMatches = true;
       boolean covered = true;
       boolean pending = false;
-      for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
+      for (Map.Entry<StreamPartition, Long> e : in.startOffsets().entrySet()) {
         Long c = committed.get(e.getKey());
         if (in.chainedAt(e.getKey()) && (c == null || c < e.getValue())) pending = true;
         if (c != null && !c.equals(e.getValue())) startMatches = false;
@@ -118,7 +119,7 @@ public final class CommitLog {
             + " of dataSource " + in.dataSource() + ". Reset the supervisor to continue.");
       }
       long seq = head.seq() + 1;
-      Map<Integer, Long> after = new TreeMap<>(committed);
+      Map<StreamPartition, Long> after = new TreeMap<>(committed);
       after.putAll(in.endOffsets());
       // events that landed in segments; unparseable and thrown-away records advance offsets but are not events
       long events = in.rowStats() == null ? 0 : in.rowStats().processed() + in.rowStats().processedWithError();
@@ -142,7 +143,8 @@ public final class CommitLog {
   public Contracts.CommittedState reset(Contracts.ResetInput in) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       Contracts.CommittedState head = head(in.dataSource());
-      Map<Integer, Long> after = new TreeMap<>(in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of());
+      Map<StreamPartition, Long> after =
+          new TreeMap<>(in.topic().equals(head.topic()) ? head.partitionOffsets() : Map.of());
       after.putAll(in.offsets());
       CommitRecord record = new CommitRecord(CommitRecord.FORMAT_VERSION, head.seq() + 1, in.dataSource(),
           in.topic(), in.reason(), null, System.currentTimeMillis(), Map.of(), new TreeMap<>(in.offsets()), after,
@@ -161,8 +163,8 @@ public final class CommitLog {
   }
 
   /** Whether no committed offset is past the start: the missing range can still be committed by a predecessor. */
-  private static boolean noneBehind(Map<Integer, Long> start, Map<Integer, Long> committed) {
-    for (Map.Entry<Integer, Long> e : start.entrySet()) {
+  private static boolean noneBehind(Map<StreamPartition, Long> start, Map<StreamPartition, Long> committed) {
+    for (Map.Entry<StreamPartition, Long> e : start.entrySet()) {
       Long c = committed.get(e.getKey());
       if (c != null && c > e.getValue()) return false;
     }
@@ -179,7 +181,7 @@ public final class CommitLog {
       if (r.isEmpty()) return false;
       if (in.taskId().equals(r.get().taskId())) return true;
       boolean before = true;
-      for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
+      for (Map.Entry<StreamPartition, Long> e : in.startOffsets().entrySet()) {
         Long c = r.get().partitionOffsets().get(e.getKey());
         if (c != null && c > e.getValue()) before = false;
       }

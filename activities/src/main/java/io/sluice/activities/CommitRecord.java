@@ -1,5 +1,6 @@
 package io.sluice.activities;
 
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.Contracts;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +18,13 @@ public record CommitRecord(
     int formatVersion,
     long seq,
     String dataSource,
-    String topic,
+    String topic, // the topic, or the topicPattern of a multi-topic supervisor
     String taskId,
     String sequenceName,
     long committedAtMillis,
-    Map<Integer, Long> startOffsets,
-    Map<Integer, Long> endOffsets,
-    Map<Integer, Long> partitionOffsets,
+    Map<StreamPartition, Long> startOffsets,
+    Map<StreamPartition, Long> endOffsets,
+    Map<StreamPartition, Long> partitionOffsets,
     List<Map<String, Object>> segments,
     Contracts.RowStats rowStats,
     long totalSegments,

@@ -4,6 +4,7 @@ import io.sluice.segment.spec.SupervisorSpec;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.Failures;
 import io.sluice.workflows.ReadActivities;
+import io.sluice.workflows.StreamPartition;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -12,9 +13,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -54,7 +57,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
     Contracts.TaskInput task = input.task();
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     SupervisorSpec spec = task.spec();
-    String topic = spec.ioConfig().topic();
+    String topic = spec.ioConfig().stream(); // the topic, or the topicPattern (each partition then names its topic)
     // Each attempt works in its own folder: an earlier attempt that Temporal gave up on (a heartbeat timeout) may
     // still be running on this worker, and must not clobber this one's files, nor this one its.
     // (the activity id too: a replica falling back from its worker's queue starts a new activity at attempt 1)
@@ -87,14 +90,18 @@ public final class ReadActivitiesImpl implements ReadActivities {
                                            RowIngester ingester) {
     String workflowId = ctx.getInfo().getWorkflowId();
     long readingSince = System.nanoTime();
-    Map<Integer, Long> end;
+    Map<StreamPartition, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
     try (Consumer<byte[], byte[]> consumer = consumers.create(config)) {
-      List<TopicPartition> tps = new ArrayList<>();
-      for (Integer p : task.startOffsets().keySet()) tps.add(new TopicPartition(topic, p));
+      // Kafka's partition for each of the task's: its own topic with a topicPattern, else the spec's topic
+      Map<TopicPartition, StreamPartition> parts = new LinkedHashMap<>();
+      for (StreamPartition p : new TreeSet<>(task.startOffsets().keySet())) {
+        parts.put(new TopicPartition(p.topicOr(topic), p.partition()), p);
+      }
+      List<TopicPartition> tps = new ArrayList<>(parts.keySet());
       consumer.assign(tps);
-      for (TopicPartition tp : tps) consumer.seek(tp, task.startOffsets().get(tp.partition()));
+      for (TopicPartition tp : tps) consumer.seek(tp, task.startOffsets().get(parts.get(tp)));
       Duration pollTimeout = Duration.ofMillis(spec.ioConfig().pollTimeout());
       long lastControl = 0;
       RowMeters meters = new RowMeters();
@@ -104,9 +111,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
       // Replicas (Druid's protocol): told to stop, a replica pauses and reports its positions; once the supervisor
       // has set the group's end offsets (the most any replica read), it reads exactly up to them.
       boolean paused = false;
-      Map<Integer, Long> readTo = null;
+      Map<StreamPartition, Long> readTo = null;
       while (true) {
-        if (readTo != null && clampTo(consumer, tps, readTo)) break;
+        if (readTo != null && clampTo(consumer, parts, readTo)) break;
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
         if (paused) {
           sleep(CONTROL_INTERVAL_MS);
@@ -117,9 +124,13 @@ public final class ReadActivitiesImpl implements ReadActivities {
             throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
           }
         }
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          if (readTo != null && r.offset() >= readTo.get(r.partition())) continue; // past the agreed end
-          ingester.add(r.partition(), r.offset(), r.value());
+        for (TopicPartition tp : records.partitions()) {
+          StreamPartition sp = parts.get(tp);
+          long stopAt = readTo == null ? Long.MAX_VALUE : readTo.get(sp);
+          for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            if (r.offset() >= stopAt) break; // past the agreed end
+            ingester.add(sp, r.offset(), r.value());
+          }
         }
         long now = System.currentTimeMillis();
         if (ingester.persistDue(now)) {
@@ -132,23 +143,23 @@ public final class ReadActivitiesImpl implements ReadActivities {
         if (now - lastControl >= CONTROL_INTERVAL_MS) {
           lastControl = now;
           meters.update(ingester.stats(), now);
-          keepAlive.beat(new Contracts.ReadProgress(positions(consumer, tps), ingester.stats(), meters.averages()));
+          keepAlive.beat(new Contracts.ReadProgress(positions(consumer, parts), ingester.stats(), meters.averages()));
           Contracts.TaskControl c = control(workflowId);
           if (c.stopReading() && !task.replicated()) break;
           if (c.stopReading() && readTo == null && c.endOffsets() != null) {
             readTo = c.endOffsets();
-            Map<Integer, Long> at = positions(consumer, tps);
-            for (TopicPartition tp : tps) {
-              if (at.get(tp.partition()) > readTo.get(tp.partition())) { // read with another replica's view missing
-                throw ApplicationFailure.newFailure("task " + task.taskId() + " read partition " + tp.partition()
-                    + " to " + at.get(tp.partition()) + ", past the group's end offsets " + readTo
+            Map<StreamPartition, Long> at = positions(consumer, parts);
+            for (StreamPartition p : parts.values()) {
+              if (at.get(p) > readTo.get(p)) { // read with another replica's view missing
+                throw ApplicationFailure.newFailure("task " + task.taskId() + " read partition " + p
+                    + " to " + at.get(p) + ", past the group's end offsets " + readTo
                     + "; a new attempt reads again up to them", "ReplicaPastEndOffsets");
               }
             }
             paused = false;
             log.info("task {}: reading up to the group's end offsets {}", task.taskId(), readTo);
           } else if (c.stopReading() && readTo == null && !paused) {
-            Map<Integer, Long> at = positions(consumer, tps);
+            Map<StreamPartition, Long> at = positions(consumer, parts);
             try {
               control.paused(workflowId, at);
               paused = true;
@@ -170,7 +181,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
           break;
         }
       }
-      end = positions(consumer, tps);
+      end = positions(consumer, parts);
     }
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     long publishingSince = System.nanoTime();
@@ -191,9 +202,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
   }
 
   /** Offsets between start and end, summed over partitions (records plus any transaction markers and gaps). */
-  static long recordsBetween(Map<Integer, Long> start, Map<Integer, Long> end) {
+  static long recordsBetween(Map<StreamPartition, Long> start, Map<StreamPartition, Long> end) {
     long n = 0;
-    for (Map.Entry<Integer, Long> e : end.entrySet()) n += e.getValue() - start.getOrDefault(e.getKey(), e.getValue());
+    for (Map.Entry<StreamPartition, Long> e : end.entrySet()) n += e.getValue() - start.getOrDefault(e.getKey(), e.getValue());
     return n;
   }
 
@@ -256,10 +267,11 @@ public final class ReadActivitiesImpl implements ReadActivities {
       log.warn("could not fetch the available offsets of {}: {}", topic, unavailable.toString());
     }
     List<TopicPartition> partitions = new ArrayList<>(e.offsetOutOfRangePartitions().keySet());
-    partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+    partitions.sort(java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
     for (TopicPartition tp : partitions) {
       if (what.length() > 0) what.append("; ");
-      what.append("partition ").append(tp.partition()).append(" offset ")
+      what.append("partition ").append(tp.topic().equals(topic) ? "" : tp.topic() + ":").append(tp.partition())
+          .append(" offset ")
           .append(e.offsetOutOfRangePartitions().get(tp));
       Long lo = earliest.get(tp);
       Long hi = latest.get(tp);
@@ -285,11 +297,12 @@ public final class ReadActivitiesImpl implements ReadActivities {
    * Replicas: holds every partition at its end offset (a poll may have fetched past it: seek back, and stop
    * fetching it). Returns whether all partitions are there.
    */
-  private static boolean clampTo(Consumer<byte[], byte[]> consumer, List<TopicPartition> tps,
-                                 Map<Integer, Long> readTo) {
+  private static boolean clampTo(Consumer<byte[], byte[]> consumer, Map<TopicPartition, StreamPartition> parts,
+                                 Map<StreamPartition, Long> readTo) {
     boolean all = true;
-    for (TopicPartition tp : tps) {
-      long end = readTo.get(tp.partition());
+    for (Map.Entry<TopicPartition, StreamPartition> e : parts.entrySet()) {
+      TopicPartition tp = e.getKey();
+      long end = readTo.get(e.getValue());
       long at = consumer.position(tp);
       if (at >= end) {
         if (at > end) consumer.seek(tp, end);
@@ -310,9 +323,12 @@ public final class ReadActivitiesImpl implements ReadActivities {
     }
   }
 
-  private static Map<Integer, Long> positions(Consumer<byte[], byte[]> consumer, List<TopicPartition> tps) {
-    Map<Integer, Long> out = new TreeMap<>();
-    for (TopicPartition tp : tps) out.put(tp.partition(), consumer.position(tp));
+  private static Map<StreamPartition, Long> positions(Consumer<byte[], byte[]> consumer,
+                                                      Map<TopicPartition, StreamPartition> parts) {
+    Map<StreamPartition, Long> out = new TreeMap<>();
+    for (Map.Entry<TopicPartition, StreamPartition> e : parts.entrySet()) {
+      out.put(e.getValue(), consumer.position(e.getKey()));
+    }
     return out;
   }
 }

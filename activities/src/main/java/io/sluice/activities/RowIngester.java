@@ -120,7 +120,7 @@ final class RowIngester implements AutoCloseable {
    * that cannot be transformed or stored, counts as unparseable; a row filtered out or outside the windows counts as
    * thrownAway.
    */
-  void add(int partition, long offset, byte[] value) {
+  void add(io.sluice.workflows.StreamPartition partition, long offset, byte[] value) {
     processedBytes += value.length;
     List<JsonRowParser.Row> rows;
     try {
@@ -202,7 +202,8 @@ final class RowIngester implements AutoCloseable {
    * ingested with a field that could not be converted (processedWithError). Both count toward
    * {@code maxParseExceptions}; the most recent are saved with partition, offset and an excerpt.
    */
-  private void parseException(int partition, long offset, byte[] value, String reason, boolean wholeRecord) {
+  private void parseException(io.sluice.workflows.StreamPartition partition, long offset, byte[] value, String reason,
+      boolean wholeRecord) {
     if (wholeRecord) unparseable++;
     parseExceptions++;
     if (tuning.logParseExceptions()) {

@@ -1,5 +1,6 @@
 package io.sluice.activities;
 
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.AutoScalerPolicy;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.Failures;
@@ -66,34 +67,55 @@ public final class StreamActivitiesImpl implements StreamActivities {
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(input.consumerProperties(), env), "sluice-supervisor");
     try (Consumer<byte[], byte[]> c = consumers.create(config)) {
-      return fetch(c, input.topic(), input.consumerProperties());
+      return fetch(c, input.topic(), input.topicPattern(), input.consumerProperties());
     }
   }
 
-  private static Contracts.StreamOffsets fetch(Consumer<byte[], byte[]> c, String topic,
-                                               Map<String, Object> unresolvedProps) {
+  /**
+   * Partitions and their earliest and latest offsets: of {@code topic}, or, with {@code topicPattern}, of every topic
+   * whose whole name matches it ({@code Pattern.matcher(name).matches()}, as Druid), listed afresh on each call so
+   * that topics created later are found. No topic at all (a deleted topic, or a pattern matching none) is a stream
+   * failure, as Druid's "No partitions found for stream": after {@code unhealthinessThreshold} of them the
+   * supervisor shows {@code UNABLE_TO_CONNECT_TO_STREAM} or {@code LOST_CONTACT_WITH_STREAM}.
+   */
+  static Contracts.StreamOffsets fetch(Consumer<byte[], byte[]> c, String topic, String topicPattern,
+                                       Map<String, Object> unresolvedProps) {
+    String stream = topicPattern != null ? topicPattern : topic;
     try {
-      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-      if (infos == null || infos.isEmpty()) {
-        throw ApplicationFailure.newFailure("topic '" + topic + "' does not exist or has no partitions",
-            Failures.STREAM_UNAVAILABLE);
+      Map<TopicPartition, StreamPartition> parts = new java.util.HashMap<>();
+      if (topicPattern == null) {
+        List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+        if (infos == null || infos.isEmpty()) {
+          throw ApplicationFailure.newFailure("topic '" + topic + "' does not exist or has no partitions",
+              Failures.STREAM_UNAVAILABLE);
+        }
+        for (PartitionInfo p : infos) {
+          parts.put(new TopicPartition(topic, p.partition()), StreamPartition.of(p.partition()));
+        }
+      } else {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(topicPattern);
+        for (Map.Entry<String, List<PartitionInfo>> t : c.listTopics(Duration.ofSeconds(10)).entrySet()) {
+          if (!pattern.matcher(t.getKey()).matches() || t.getValue() == null) continue;
+          for (PartitionInfo p : t.getValue()) {
+            parts.put(new TopicPartition(t.getKey(), p.partition()), StreamPartition.of(t.getKey(), p.partition()));
+          }
+        }
+        if (parts.isEmpty()) {
+          throw ApplicationFailure.newFailure("no topic matches topicPattern '" + topicPattern + "'",
+              Failures.STREAM_UNAVAILABLE);
+        }
       }
-      List<TopicPartition> tps = new ArrayList<>();
-      List<Integer> partitions = new ArrayList<>();
-      for (PartitionInfo p : infos) {
-        tps.add(new TopicPartition(topic, p.partition()));
-        partitions.add(p.partition());
-      }
-      partitions.sort(Integer::compare);
-      Map<Integer, Long> earliest = new TreeMap<>();
-      Map<Integer, Long> latest = new TreeMap<>();
-      c.beginningOffsets(tps, Duration.ofSeconds(10)).forEach((tp, o) -> earliest.put(tp.partition(), o));
-      c.endOffsets(tps, Duration.ofSeconds(10)).forEach((tp, o) -> latest.put(tp.partition(), o));
+      List<StreamPartition> partitions = new ArrayList<>(parts.values());
+      partitions.sort(null);
+      Map<StreamPartition, Long> earliest = new TreeMap<>();
+      Map<StreamPartition, Long> latest = new TreeMap<>();
+      c.beginningOffsets(parts.keySet(), Duration.ofSeconds(10)).forEach((tp, o) -> earliest.put(parts.get(tp), o));
+      c.endOffsets(parts.keySet(), Duration.ofSeconds(10)).forEach((tp, o) -> latest.put(parts.get(tp), o));
       return new Contracts.StreamOffsets(partitions, earliest, latest);
     } catch (KafkaException e) {
       throw ApplicationFailure.newFailureWithCause("cannot reach Kafka at "
-          + unresolvedProps.get("bootstrap.servers") + " for topic '" + topic + "': " + e.getMessage(),
-          Failures.STREAM_UNAVAILABLE, e);
+          + unresolvedProps.get("bootstrap.servers") + " for " + (topicPattern != null ? "topicPattern" : "topic")
+          + " '" + stream + "': " + e.getMessage(), Failures.STREAM_UNAVAILABLE, e);
     }
   }
 
@@ -103,8 +125,8 @@ public final class StreamActivitiesImpl implements StreamActivities {
     Map<String, Object> config = watchConfig(KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(in.consumerProperties(), env), "sluice-supervisor"), in.periodMillis());
     try (Consumer<byte[], byte[]> c = consumers.create(config)) {
-      return watch(ctx.getInfo().getWorkflowId(), in, () -> fetch(c, in.topic(), in.consumerProperties()),
-          ctx::heartbeat, this::sleep);
+      return watch(ctx.getInfo().getWorkflowId(), in,
+          () -> fetch(c, in.topic(), in.topicPattern(), in.consumerProperties()), ctx::heartbeat, this::sleep);
     }
   }
 
@@ -144,7 +166,7 @@ public final class StreamActivitiesImpl implements StreamActivities {
                               Sleeper sleeper) {
     long started = clock.getAsLong();
     long lastChange = in.lastNewDataMillis() > 0 ? in.lastNewDataMillis() : started;
-    Map<Integer, Long> seen = in.latestOffsets();
+    Map<StreamPartition, Long> seen = in.latestOffsets();
     Contracts.StreamOffsets last = null;
     long lastAt = 0;
     int successes = 0;
@@ -263,7 +285,7 @@ public final class StreamActivitiesImpl implements StreamActivities {
 
   /** The aggregate lag now: latest offsets against the reading tasks' heartbeated positions. */
   private long lag(Contracts.StreamOffsets o, SupervisorProbe.View view) {
-    List<Map<Integer, Long>> positions = new ArrayList<>(view.readingTasks().values());
+    List<Map<StreamPartition, Long>> positions = new ArrayList<>(view.readingTasks().values());
     positions.addAll(probe.currentOffsets(view.readingTasks().keySet()).values());
     return AutoScalerPolicy.aggregateLag(o.latest(), view.readUpTo(), positions);
   }

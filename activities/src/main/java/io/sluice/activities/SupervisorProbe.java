@@ -1,5 +1,6 @@
 package io.sluice.activities;
 
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.SupervisorStatus;
 import io.sluice.workflows.SupervisorWorkflow;
@@ -25,14 +26,15 @@ public interface SupervisorProbe {
    * offsets; {@code actionAllowed}: every task reading, none publishing, no scale action under way, not suspended,
    * idle or stopping; {@code suspended}: no lag is collected.
    */
-  record View(Map<String, Map<Integer, Long>> readingTasks, Map<Integer, Long> readUpTo, boolean actionAllowed,
+  record View(Map<String, Map<StreamPartition, Long>> readingTasks, Map<StreamPartition, Long> readUpTo,
+              boolean actionAllowed,
               boolean suspended) {}
 
   /** The supervisor's view, or null if it cannot be had now (the watcher then goes by its input). */
   View view(String supervisorWorkflowId);
 
   /** Current offsets of those tasks that have heartbeated; a task with none yet (or gone) is left out. */
-  Map<String, Map<Integer, Long>> currentOffsets(Collection<String> taskIds);
+  Map<String, Map<StreamPartition, Long>> currentOffsets(Collection<String> taskIds);
 
   /** Knows nothing: the watcher goes by its input, and lag is measured from where the tasks started. */
   static SupervisorProbe none() {
@@ -43,7 +45,7 @@ public interface SupervisorProbe {
       }
 
       @Override
-      public Map<String, Map<Integer, Long>> currentOffsets(Collection<String> taskIds) {
+      public Map<String, Map<StreamPartition, Long>> currentOffsets(Collection<String> taskIds) {
         return Map.of();
       }
     };
@@ -51,7 +53,7 @@ public interface SupervisorProbe {
 
   /** The view from a {@link SupervisorStatus}. */
   static View viewOf(SupervisorStatus s) {
-    Map<String, Map<Integer, Long>> reading = new TreeMap<>();
+    Map<String, Map<StreamPartition, Long>> reading = new TreeMap<>();
     for (SupervisorStatus.TaskView t : s.activeTasks()) reading.put(t.id(), t.startingOffsets());
     boolean allowed = !s.suspended() && !"IDLE".equals(s.detailedState()) && !"STOPPING".equals(s.detailedState())
         && s.publishingTasks().isEmpty() && !s.activeTasks().isEmpty() && s.pendingTaskCount() == 0;
@@ -71,8 +73,8 @@ public interface SupervisorProbe {
       }
 
       @Override
-      public Map<String, Map<Integer, Long>> currentOffsets(Collection<String> taskIds) {
-        Map<String, Map<Integer, Long>> out = new LinkedHashMap<>();
+      public Map<String, Map<StreamPartition, Long>> currentOffsets(Collection<String> taskIds) {
+        Map<String, Map<StreamPartition, Long>> out = new LinkedHashMap<>();
         for (String id : taskIds) {
           try {
             for (PendingActivityInfo a : client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(

@@ -1,5 +1,6 @@
 package io.sluice.activities;
 
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.IndexingTaskWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -14,7 +15,7 @@ public interface TaskControlClient {
   Contracts.TaskControl control(String taskWorkflowId);
 
   /** A replica has paused at {@code positions}. */
-  default void paused(String taskWorkflowId, Map<Integer, Long> positions) {}
+  default void paused(String taskWorkflowId, Map<StreamPartition, Long> positions) {}
 
   /** Asks the task workflow by query, and tells it by signal. */
   static TaskControlClient temporal(WorkflowClient client) {
@@ -25,7 +26,7 @@ public interface TaskControlClient {
       }
 
       @Override
-      public void paused(String id, Map<Integer, Long> positions) {
+      public void paused(String id, Map<StreamPartition, Long> positions) {
         client.newWorkflowStub(IndexingTaskWorkflow.class, id).paused(positions);
       }
     };

@@ -1,11 +1,14 @@
 package io.sluice.activities;
 
+import static io.sluice.activities.TestParts.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.Contracts;
+import io.sluice.workflows.StreamPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,7 @@ class CommitLogTest {
   final CommitLog log = new CommitLog(store, layout);
 
   static Contracts.CommitInput commit(String task, long start, long end) {
-    return new Contracts.CommitInput("ds", "t", task, "seq-" + task, Map.of(0, start), Map.of(0, end),
+    return new Contracts.CommitInput("ds", "t", task, "seq-" + task, offs(0, start), offs(0, end),
         List.of(new Contracts.PushedSegment("id-" + task, "druid/segments/ds/x/" + task + "/index.zip",
             Map.of("identifier", "id-" + task), 10)),
         new Contracts.RowStats(end - start, 0, 0, 0, 0));
@@ -32,7 +35,7 @@ class CommitLogTest {
     CommitLog.AppendResult second = log.append(commit("b", 100, 250));
     assertEquals(CommitLog.Outcome.COMMITTED, second.outcome());
     assertEquals(2, second.head().seq());
-    assertEquals(Map.of(0, 250L), second.head().partitionOffsets());
+    assertEquals(offs(0, 250L), second.head().partitionOffsets());
     assertEquals(2, second.head().totalSegments());
     assertEquals(250, second.head().totalEvents());
 
@@ -44,12 +47,40 @@ class CommitLogTest {
     assertEquals(2, log.all("ds").size(), "nothing was written by refused commits");
   }
 
+  static Contracts.CommitInput multi(String task, Map<StreamPartition, Long> start, Map<StreamPartition, Long> end) {
+    return new Contracts.CommitInput("ds", "metrics-.*", task, "seq-" + task, start, end, List.of(),
+        new Contracts.RowStats(1, 0, 0, 0, 0));
+  }
+
+  @Test
+  void aTopicPatternsPartitionsAreComparedPerTopicAndPartitionAndStoredAsTopicColonPartition() throws Exception {
+    assertEquals(CommitLog.Outcome.COMMITTED,
+        log.append(multi("a", offs("metrics-a:0", 0L, "metrics-b:0", 0L), offs("metrics-a:0", 10L, "metrics-b:0", 20L)))
+            .outcome());
+    // the same partition number of another topic is another partition
+    assertEquals(CommitLog.Outcome.INCONSISTENT,
+        log.append(multi("b", offs("metrics-a:0", 20L), offs("metrics-a:0", 30L))).outcome());
+    assertEquals(CommitLog.Outcome.COMMITTED,
+        log.append(multi("c", offs("metrics-b:0", 20L, "metrics-c:0", 0L), offs("metrics-b:0", 25L, "metrics-c:0", 5L)))
+            .outcome());
+    assertEquals(offs("metrics-a:0", 10L, "metrics-b:0", 25L, "metrics-c:0", 5L), log.head("ds").partitionOffsets());
+    String stored = new String(store.objects.get(layout.commitKey("ds", 2)), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(stored.contains("\"partitionOffsets\":{\"metrics-a:0\":10,\"metrics-b:0\":25,\"metrics-c:0\":5}"),
+        stored);
+    assertTrue(stored.contains("\"topic\":\"metrics-.*\""), stored);
+    // a single-topic log keeps its former form: plain partition numbers
+    log.append(new Contracts.CommitInput("ds2", "t", "s", "seq-s", offs(0, 0L), offs(0, 4L), List.of(),
+        new Contracts.RowStats(4, 0, 0, 0, 0)));
+    String single = new String(store.objects.get(layout.commitKey("ds2", 1)), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(single.contains("\"partitionOffsets\":{\"0\":4}"), single);
+  }
+
   @Test
   void aResetSetsOffsetsAndTasksFromTheOldOffsetsCannotCommit() throws Exception {
     log.append(commit("a", 0, 100));
-    Contracts.CommittedState head = log.reset(new Contracts.ResetInput("ds", "t", Map.of(0, 500L, 1, 7L), "reset"));
+    Contracts.CommittedState head = log.reset(new Contracts.ResetInput("ds", "t", offs(0, 500L, 1, 7L), "reset"));
     assertEquals(2, head.seq());
-    assertEquals(Map.of(0, 500L, 1, 7L), head.partitionOffsets());
+    assertEquals(offs(0, 500L, 1, 7L), head.partitionOffsets());
     assertEquals(1, head.totalSegments(), "a reset publishes nothing");
     assertEquals(CommitRecord.RESET, log.all("ds").get(1).kind());
     assertEquals(CommitRecord.COMMIT, log.all("ds").get(0).kind());
@@ -59,28 +90,28 @@ class CommitLogTest {
     assertEquals(CommitLog.Outcome.COVERED_BY_ANOTHER_COMMIT, log.append(commit("stale", 100, 300)).outcome());
     assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(commit("stale2", 100, 900)).outcome());
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(commit("next", 500, 600)).outcome());
-    assertEquals(Map.of(0, 600L, 1, 7L), log.head("ds").partitionOffsets());
+    assertEquals(offs(0, 600L, 1, 7L), log.head("ds").partitionOffsets());
 
-    log.reset(new Contracts.ResetInput("ds", "t", Map.of(0, 0L), "resetOffsets")); // rewind
+    log.reset(new Contracts.ResetInput("ds", "t", offs(0, 0L), "resetOffsets")); // rewind
     assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(commit("old", 600, 700)).outcome());
-    assertEquals(Map.of(0, 0L, 1, 7L), log.head("ds").partitionOffsets());
+    assertEquals(offs(0, 0L, 1, 7L), log.head("ds").partitionOffsets());
   }
 
   static Contracts.CommitInput chained(String task, long start, long end) {
     Contracts.CommitInput c = commit(task, start, end);
     return new Contracts.CommitInput(c.dataSource(), c.topic(), c.taskId(), c.sequenceName(), c.startOffsets(),
-        c.endOffsets(), c.segments(), c.rowStats(), true, List.of(0));
+        c.endOffsets(), c.segments(), c.rowStats(), true, parts(0));
   }
 
   @Test
   void onlyThePartitionsThatChainedWaitAPartitionNewToTheTaskStartsAnywhere() throws Exception {
     log.append(commit("a", 0, 100)); // partition 0 committed to 100; partition 2 appears later, never committed
     Contracts.CommitInput twoPartitions = new Contracts.CommitInput("ds", "t", "b", "seq-b",
-        Map.of(0, 100L, 2, 0L), Map.of(0, 150L, 2, 40L), List.of(), new Contracts.RowStats(90, 0, 0, 0, 0), true,
-        List.of(0));
+        offs(0, 100L, 2, 0L), offs(0, 150L, 2, 40L), List.of(), new Contracts.RowStats(90, 0, 0, 0, 0), true,
+        parts(0));
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(twoPartitions).outcome(),
         "partition 2 started from its earliest offset, not from a predecessor: nothing to wait for");
-    assertEquals(Map.of(0, 150L, 2, 40L), log.head("ds").partitionOffsets());
+    assertEquals(offs(0, 150L, 2, 40L), log.head("ds").partitionOffsets());
   }
 
   @Test
@@ -93,7 +124,7 @@ class CommitLogTest {
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(chained("b", 100, 250)).outcome());
     assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(chained("d", 400, 500)).outcome(), "c is pending");
     assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(chained("e", 200, 300)).outcome(), "overlaps b");
-    assertEquals(Map.of(0, 250L), log.head("ds").partitionOffsets());
+    assertEquals(offs(0, 250L), log.head("ds").partitionOffsets());
   }
 
   @Test
@@ -125,16 +156,16 @@ class CommitLogTest {
   @Test
   void anotherTopicStartsAfresh() throws Exception {
     log.append(commit("a", 0, 100));
-    Contracts.CommitInput other = new Contracts.CommitInput("ds", "t2", "x", "s", Map.of(0, 5L), Map.of(0, 9L),
+    Contracts.CommitInput other = new Contracts.CommitInput("ds", "t2", "x", "s", offs(0, 5L), offs(0, 9L),
         List.of(), new Contracts.RowStats(4, 0, 0, 0, 0));
     CommitLog.AppendResult r = log.append(other);
     assertEquals(CommitLog.Outcome.COMMITTED, r.outcome());
     assertEquals("t2", r.head().topic());
-    assertEquals(Map.of(0, 9L), r.head().partitionOffsets());
+    assertEquals(offs(0, 9L), r.head().partitionOffsets());
     assertFalse(log.head("ds").partitionOffsets().containsKey(1));
   }
-  static Contracts.CommitInput ranges(String task, Map<Integer, Long> start, Map<Integer, Long> end,
-                                      List<Integer> chainedPartitions) {
+  static Contracts.CommitInput ranges(String task, Map<StreamPartition, Long> start, Map<StreamPartition, Long> end,
+                                      List<StreamPartition> chainedPartitions) {
     return new Contracts.CommitInput("ds", "t", task, "seq-" + task, start, end, List.of(),
         new Contracts.RowStats(1, 0, 0, 0, 0), !chainedPartitions.isEmpty(), chainedPartitions);
   }
@@ -147,27 +178,27 @@ class CommitLogTest {
   @Test
   void chainingAcrossAScaleActionWaitsForEveryPredecessorOfItsPartitions() throws Exception {
     // scale out: t read 0..3 from 0 to 100; now d reads {0, 3} and e reads {1}, f {2}, each from 100
-    Contracts.CommitInput t = ranges("t", Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L),
-        Map.of(0, 100L, 1, 100L, 2, 100L, 3, 100L), List.of());
-    Contracts.CommitInput d = ranges("d", Map.of(0, 100L, 3, 100L), Map.of(0, 200L, 3, 200L), List.of(0, 3));
-    Contracts.CommitInput e = ranges("e", Map.of(1, 100L), Map.of(1, 200L), List.of(1));
-    Contracts.CommitInput f = ranges("f", Map.of(2, 100L), Map.of(2, 200L), List.of(2));
+    Contracts.CommitInput t = ranges("t", offs(0, 0L, 1, 0L, 2, 0L, 3, 0L),
+        offs(0, 100L, 1, 100L, 2, 100L, 3, 100L), List.of());
+    Contracts.CommitInput d = ranges("d", offs(0, 100L, 3, 100L), offs(0, 200L, 3, 200L), parts(0, 3));
+    Contracts.CommitInput e = ranges("e", offs(1, 100L), offs(1, 200L), parts(1));
+    Contracts.CommitInput f = ranges("f", offs(2, 100L), offs(2, 200L), parts(2));
     assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(e).outcome(), "t has not committed yet");
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(t).outcome());
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(e).outcome());
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(d).outcome());
 
     // scale in: g reads {0, 2} from 200, chained on d (partition 0) and f (partition 2); h reads {1, 3}
-    Contracts.CommitInput g = ranges("g", Map.of(0, 200L, 2, 200L), Map.of(0, 300L, 2, 300L), List.of(0, 2));
-    Contracts.CommitInput h = ranges("h", Map.of(1, 200L, 3, 200L), Map.of(1, 300L, 3, 300L), List.of(1, 3));
+    Contracts.CommitInput g = ranges("g", offs(0, 200L, 2, 200L), offs(0, 300L, 2, 300L), parts(0, 2));
+    Contracts.CommitInput h = ranges("h", offs(1, 200L, 3, 200L), offs(1, 300L, 3, 300L), parts(1, 3));
     assertEquals(CommitLog.Outcome.PREVIOUS_PENDING, log.append(g).outcome(), "d committed, f not yet");
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(h).outcome(), "e and d both committed");
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(f).outcome());
     assertEquals(CommitLog.Outcome.COMMITTED, log.append(g).outcome());
-    assertEquals(Map.of(0, 300L, 1, 300L, 2, 300L, 3, 300L), log.head("ds").partitionOffsets());
+    assertEquals(offs(0, 300L, 1, 300L, 2, 300L, 3, 300L), log.head("ds").partitionOffsets());
 
     // a successor of a predecessor that failed (and re-read from the committed offsets) can never land
-    Contracts.CommitInput stale = ranges("stale", Map.of(0, 250L), Map.of(0, 350L), List.of(0));
+    Contracts.CommitInput stale = ranges("stale", offs(0, 250L), offs(0, 350L), parts(0));
     assertEquals(CommitLog.Outcome.INCONSISTENT, log.append(stale).outcome());
   }
 }

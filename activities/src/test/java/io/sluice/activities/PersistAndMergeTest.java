@@ -45,7 +45,7 @@ class PersistAndMergeTest {
     List<Boolean> handoff = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       String json = "{\"ts\":" + (hour + 7 - i) + ",\"host\":\"h" + i + "\",\"v\":" + i + "}";
-      ingester.add(0, i, json.getBytes(StandardCharsets.UTF_8));
+      ingester.add(io.sluice.workflows.StreamPartition.of(0), i, json.getBytes(StandardCharsets.UTF_8));
       if (ingester.persistDue(hour)) ingester.persist(hour);
       handoff.add(ingester.handoffDue());
     }
@@ -89,7 +89,7 @@ class PersistAndMergeTest {
     Files.writeString(blocked, "a file where the persist directory should go");
     try (RowIngester ingester = new RowIngester(spec, hour, 1L << 30, blocked)) {
       for (int i = 0; i < 4; i++) {
-        ingester.add(0, i, ("{\"ts\":" + (hour + i) + ",\"host\":\"h" + i + "\",\"v\":1}")
+        ingester.add(io.sluice.workflows.StreamPartition.of(0), i, ("{\"ts\":" + (hour + i) + ",\"host\":\"h" + i + "\",\"v\":1}")
             .getBytes(StandardCharsets.UTF_8));
         // maxPendingPersists 1: the second persist is handed over without waiting for the first
         if (ingester.persistDue(hour)) ingester.persist(hour);
@@ -109,12 +109,12 @@ class PersistAndMergeTest {
     SegmentPublisher publisher = new SegmentPublisher(store, "bucket", new CatalogLayout("druid/segments"), work);
     RowIngester ingester = new RowIngester(spec, hour, 1L << 30, publisher.persistDir("task-2"));
     for (int i = 0; i < 4; i++) { // single-value rows: two persists
-      ingester.add(0, i, ("{\"ts\":" + (hour + i) + ",\"host\":\"h" + i + "\",\"v\":1}").getBytes(StandardCharsets.UTF_8));
+      ingester.add(io.sluice.workflows.StreamPartition.of(0), i, ("{\"ts\":" + (hour + i) + ",\"host\":\"h" + i + "\",\"v\":1}").getBytes(StandardCharsets.UTF_8));
       if (ingester.persistDue(hour)) ingester.persist(hour);
     }
     assertEquals(2, ingester.persists().persistCount());
     for (int i = 4; i < 7; i++) { // then multi-value rows: memory stays bounded, they persist too
-      ingester.add(0, i, ("{\"ts\":" + (hour + i) + ",\"host\":[\"b" + i + "\",\"a\"],\"v\":1}")
+      ingester.add(io.sluice.workflows.StreamPartition.of(0), i, ("{\"ts\":" + (hour + i) + ",\"host\":[\"b" + i + "\",\"a\"],\"v\":1}")
           .getBytes(StandardCharsets.UTF_8));
       if (ingester.persistDue(hour)) ingester.persist(hour);
     }
@@ -148,7 +148,7 @@ class PersistAndMergeTest {
     long[] times = {hour + 500, hour + 100, hour + 900, hour + 300};
     for (int i = 0; i < times.length; i++) { // one host, one row a persist
       String json = "{\"ts\":" + times[i] + ",\"host\":\"h\",\"v\":" + (i == 1 ? "null" : i * 10) + "}";
-      ingester.add(0, i, json.getBytes(StandardCharsets.UTF_8));
+      ingester.add(io.sluice.workflows.StreamPartition.of(0), i, json.getBytes(StandardCharsets.UTF_8));
       if (ingester.persistDue(hour)) ingester.persist(hour);
     }
     assertTrue(ingester.persists().persistCount() >= 3);

@@ -1,5 +1,7 @@
 package io.sluice.activities;
 
+import static io.sluice.activities.TestParts.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +10,7 @@ import io.sluice.segment.spec.SpecParser;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.Contracts;
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.Failures;
 import io.sluice.workflows.ReadActivities;
 import io.temporal.activity.ActivityOptions;
@@ -78,9 +81,9 @@ class ReadActivitiesTest {
         .replace("\"maxSavedParseExceptions\":5", "\"maxSavedParseExceptions\":5,\"intermediateHandoffPeriod\":\"PT1S\""));
     long started = System.nanoTime();
     Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(
-        new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0)));
+        new Contracts.TaskInput("task-1", "ds", "seq-1", spec, offs(0, 0L), 0)));
     assertTrue(System.nanoTime() - started >= 1_000_000_000L, "not before the period");
-    assertEquals(Map.of(0, 2L), r.endOffsets());
+    assertEquals(offs(0, 2L), r.endOffsets());
     assertEquals(2, r.rowStats().processed());
     assertEquals(1, r.segments().size());
   }
@@ -93,16 +96,16 @@ class ReadActivitiesTest {
     records(ten.subList(0, 5), 0, 1, 2, 3, 4);
     consumer.schedulePollTask(() -> { }); // nothing new while paused (it must not poll then anyway)
     records(ten.subList(5, 10), 5, 6, 7, 8, 9);
-    java.util.List<Map<Integer, Long>> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<Map<StreamPartition, Long>> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
     TaskControlClient control = new TaskControlClient() {
       @Override
       public Contracts.TaskControl control(String id) {
         // told to stop at once; the group's end (8: another replica read further) comes once this one has paused
-        return new Contracts.TaskControl(true, pauses.isEmpty() ? null : Map.of(0, 8L));
+        return new Contracts.TaskControl(true, pauses.isEmpty() ? null : offs(0, 8L));
       }
 
       @Override
-      public void paused(String id, Map<Integer, Long> positions) {
+      public void paused(String id, Map<StreamPartition, Long> positions) {
         pauses.add(positions);
       }
     };
@@ -113,15 +116,15 @@ class ReadActivitiesTest {
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
     SupervisorSpec spec = SpecParser.parse(String.format(SPEC, 10).replace("\"ioConfig\":{", "\"ioConfig\":{\"replicas\":2,"));
     Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(
-        new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0)));
-    assertEquals(List.of(Map.of(0, 5L)), pauses, "paused once, where it was");
-    assertEquals(Map.of(0, 8L), r.endOffsets(), "exactly the group's end offsets");
+        new Contracts.TaskInput("task-1", "ds", "seq-1", spec, offs(0, 0L), 0)));
+    assertEquals(List.of(offs(0, 5L)), pauses, "paused once, where it was");
+    assertEquals(offs(0, 8L), r.endOffsets(), "exactly the group's end offsets");
     assertEquals(8, r.rowStats().processed(), "offsets 0-7, not 8 and 9 fetched past the end");
   }
 
   static Contracts.ReadInput input(int maxParseExceptions) {
     SupervisorSpec spec = SpecParser.parse(String.format(SPEC, maxParseExceptions));
-    return new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1", spec, Map.of(0, 0L), 0));
+    return new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1", spec, offs(0, 0L), 0));
   }
 
   void records(List<String> values, long... offsets) {
@@ -144,12 +147,12 @@ class ReadActivitiesTest {
         "{\"ts\":" + (hour + 2) + ",\"host\":\"a\",\"v\":0.5}"),
         0, 1, 2, 3, 7); // 4..6: a transaction marker and aborted records, never returned
     Contracts.ReadResult r = activity().readAndPush(input(Integer.MAX_VALUE));
-    assertEquals(Map.of(0, 8L), r.endOffsets(), "the position after the last record read");
+    assertEquals(offs(0, 8L), r.endOffsets(), "the position after the last record read");
     assertEquals(3, r.rowStats().processed());
     assertEquals(2, r.rowStats().unparseable());
     assertEquals(2, r.parseExceptions().size(), "saved, up to maxSavedParseExceptions");
     Contracts.ParseError first = r.parseExceptions().get(0);
-    assertEquals(0, first.partition());
+    assertEquals(io.sluice.workflows.StreamPartition.of(0), first.partition());
     assertEquals(1, first.offset());
     assertEquals("not json at all", first.excerpt());
     assertTrue(first.wholeRecord());
@@ -182,7 +185,7 @@ class ReadActivitiesTest {
         + "{\"type\":\"environment\",\"variable\":\"KAFKA_PASSWORD\"}}");
     SupervisorSpec spec = SpecParser.parse(json);
     Contracts.ReadInput in = new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1", spec,
-        Map.of(0, 0L), 0));
+        offs(0, 0L), 0));
     read.readAndPush(in);
     assertEquals("s3cret", seen.get().get("sasl.jaas.config"));
     String travelled = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(in);
@@ -201,11 +204,11 @@ class ReadActivitiesTest {
         + "\"transforms\":[{\"type\":\"expression\",\"name\":\"host_up\",\"expression\":\"upper(host)\"}]},"
         + "\"granularitySpec\"");
     Contracts.ReadInput in = new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds", "seq-1",
-        SpecParser.parse(json), Map.of(0, 0L), 0));
+        SpecParser.parse(json), offs(0, 0L), 0));
     Contracts.ReadResult r = activity().readAndPush(in);
     assertEquals(2, r.rowStats().processed());
     assertEquals(1, r.rowStats().thrownAway(), "the filtered-out row is thrown away");
-    assertEquals(Map.of(0, 3L), r.endOffsets(), "thrown-away rows still advance the offsets");
+    assertEquals(offs(0, 3L), r.endOffsets(), "thrown-away rows still advance the offsets");
     assertEquals("host,host_up", r.segments().get(0).descriptor().get("dimensions"));
   }
 

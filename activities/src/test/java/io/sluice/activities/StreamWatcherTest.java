@@ -1,11 +1,14 @@
 package io.sluice.activities;
 
+import static io.sluice.activities.TestParts.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.segment.spec.AutoScalerConfig;
 import io.sluice.workflows.Contracts;
+import io.sluice.workflows.StreamPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,7 @@ class StreamWatcherTest {
 
   final AtomicLong clock = new AtomicLong(T0);
   final List<Long> fetchTimes = new ArrayList<>();
-  Map<String, Map<Integer, Long>> heartbeats = Map.of();
+  Map<String, Map<StreamPartition, Long>> heartbeats = Map.of();
   /** What the supervisor's status query answers; null: no answer (the watcher goes by its input). */
   SupervisorProbe.View view;
   int probes;
@@ -34,8 +37,8 @@ class StreamWatcherTest {
     }
 
     @Override
-    public Map<String, Map<Integer, Long>> currentOffsets(java.util.Collection<String> taskIds) {
-      Map<String, Map<Integer, Long>> out = new TreeMap<>(heartbeats);
+    public Map<String, Map<StreamPartition, Long>> currentOffsets(java.util.Collection<String> taskIds) {
+      Map<String, Map<StreamPartition, Long>> out = new TreeMap<>(heartbeats);
       out.keySet().retainAll(taskIds);
       return out;
     }
@@ -43,21 +46,21 @@ class StreamWatcherTest {
 
   Contracts.StreamOffsets fetch() {
     fetchTimes.add(clock.get());
-    Map<Integer, Long> latest = new TreeMap<>();
-    for (int p = 0; p < 4; p++) latest.put(p, 10_000L);
-    return new Contracts.StreamOffsets(List.of(0, 1, 2, 3), Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L), latest);
+    Map<StreamPartition, Long> latest = new TreeMap<>();
+    for (int p = 0; p < 4; p++) latest.put(p(p), 10_000L);
+    return new Contracts.StreamOffsets(parts(0, 1, 2, 3), offs(0, 0L, 1, 0L, 2, 0L, 3, 0L), latest);
   }
 
   Contracts.WatchResult watch(Contracts.AutoScaleWatch auto, long maxWatchMillis) {
-    Contracts.WatchInput in = new Contracts.WatchInput("t", Map.of(), 30_000, List.of(0, 1, 2, 3), Map.of(),
+    Contracts.WatchInput in = new Contracts.WatchInput("t", Map.of(), 30_000, parts(0, 1, 2, 3), Map.of(),
         Integer.MAX_VALUE, false, 0, 0, maxWatchMillis, auto);
     return impl.watch("supervisor:ds", in, this::fetch, snapshot -> { }, (millis, beat) -> clock.addAndGet(millis));
   }
 
   static Contracts.AutoScaleWatch auto(int taskCount, boolean allowed, List<Long> samples, long lastSample) {
-    Map<Integer, Long> start = Map.of(0, 9_000L, 1, 9_000L, 2, 9_000L, 3, 9_000L);
+    Map<StreamPartition, Long> start = offs(0, 9_000L, 1, 9_000L, 2, 9_000L, 3, 9_000L);
     return new Contracts.AutoScaleWatch(CONFIG, taskCount, 4, allowed, T0, 0, samples, lastSample,
-        Map.of("task-a", start), Map.of(0, 100L, 1, 100L, 2, 100L, 3, 100L));
+        Map.of("task-a", start), offs(0, 100L, 1, 100L, 2, 100L, 3, 100L));
   }
 
   @Test
@@ -75,7 +78,7 @@ class StreamWatcherTest {
 
   @Test
   void heartbeatedOffsetsAreWhatTheTasksHaveRead() {
-    heartbeats = Map.of("task-a", Map.of(0, 9_950L, 1, 9_950L, 2, 9_950L, 3, 9_950L));
+    heartbeats = Map.of("task-a", offs(0, 9_950L, 1, 9_950L, 2, 9_950L, 3, 9_950L));
     Contracts.WatchResult r = watch(auto(3, true, List.of(), 0), 3_600_000);
     assertEquals(Contracts.WatchResult.SCALE, r.reason());
     assertEquals(2, r.desiredTaskCount(), "lag 200 <= scaleInThreshold: 3 - scaleInStep 1");
@@ -98,8 +101,8 @@ class StreamWatcherTest {
   void theSupervisorsAnswerWinsOverTheInput() {
     // the input (from when the watcher started) knows task-a; the supervisor now runs task-b, far ahead, and is
     // publishing something: lag is measured against task-b, and no action is taken
-    heartbeats = Map.of("task-b", Map.of(0, 9_990L, 1, 9_990L, 2, 9_990L, 3, 9_990L));
-    view = new SupervisorProbe.View(Map.of("task-b", Map.of(0, 9_500L, 1, 9_500L, 2, 9_500L, 3, 9_500L)),
+    heartbeats = Map.of("task-b", offs(0, 9_990L, 1, 9_990L, 2, 9_990L, 3, 9_990L));
+    view = new SupervisorProbe.View(Map.of("task-b", offs(0, 9_500L, 1, 9_500L, 2, 9_500L, 3, 9_500L)),
         Map.of(), false, false);
     Contracts.WatchResult r = watch(auto(3, true, List.of(), 0), 400_000);
     assertEquals(Contracts.WatchResult.MAX_WATCH, r.reason(), "not allowed now: no action");

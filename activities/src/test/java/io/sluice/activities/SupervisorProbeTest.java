@@ -1,5 +1,7 @@
 package io.sluice.activities;
 
+import static io.sluice.activities.TestParts.*;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.segment.spec.SupervisorSpec;
 import io.sluice.workflows.Contracts;
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.SluiceOptions;
 import io.sluice.workflows.SupervisorStatus;
 import io.sluice.workflows.SupervisorWorkflow;
@@ -32,8 +35,8 @@ class SupervisorProbeTest {
     @Override
     public SupervisorStatus status() {
       return new SupervisorStatus("ds", "t", "RUNNING", "RUNNING", true, false, 2, 1, 3600,
-          List.of(new SupervisorStatus.TaskView("task-a", Map.of(0, 10L, 1, 20L), 0, 60, "ACTIVE", 0)), publishing,
-          Map.of(), Map.of(0, 10L, 1, 20L), Map.of(), 0, 0, List.of(), 0, 0, 1, null, 1, 0, List.of());
+          List.of(new SupervisorStatus.TaskView("task-a", offs(0, 10L, 1, 20L), 0, 60, "ACTIVE", 0)), publishing,
+          Map.of(), offs(0, 10L, 1, 20L), Map.of(), 0, 0, List.of(), 0, 0, 1, null, 1, 0, List.of());
     }
 
     @Override public void terminate() { }
@@ -61,12 +64,12 @@ class SupervisorProbeTest {
 
       publishing = List.of();
       SupervisorProbe.View v = probe.view("supervisor:ds");
-      assertEquals(Map.of("task-a", Map.of(0, 10L, 1, 20L)), v.readingTasks());
-      assertEquals(Map.of(0, 10L, 1, 20L), v.readUpTo());
+      assertEquals(Map.of("task-a", offs(0, 10L, 1, 20L)), v.readingTasks());
+      assertEquals(offs(0, 10L, 1, 20L), v.readUpTo());
       assertTrue(v.actionAllowed());
       assertFalse(v.suspended());
 
-      publishing = List.of(new SupervisorStatus.TaskView("task-0", Map.of(0, 0L), 0, 0, "PUBLISHING", 0));
+      publishing = List.of(new SupervisorStatus.TaskView("task-0", offs(0, 0L), 0, 0, "PUBLISHING", 0));
       assertFalse(probe.view("supervisor:ds").actionAllowed(), "Druid skips while tasks are publishing");
 
       assertNull(probe.view("supervisor:nobody"), "no such supervisor: the watcher goes by its input");

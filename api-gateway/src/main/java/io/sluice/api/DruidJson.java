@@ -1,5 +1,6 @@
 package io.sluice.api;
 
+import io.sluice.workflows.StreamPartition;
 import io.sluice.segment.spec.AutoScalerConfig;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.RunLoopPolicy;
@@ -29,17 +30,17 @@ final class DruidJson {
    */
   static Map<String, Object> statusReport(SupervisorStatus s, Map<String, Contracts.ReadProgress> progress,
                                           Contracts.StreamSnapshot watcher) {
-    Map<Integer, Long> current = new HashMap<>(s.committedOffsets());
+    Map<StreamPartition, Long> current = new HashMap<>(s.committedOffsets());
     for (Contracts.ReadProgress p : progress.values()) {
       p.currentOffsets().forEach((k, v) -> current.merge(k, v, Math::max));
     }
-    Map<Integer, Long> latest = s.latestOffsets();
+    Map<StreamPartition, Long> latest = s.latestOffsets();
     long latestAt = s.offsetsLastUpdatedMillis();
     if (watcher != null && watcher.offsets() != null && watcher.fetchedAtMillis() > latestAt) {
       latest = RunLoopPolicy.merge(latest, watcher.offsets().latest());
       latestAt = watcher.fetchedAtMillis();
     }
-    Map<Integer, Long> lag = RunLoopPolicy.lag(latest, current);
+    Map<StreamPartition, Long> lag = RunLoopPolicy.lag(latest, current);
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("dataSource", s.dataSource());
     payload.put("stream", s.topic());
@@ -98,7 +99,7 @@ final class DruidJson {
 
   private static List<Map<String, Object>> tasks(List<SupervisorStatus.TaskView> views,
                                                  Map<String, Contracts.ReadProgress> progress,
-                                                 Map<Integer, Long> latest) {
+                                                 Map<StreamPartition, Long> latest) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (SupervisorStatus.TaskView t : views) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -108,10 +109,10 @@ final class DruidJson {
       m.put("remainingSeconds", t.remainingSeconds());
       m.put("type", t.type());
       Contracts.ReadProgress p = progress.get(t.id());
-      Map<Integer, Long> current = p == null ? t.startingOffsets() : p.currentOffsets();
+      Map<StreamPartition, Long> current = p == null ? t.startingOffsets() : p.currentOffsets();
       m.put("currentOffsets", TemporalSupervisorService.stringKeys(current));
-      Map<Integer, Long> lag = new HashMap<>();
-      for (Integer partition : current.keySet()) {
+      Map<StreamPartition, Long> lag = new HashMap<>();
+      for (StreamPartition partition : current.keySet()) {
         Long l = latest.get(partition);
         if (l != null) lag.put(partition, l - current.get(partition));
       }

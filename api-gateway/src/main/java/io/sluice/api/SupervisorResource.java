@@ -1,5 +1,6 @@
 package io.sluice.api;
 
+import io.sluice.workflows.StreamPartition;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.segment.spec.DataSchema;
@@ -184,12 +185,14 @@ public class SupervisorResource {
     if (!map.isObject() || map.isEmpty()) {
       return badRequest("partitions.partitionOffsetMap: required, {\"<partition>\": <offset>, …}");
     }
-    Map<Integer, Long> offsets = new LinkedHashMap<>();
+    Map<StreamPartition, Long> offsets = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : map.properties()) {
-      if (!e.getKey().matches("\\d{1,9}") || !e.getValue().canConvertToLong()) {
-        return badRequest("partitions.partitionOffsetMap." + e.getKey() + ": a partition number mapped to an offset");
+      // "3", or "topic:3" for a topicPattern supervisor (Druid's KafkaTopicPartition form)
+      if (!e.getKey().matches("([A-Za-z0-9._-]{1,249}:)?\\d{1,9}") || !e.getValue().canConvertToLong()) {
+        return badRequest("partitions.partitionOffsetMap." + e.getKey()
+            + ": a partition number (or topic:partition with a topicPattern) mapped to an offset");
       }
-      offsets.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
+      offsets.put(StreamPartition.fromString(e.getKey()), e.getValue().asLong());
     }
     String stream = partitions.hasNonNull("stream") ? partitions.get("stream").asText() : null;
     return idOr404(id, () -> service.reset(id, new Contracts.ResetRequest(stream, offsets)));

@@ -1,5 +1,6 @@
 package io.sluice.api;
 
+import io.sluice.workflows.StreamPartition;
 import io.sluice.activities.BlobStore;
 import io.sluice.segment.spec.SupervisorSpec;
 import io.sluice.workflows.Contracts;
@@ -60,8 +61,9 @@ public final class TemporalSupervisorService implements SupervisorService {
         .setWorkflowId(SupervisorWorkflow.workflowId(spec.id()))
         .setTaskQueue(SluiceOptions.CONTROL_QUEUE)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .setMemo(Map.of("dataSource", spec.id(), "topic", spec.ioConfig().topic()))
-        .setStaticSummary("Kafka supervisor for dataSource " + spec.id() + " (topic " + spec.ioConfig().topic() + ")")
+        .setMemo(Map.of("dataSource", spec.id(), "topic", spec.ioConfig().stream()))
+        .setStaticSummary("Kafka supervisor for dataSource " + spec.id()
+            + (spec.ioConfig().multiTopic() ? " (topicPattern " : " (topic ") + spec.ioConfig().stream() + ")")
         .build());
     WorkflowClient.start(wf::run, new Contracts.SupervisorInput(spec, config, null));
     log.info("supervisor {}: started", spec.id());
@@ -339,9 +341,10 @@ public final class TemporalSupervisorService implements SupervisorService {
     return Instant.ofEpochMilli(millis).toString();
   }
 
-  static Map<String, Long> stringKeys(Map<Integer, Long> m) {
-    Map<String, Long> out = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
-    if (m != null) m.forEach((k, v) -> out.put(String.valueOf(k), v));
+  /** Offsets keyed as Druid shows them: {@code "3"}, or {@code "topic:3"} for a topicPattern; in partition order. */
+  static Map<String, Long> stringKeys(Map<StreamPartition, Long> m) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    if (m != null) new TreeMap<>(m).forEach((k, v) -> out.put(k.toString(), v));
     return out;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.sluice.segment.spec.SpecParser;
 import io.sluice.segment.spec.SupervisorSpec;
+import io.sluice.workflows.StreamPartition;
 import io.sluice.workflows.SupervisorState;
 import io.sluice.workflows.SupervisorStatus;
 import java.util.List;
@@ -39,6 +40,30 @@ class DruidJsonTest {
     assertEquals(2, auto.get("pendingTaskCount"));
     assertEquals(List.of(Map.of("timestamp", "1970-01-01T00:00:00Z", "fromTaskCount", 1, "toTaskCount", 3,
         "message", "scale out from 1 to 3 tasks")), auto.get("scaleActions"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aTopicPatternsStatusKeysOffsetsByTopicColonPartitionAndShowsThePatternAsTheStream() {
+    SupervisorSpec spec = SpecParser.parse(SPEC.formatted("").replace("\"topic\":\"t\"",
+        "\"topicPattern\":\"m-.*\""));
+    StreamPartition a0 = StreamPartition.of("m-a", 0);
+    StreamPartition a1 = StreamPartition.of("m-a", 1);
+    StreamPartition b0 = StreamPartition.of("m-b", 0);
+    SupervisorStatus.TaskView task = new SupervisorStatus.TaskView("task-1", Map.of(a1, 5L, b0, 7L), 0, 100,
+        "index_kafka", 0);
+    SupervisorStatus s = new SupervisorStatus("ds", "m-.*", "RUNNING", "RUNNING", true, false, 3, 1, 3600,
+        List.of(task), List.of(), Map.of(a0, 10L, a1, 20L, b0, 30L), Map.of(a0, 10L, a1, 5L, b0, 7L), Map.of(), 0, 0,
+        List.of(), 1, 22, 1, spec, 1, 0, List.of());
+    Map<String, Object> payload = (Map<String, Object>) DruidJson.statusReport(s, Map.of(), null).get("payload");
+    assertEquals("m-.*", payload.get("stream"));
+    assertEquals(List.of("m-a:0", "m-a:1", "m-b:0"),
+        List.copyOf(((Map<String, Long>) payload.get("latestOffsets")).keySet()), "in topic, then partition order");
+    assertEquals(Map.of("m-a:0", 10L, "m-a:1", 5L, "m-b:0", 7L), payload.get("committedOffsets"));
+    assertEquals(Map.of("m-a:0", 0L, "m-a:1", 15L, "m-b:0", 23L), payload.get("minimumLag"));
+    Map<String, Object> t = ((List<Map<String, Object>>) payload.get("activeTasks")).get(0);
+    assertEquals(Map.of("m-a:1", 5L, "m-b:0", 7L), t.get("startingOffsets"));
+    assertEquals(Map.of("m-a:1", 15L, "m-b:0", 23L), t.get("lag"));
   }
 
   @Test

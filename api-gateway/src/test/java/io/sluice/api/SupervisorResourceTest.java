@@ -176,7 +176,14 @@ class SupervisorResourceTest {
     String body = "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\",\"stream\":\"" + topic
         + "\",\"partitionOffsetMap\":{\"0\":100,\"2\":7}}}";
     assertEquals(200, postJson("/metrics-kafka/resetOffsets", body).getStatus());
-    assertEquals(new Contracts.ResetRequest(topic, Map.of(0, 100L, 2, 7L)), service.operations.get(1));
+    assertEquals(new Contracts.ResetRequest(topic, Map.of(io.sluice.workflows.StreamPartition.of(0), 100L,
+        io.sluice.workflows.StreamPartition.of(2), 7L)), service.operations.get(1));
+    // a topicPattern supervisor's partitions: Druid's "topic:partition" keys (the supervisor checks them)
+    String multi = "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\","
+        + "\"partitionOffsetMap\":{\"m-a:0\":100,\"m-b.x_1:2\":7}}}";
+    assertEquals(200, postJson("/metrics-kafka/resetOffsets", multi).getStatus());
+    assertEquals(new Contracts.ResetRequest(null, Map.of(io.sluice.workflows.StreamPartition.of("m-a", 0), 100L,
+        io.sluice.workflows.StreamPartition.of("m-b.x_1", 2), 7L)), service.operations.get(2));
     Response wrongStream = postJson("/metrics-kafka/resetOffsets", body.replace(topic, "other"));
     assertEquals(400, wrongStream.getStatus());
     assertTrue(wrongStream.readEntity(String.class).contains("'other'"));
@@ -184,19 +191,21 @@ class SupervisorResourceTest {
         "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\",\"partitionOffsetMap\":{\"x\":1}}}");
     assertEquals(400, badMap.getStatus());
     assertTrue(badMap.readEntity(String.class).contains("partitionOffsetMap.x"));
+    assertEquals(400, postJson("/metrics-kafka/resetOffsets",
+        "{\"type\":\"kafka\",\"partitions\":{\"type\":\"end\",\"partitionOffsetMap\":{\"a:b:1\":1}}}").getStatus());
     assertEquals(400, postJson("/metrics-kafka/resetOffsets", "{\"type\":\"kinesis\",\"partitions\":{}}")
         .getStatus());
     assertEquals(400, postJson("/metrics-kafka/resetOffsets", "{oops").getStatus());
     assertEquals(400, postJson("/metrics-kafka/resetOffsets", "{}").getStatus());
 
     assertEquals(200, postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[0,1]}").getStatus());
-    assertEquals(List.of(0, 1), service.operations.get(2));
+    assertEquals(List.of(0, 1), service.operations.get(3));
     Response unknownGroup = postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[9]}");
     assertEquals(400, unknownGroup.getStatus());
     assertTrue(unknownGroup.readEntity(String.class).contains("task group 9"));
     assertEquals(400, postJson("/metrics-kafka/taskGroups/handoff", "{\"taskGroupIds\":[]}").getStatus());
     assertEquals(404, postJson("/nope/taskGroups/handoff", "{\"taskGroupIds\":[0]}").getStatus());
-    assertEquals(3, service.operations.size(), "refused requests reached nothing");
+    assertEquals(4, service.operations.size(), "refused requests reached nothing");
   }
 
   @Test

@@ -44,10 +44,12 @@ public final class AutoScalerPolicy {
    * The aggregate lag: per partition, latest minus the furthest known position (what the reading tasks reported
    * reading, else where they started, else what earlier tasks read up to), never negative; summed.
    */
-  public static long aggregateLag(Map<Integer, Long> latest, Map<Integer, Long> readUpTo,
-                                  Iterable<Map<Integer, Long>> taskPositions) {
-    Map<Integer, Long> current = new TreeMap<>(readUpTo);
-    for (Map<Integer, Long> positions : taskPositions) positions.forEach((p, o) -> current.merge(p, o, Math::max));
+  public static long aggregateLag(Map<StreamPartition, Long> latest, Map<StreamPartition, Long> readUpTo,
+                                  Iterable<Map<StreamPartition, Long>> taskPositions) {
+    Map<StreamPartition, Long> current = new TreeMap<>(readUpTo);
+    for (Map<StreamPartition, Long> positions : taskPositions) {
+      positions.forEach((p, o) -> current.merge(p, o, Math::max));
+    }
     return RunLoopPolicy.aggregateLag(RunLoopPolicy.lag(latest, current));
   }
 

@@ -38,12 +38,18 @@ public final class Contracts {
   public record SupervisorInput(SupervisorSpec spec, SupervisorConfig config, SupervisorState state) {}
 
   /**
-   * Where to discover partitions. The consumer properties are the spec's, unresolved: password providers and the
+   * Where to discover partitions: {@code topic}, or with {@code topicPattern} (then {@code topic} is null) every
+   * topic whose whole name matches it. The consumer properties are the spec's, unresolved: password providers and the
    * dynamic config provider are resolved by the activity, on the worker, so no secret enters workflow history.
    */
-  public record FetchOffsetsInput(String topic, Map<String, Object> consumerProperties) {}
+  public record FetchOffsetsInput(String topic, Map<String, Object> consumerProperties, String topicPattern) {
+    public FetchOffsetsInput(String topic, Map<String, Object> consumerProperties) {
+      this(topic, consumerProperties, null);
+    }
+  }
 
-  public record StreamOffsets(List<Integer> partitions, Map<Integer, Long> earliest, Map<Integer, Long> latest) {}
+  public record StreamOffsets(List<StreamPartition> partitions, Map<StreamPartition, Long> earliest,
+                              Map<StreamPartition, Long> latest) {}
 
   /**
    * What the stream watcher needs. It fetches partitions and offsets every {@code periodMillis} inside one
@@ -53,15 +59,26 @@ public final class Contracts {
    * ({@code returnOnNewData}), the latest offsets stood still for {@code idleAfterMillis} (0: never) since
    * {@code lastNewDataMillis} (0: since the watcher started), the autoscaler wants another task count
    * ({@code autoScale}, null when the autoscaler is off), or {@code maxWatchMillis} passed (so the workflow's own
-   * copy of the offsets never gets very old).
+   * copy of the offsets never gets very old). With a {@code topicPattern} ({@code topic} is then null) it reads
+   * every topic whose whole name matches, as of each fetch, so topics created later are found like new partitions.
    */
   public record WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
-                           List<Integer> knownPartitions, Map<Integer, Long> latestOffsets,
+                           List<StreamPartition> knownPartitions, Map<StreamPartition, Long> latestOffsets,
                            int returnAfterSuccesses, boolean returnOnNewData, long idleAfterMillis,
-                           long lastNewDataMillis, long maxWatchMillis, AutoScaleWatch autoScale) {
+                           long lastNewDataMillis, long maxWatchMillis, AutoScaleWatch autoScale,
+                           String topicPattern) {
     public WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
-                      List<Integer> knownPartitions, Map<Integer, Long> latestOffsets, int returnAfterSuccesses,
-                      boolean returnOnNewData, long idleAfterMillis, long lastNewDataMillis, long maxWatchMillis) {
+                      List<StreamPartition> knownPartitions, Map<StreamPartition, Long> latestOffsets,
+                      int returnAfterSuccesses, boolean returnOnNewData, long idleAfterMillis,
+                      long lastNewDataMillis, long maxWatchMillis, AutoScaleWatch autoScale) {
+      this(topic, consumerProperties, periodMillis, knownPartitions, latestOffsets, returnAfterSuccesses,
+          returnOnNewData, idleAfterMillis, lastNewDataMillis, maxWatchMillis, autoScale, null);
+    }
+
+    public WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
+                      List<StreamPartition> knownPartitions, Map<StreamPartition, Long> latestOffsets,
+                      int returnAfterSuccesses, boolean returnOnNewData, long idleAfterMillis, long lastNewDataMillis,
+                      long maxWatchMillis) {
       this(topic, consumerProperties, periodMillis, knownPartitions, latestOffsets, returnAfterSuccesses,
           returnOnNewData, idleAfterMillis, lastNewDataMillis, maxWatchMillis, null);
     }
@@ -80,7 +97,8 @@ public final class Contracts {
   public record AutoScaleWatch(io.sluice.segment.spec.AutoScalerConfig config, int taskCount, int partitionCount,
                                boolean actionAllowed, long supervisorStartedMillis, long lastActionMillis,
                                List<Long> samples, long lastSampleMillis,
-                               Map<String, Map<Integer, Long>> readingTasks, Map<Integer, Long> readUpTo) {}
+                               Map<String, Map<StreamPartition, Long>> readingTasks,
+                               Map<StreamPartition, Long> readUpTo) {}
 
   /**
    * Why the watcher returned, with its last good answer ({@code offsets}, null if every fetch failed) and how many
@@ -118,20 +136,20 @@ public final class Contracts {
   /** A task's cleanup: its pushed files are deleted, but for {@code keep} (those it handed to its commit). */
   public record CleanupInput(String dataSource, String taskId, List<String> keep) {}
 
-  public record ResetInput(String dataSource, String topic, Map<Integer, Long> offsets, String reason) {}
+  public record ResetInput(String dataSource, String topic, Map<StreamPartition, Long> offsets, String reason) {}
 
   /**
    * An operator's reset: {@code offsets} null clears every partition (Druid's {@code reset}: the supervisor starts
    * again from the earliest or latest offsets per {@code useEarliestOffset}); otherwise it sets just those
    * partitions (Druid's {@code resetOffsets}, whose {@code stream} must be the supervisor's topic).
    */
-  public record ResetRequest(String stream, Map<Integer, Long> offsets) {}
+  public record ResetRequest(String stream, Map<StreamPartition, Long> offsets) {}
 
   public record LoadCommittedInput(String dataSource) {}
 
   /** The head of a dataSource's commit log. {@code seq} is 0 when nothing was ever committed. */
   public record CommittedState(
-      long seq, String topic, Map<Integer, Long> partitionOffsets, long totalSegments, long totalEvents) {
+      long seq, String topic, Map<StreamPartition, Long> partitionOffsets, long totalSegments, long totalEvents) {
     public static CommittedState empty() {
       return new CommittedState(0, null, Map.of(), 0, 0);
     }
@@ -148,19 +166,19 @@ public final class Contracts {
       String supervisorId,
       String sequenceName,
       SupervisorSpec spec,
-      Map<Integer, Long> startOffsets,
+      Map<StreamPartition, Long> startOffsets,
       long createdAtMillis,
       boolean chained,
-      List<Integer> chainedPartitions,
+      List<StreamPartition> chainedPartitions,
       String readQueue) {
     public TaskInput(String taskId, String supervisorId, String sequenceName, SupervisorSpec spec,
-                     Map<Integer, Long> startOffsets, long createdAtMillis) {
+                     Map<StreamPartition, Long> startOffsets, long createdAtMillis) {
       this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, false, List.of(), null);
     }
 
     public TaskInput(String taskId, String supervisorId, String sequenceName, SupervisorSpec spec,
-                     Map<Integer, Long> startOffsets, long createdAtMillis, boolean chained,
-                     List<Integer> chainedPartitions) {
+                     Map<StreamPartition, Long> startOffsets, long createdAtMillis, boolean chained,
+                     List<StreamPartition> chainedPartitions) {
       this(taskId, supervisorId, sequenceName, spec, startOffsets, createdAtMillis, chained, chainedPartitions,
           null);
     }
@@ -177,7 +195,7 @@ public final class Contracts {
    * read, and every replica reads exactly up to them before publishing. Null until then, and always for a task
    * without replicas.
    */
-  public record TaskControl(boolean stopReading, Map<Integer, Long> endOffsets) {
+  public record TaskControl(boolean stopReading, Map<StreamPartition, Long> endOffsets) {
     public TaskControl(boolean stopReading) {
       this(stopReading, null);
     }
@@ -196,9 +214,9 @@ public final class Contracts {
    * {@code 15m}) the rate per second of each row counter, as Druid's row stats report them; empty once reading
    * has ended.
    */
-  public record ReadProgress(Map<Integer, Long> currentOffsets, RowStats rowStats,
+  public record ReadProgress(Map<StreamPartition, Long> currentOffsets, RowStats rowStats,
                              Map<String, Map<String, Double>> movingAverages) {
-    public ReadProgress(Map<Integer, Long> currentOffsets, RowStats rowStats) {
+    public ReadProgress(Map<StreamPartition, Long> currentOffsets, RowStats rowStats) {
       this(currentOffsets, rowStats, Map.of());
     }
   }
@@ -214,14 +232,15 @@ public final class Contracts {
    * small); they show in the task's history in Temporal's Web UI.
    */
   public record ReadResult(
-      Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
+      Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets, List<PushedSegment> segments,
       RowStats rowStats, List<ParseError> parseExceptions) {}
 
   /** Upper bound on saved parse exceptions per task, whatever {@code maxSavedParseExceptions} says. */
   public static final int MAX_SAVED_PARSE_EXCEPTIONS = 100;
 
   /** A saved parse exception: where it was, the start of the record, and why. */
-  public record ParseError(int partition, long offset, String excerpt, String reason, boolean wholeRecord) {}
+  public record ParseError(StreamPartition partition, long offset, String excerpt, String reason,
+      boolean wholeRecord) {}
 
   /**
    * {@code chainedPartitions}: the partitions the task started at a predecessor's end offsets; for those, not yet
@@ -230,16 +249,17 @@ public final class Contracts {
    */
   public record CommitInput(
       String dataSource, String topic, String taskId, String sequenceName,
-      Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
-      RowStats rowStats, boolean chained, List<Integer> chainedPartitions) {
+      Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets, List<PushedSegment> segments,
+      RowStats rowStats, boolean chained, List<StreamPartition> chainedPartitions) {
     public CommitInput(String dataSource, String topic, String taskId, String sequenceName,
-                       Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets, List<PushedSegment> segments,
+                       Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets,
+                       List<PushedSegment> segments,
                        RowStats rowStats) {
       this(dataSource, topic, taskId, sequenceName, startOffsets, endOffsets, segments, rowStats, false, List.of());
     }
 
     /** Whether this partition's start came from a predecessor that may not have committed yet. */
-    public boolean chainedAt(int partition) {
+    public boolean chainedAt(StreamPartition partition) {
       return chainedPartitions == null ? chained : chainedPartitions.contains(partition);
     }
   }
@@ -249,7 +269,7 @@ public final class Contracts {
 
   /** What a task reports to its supervisor when it ends, by signal. */
   public record TaskReport(
-      String taskId, String status, Map<Integer, Long> startOffsets, Map<Integer, Long> endOffsets,
+      String taskId, String status, Map<StreamPartition, Long> startOffsets, Map<StreamPartition, Long> endOffsets,
       int segments, RowStats rowStats, CommittedState head, String errorType, String errorMessage) {
     public static final String SUCCESS = "SUCCESS";
     public static final String FAILED = "FAILED";

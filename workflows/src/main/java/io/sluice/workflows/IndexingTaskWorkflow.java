@@ -18,11 +18,11 @@ public interface IndexingTaskWorkflow {
 
   /** From the reading activity of a replica told to stop: it has paused at these offsets. */
   @SignalMethod
-  void paused(java.util.Map<Integer, Long> positions);
+  void paused(java.util.Map<StreamPartition, Long> positions);
 
   /** From the supervisor: the offsets every replica of the group reads exactly up to, then publishes. Idempotent. */
   @SignalMethod
-  void setEndOffsets(java.util.Map<Integer, Long> endOffsets);
+  void setEndOffsets(java.util.Map<StreamPartition, Long> endOffsets);
 
   /** Polled by the reading activity every few seconds. */
   @QueryMethod

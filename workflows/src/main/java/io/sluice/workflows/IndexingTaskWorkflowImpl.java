@@ -26,9 +26,9 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
       SluiceOptions.cleanupOptions());
   private boolean stop;
   /** Replicas: the common end offsets, set by the supervisor once every replica has paused. */
-  private java.util.Map<Integer, Long> endOffsets;
+  private java.util.Map<StreamPartition, Long> endOffsets;
   /** Replicas: where the reading activity paused, not yet reported to the supervisor. */
-  private java.util.Map<Integer, Long> pausedAt;
+  private java.util.Map<StreamPartition, Long> pausedAt;
   private Contracts.ReadProgress readResult;
   /** The segment files handed to the commit: a late attempt of it may still land, so cleanup keeps them. */
   private List<String> committing = List.of();
@@ -52,7 +52,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
             r.endOffsets(), r.segments().size(), r.rowStats(), null, null, null), false);
         committing = r.segments().stream().map(Contracts.PushedSegment::key).toList();
         Contracts.CommitResult c = commits.commitSegments(new Contracts.CommitInput(in.supervisorId(),
-            in.spec().ioConfig().topic(), in.taskId(), in.sequenceName(), r.startOffsets(), r.endOffsets(),
+            in.spec().ioConfig().stream(), in.taskId(), in.sequenceName(), r.startOffsets(), r.endOffsets(),
             r.segments(), r.rowStats(), in.chained(), in.chainedPartitions()));
         report = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.SUCCESS, r.startOffsets(),
             r.endOffsets(), c.alreadyCommitted() ? 0 : r.segments().size(), r.rowStats(), c.head(), null, null);
@@ -115,7 +115,7 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
       while (true) {
         Workflow.await(() -> result.isCompleted() || pausedAt != null);
         if (pausedAt == null) return result.get();
-        java.util.Map<Integer, Long> at = pausedAt;
+        java.util.Map<StreamPartition, Long> at = pausedAt;
         pausedAt = null;
         tellSupervisor(in, new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PAUSED, in.startOffsets(),
             at, 0, null, null, null, null), false);
@@ -178,12 +178,12 @@ public class IndexingTaskWorkflowImpl implements IndexingTaskWorkflow {
   }
 
   @Override
-  public void paused(java.util.Map<Integer, Long> positions) {
+  public void paused(java.util.Map<StreamPartition, Long> positions) {
     if (endOffsets == null) pausedAt = positions; // once the end is set, a retried attempt's pause is moot
   }
 
   @Override
-  public void setEndOffsets(java.util.Map<Integer, Long> offsets) {
+  public void setEndOffsets(java.util.Map<StreamPartition, Long> offsets) {
     endOffsets = offsets;
     stop = true;
   }

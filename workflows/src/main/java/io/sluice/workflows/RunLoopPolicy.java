@@ -22,21 +22,30 @@ public final class RunLoopPolicy {
    * The partitions to manage after a discovery: Kafka partitions are never removed, so a partition once seen stays,
    * even if one metadata answer happened to leave it out.
    */
-  public static List<Integer> knownPartitions(List<Integer> known, List<Integer> fetched) {
-    java.util.TreeSet<Integer> all = new java.util.TreeSet<>(known);
+  public static List<StreamPartition> knownPartitions(List<StreamPartition> known, List<StreamPartition> fetched) {
+    java.util.TreeSet<StreamPartition> all = new java.util.TreeSet<>(known);
     all.addAll(fetched);
     return new ArrayList<>(all);
   }
 
-  /** Druid's task group of a partition. */
+  /**
+   * Druid's task group of a partition (KafkaSupervisor.getTaskGroupIdForPartition): {@code partition % taskCount}
+   * for a single topic, {@code Math.abs(31 * topic.hashCode() + partition) % taskCount} for a topicPattern.
+   */
+  public static int groupOf(StreamPartition partition, int taskCount) {
+    if (!partition.multiTopic()) return groupOf(partition.partition(), taskCount);
+    return Math.floorMod(Math.abs(31 * partition.topic().hashCode() + partition.partition()), taskCount);
+  }
+
+  /** Druid's task group of a single-topic partition. */
   public static int groupOf(int partition, int taskCount) {
     return Math.floorMod(partition, taskCount);
   }
 
   /** Partitions by task group; groups with no partitions are absent, so at most min(taskCount, partitions). */
-  public static Map<Integer, List<Integer>> groups(List<Integer> partitions, int taskCount) {
-    Map<Integer, List<Integer>> out = new TreeMap<>();
-    for (int p : partitions) out.computeIfAbsent(groupOf(p, taskCount), g -> new ArrayList<>()).add(p);
+  public static Map<Integer, List<StreamPartition>> groups(List<StreamPartition> partitions, int taskCount) {
+    Map<Integer, List<StreamPartition>> out = new TreeMap<>();
+    for (StreamPartition p : partitions) out.computeIfAbsent(groupOf(p, taskCount), g -> new ArrayList<>()).add(p);
     return out;
   }
 
@@ -44,18 +53,20 @@ public final class RunLoopPolicy {
    * The partitions discovered after the supervisor's first discovery: those already known so, plus those in
    * {@code fetched} that {@code known} lacks, unless nothing was known yet (the first discovery).
    */
-  public static List<Integer> discoveredLater(List<Integer> later, List<Integer> known, List<Integer> fetched) {
-    java.util.TreeSet<Integer> out = new java.util.TreeSet<>(later);
+  public static List<StreamPartition> discoveredLater(List<StreamPartition> later, List<StreamPartition> known,
+                                                      List<StreamPartition> fetched) {
+    java.util.TreeSet<StreamPartition> out = new java.util.TreeSet<>(later);
     if (!known.isEmpty()) {
-      for (int p : fetched) if (!known.contains(p)) out.add(p);
+      for (StreamPartition p : fetched) if (!known.contains(p)) out.add(p);
     }
     return new ArrayList<>(out);
   }
 
   /** {@link #startOffsets(List, Map, boolean, Map, Map, boolean, List)} with no partition discovered later. */
-  public static Map<Integer, Long> startOffsets(List<Integer> partitions, Map<Integer, Long> committed,
-                                                boolean sameTopic, Map<Integer, Long> earliest,
-                                                Map<Integer, Long> latest, boolean useEarliestOffset) {
+  public static Map<StreamPartition, Long> startOffsets(List<StreamPartition> partitions,
+                                                        Map<StreamPartition, Long> committed,
+                                                boolean sameTopic, Map<StreamPartition, Long> earliest,
+                                                Map<StreamPartition, Long> latest, boolean useEarliestOffset) {
     return startOffsets(partitions, committed, sameTopic, earliest, latest, useEarliestOffset, List.of());
   }
 
@@ -65,12 +76,13 @@ public final class RunLoopPolicy {
    * after the supervisor's first discovery ({@code discoveredLater}) starts from its earliest offset whatever
    * {@code useEarliestOffset} says, as in Druid: what was produced into it before it was discovered is not skipped.
    */
-  public static Map<Integer, Long> startOffsets(List<Integer> partitions, Map<Integer, Long> committed,
-                                                boolean sameTopic, Map<Integer, Long> earliest,
-                                                Map<Integer, Long> latest, boolean useEarliestOffset,
-                                                List<Integer> discoveredLater) {
-    Map<Integer, Long> out = new LinkedHashMap<>();
-    for (int p : partitions) {
+  public static Map<StreamPartition, Long> startOffsets(List<StreamPartition> partitions,
+                                                        Map<StreamPartition, Long> committed,
+                                                boolean sameTopic, Map<StreamPartition, Long> earliest,
+                                                Map<StreamPartition, Long> latest, boolean useEarliestOffset,
+                                                List<StreamPartition> discoveredLater) {
+    Map<StreamPartition, Long> out = new LinkedHashMap<>();
+    for (StreamPartition p : partitions) {
       Long c = sameTopic ? committed.get(p) : null;
       if (c != null) {
         out.put(p, c);
@@ -86,19 +98,20 @@ public final class RunLoopPolicy {
    * Where a new task starts: its offsets, the still-publishing tasks it chained from, and the partitions whose
    * offsets came from them.
    */
-  public record Start(Map<Integer, Long> offsets, List<String> chainedFrom, List<Integer> chainedPartitions) {}
+  public record Start(Map<StreamPartition, Long> offsets, List<String> chainedFrom,
+                      List<StreamPartition> chainedPartitions) {}
 
   /**
    * Chains a new task onto tasks still publishing, as Druid starts the next task at the offsets the publishing ones
    * ended on: each partition starts at the end offset of the newest task (in {@code tasks}' creation order) that
    * finished reading it, else at {@code base}.
    */
-  public static Start chainedStart(List<Integer> partitions, Map<Integer, Long> base,
+  public static Start chainedStart(List<StreamPartition> partitions, Map<StreamPartition, Long> base,
                                    List<SupervisorState.TaskEntry> tasks) {
-    Map<Integer, Long> out = new LinkedHashMap<>();
+    Map<StreamPartition, Long> out = new LinkedHashMap<>();
     java.util.Set<String> from = new java.util.LinkedHashSet<>();
-    List<Integer> chainedPartitions = new ArrayList<>();
-    for (int p : partitions) {
+    List<StreamPartition> chainedPartitions = new ArrayList<>();
+    for (StreamPartition p : partitions) {
       Long offset = base.get(p);
       String source = null;
       for (SupervisorState.TaskEntry t : tasks) {
@@ -123,10 +136,11 @@ public final class RunLoopPolicy {
    * the offset it needs is gone (below the earliest); an offset past the latest (a topic re-created smaller) is
    * reset too, as Kafka's auto.offset.reset would. A partition Kafka does not report is left alone.
    */
-  public static Map<Integer, Long> automaticReset(Map<Integer, Long> resumeAt, Map<Integer, Long> earliest,
-                                                  Map<Integer, Long> latest, boolean useEarliestOffset) {
-    Map<Integer, Long> out = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Long> e : resumeAt.entrySet()) {
+  public static Map<StreamPartition, Long> automaticReset(Map<StreamPartition, Long> resumeAt,
+                                                          Map<StreamPartition, Long> earliest,
+                                                  Map<StreamPartition, Long> latest, boolean useEarliestOffset) {
+    Map<StreamPartition, Long> out = new LinkedHashMap<>();
+    for (Map.Entry<StreamPartition, Long> e : resumeAt.entrySet()) {
       Long lo = earliest.get(e.getKey());
       Long hi = latest.get(e.getKey());
       if (lo == null || hi == null) continue;
@@ -139,17 +153,17 @@ public final class RunLoopPolicy {
    * Whether some task, reading or publishing, reads one of {@code partitions} (by the partitions it started with:
    * after an autoscaler action they may not be its group's now).
    */
-  public static boolean partitionsBusy(java.util.Collection<Integer> partitions,
+  public static boolean partitionsBusy(java.util.Collection<StreamPartition> partitions,
                                        List<SupervisorState.TaskEntry> tasks) {
     for (SupervisorState.TaskEntry t : tasks) {
-      for (int p : partitions) if (t.startOffsets.containsKey(p)) return true;
+      for (StreamPartition p : partitions) if (t.startOffsets.containsKey(p)) return true;
     }
     return false;
   }
 
   /** Whether one of {@code partitions} is in {@code set}. */
-  public static boolean anyIn(List<Integer> partitions, java.util.Collection<Integer> set) {
-    for (int p : partitions) if (set.contains(p)) return true;
+  public static boolean anyIn(List<StreamPartition> partitions, java.util.Collection<StreamPartition> set) {
+    for (StreamPartition p : partitions) if (set.contains(p)) return true;
     return false;
   }
 
@@ -169,12 +183,12 @@ public final class RunLoopPolicy {
    * Replicas: the group's end offsets, the most any paused replica had read of each partition (Druid's
    * setEndOffsets after pausing every replica). Null while none has paused.
    */
-  public static Map<Integer, Long> agreedEnd(List<Map<Integer, Long>> pausedAt) {
-    Map<Integer, Long> end = null;
-    for (Map<Integer, Long> p : pausedAt) {
+  public static Map<StreamPartition, Long> agreedEnd(List<Map<StreamPartition, Long>> pausedAt) {
+    Map<StreamPartition, Long> end = null;
+    for (Map<StreamPartition, Long> p : pausedAt) {
       if (p == null) continue;
       if (end == null) end = new java.util.TreeMap<>();
-      for (Map.Entry<Integer, Long> e : p.entrySet()) end.merge(e.getKey(), e.getValue(), Math::max);
+      for (Map.Entry<StreamPartition, Long> e : p.entrySet()) end.merge(e.getKey(), e.getValue(), Math::max);
     }
     return end;
   }
@@ -209,7 +223,7 @@ public final class RunLoopPolicy {
   }
 
   /** Druid's base sequence name: a hash of what defines the task's work. Replicas share it. */
-  public static String sequenceName(String dataSource, String topic, int group, Map<Integer, Long> startOffsets,
+  public static String sequenceName(String dataSource, String topic, int group, Map<StreamPartition, Long> startOffsets,
                                     long taskSequence) {
     String material = dataSource + "|" + topic + "|" + group + "|" + new TreeMap<>(startOffsets) + "|" + taskSequence;
     return "index_kafka_" + dataSource + "_" + sha1(material).substring(0, 15);
@@ -223,16 +237,16 @@ public final class RunLoopPolicy {
   }
 
   /** Per-partition lag: latest minus current; aggregate lag never negative. */
-  public static Map<Integer, Long> lag(Map<Integer, Long> latest, Map<Integer, Long> current) {
-    Map<Integer, Long> out = new TreeMap<>();
-    for (Map.Entry<Integer, Long> e : latest.entrySet()) {
+  public static Map<StreamPartition, Long> lag(Map<StreamPartition, Long> latest, Map<StreamPartition, Long> current) {
+    Map<StreamPartition, Long> out = new TreeMap<>();
+    for (Map.Entry<StreamPartition, Long> e : latest.entrySet()) {
       Long c = current.get(e.getKey());
       out.put(e.getKey(), e.getValue() - (c == null ? 0L : c));
     }
     return out;
   }
 
-  public static long aggregateLag(Map<Integer, Long> lag) {
+  public static long aggregateLag(Map<StreamPartition, Long> lag) {
     long sum = 0;
     for (long l : lag.values()) sum += Math.max(0, l);
     return sum;
@@ -291,9 +305,10 @@ public final class RunLoopPolicy {
    * no tasks, unless some of what is in the stream is not read yet ({@code readUpTo}: committed offsets, or the end
    * offsets of tasks still publishing).
    */
-  public static boolean staysIdle(boolean idle, Map<Integer, Long> latest, Map<Integer, Long> readUpTo) {
+  public static boolean staysIdle(boolean idle, Map<StreamPartition, Long> latest,
+                                  Map<StreamPartition, Long> readUpTo) {
     if (!idle) return false;
-    for (Map.Entry<Integer, Long> e : latest.entrySet()) {
+    for (Map.Entry<StreamPartition, Long> e : latest.entrySet()) {
       Long c = readUpTo.get(e.getKey());
       if (c == null || c < e.getValue()) return false;
     }
@@ -301,8 +316,8 @@ public final class RunLoopPolicy {
   }
 
   /** Whether two answers differ in their latest offsets: new data arrived. */
-  public static boolean newData(Map<Integer, Long> before, Map<Integer, Long> after) {
-    for (Map.Entry<Integer, Long> e : after.entrySet()) {
+  public static boolean newData(Map<StreamPartition, Long> before, Map<StreamPartition, Long> after) {
+    for (Map.Entry<StreamPartition, Long> e : after.entrySet()) {
       Long b = before.get(e.getKey());
       if (b == null || b < e.getValue()) return true;
     }
@@ -313,14 +328,34 @@ public final class RunLoopPolicy {
    * Why a {@code resetOffsets} request cannot be applied, or null if it can: the stream must be the supervisor's
    * topic, and every partition must exist (when partitions are known) with an offset of at least 0.
    */
-  public static String resetOffsetsProblem(String topic, String stream, Map<Integer, Long> offsets,
-                                           List<Integer> knownPartitions) {
+  public static String resetOffsetsProblem(String topic, String stream, Map<StreamPartition, Long> offsets,
+                                           List<StreamPartition> knownPartitions) {
+    return resetOffsetsProblem(topic, false, stream, offsets, knownPartitions);
+  }
+
+  /**
+   * {@link #resetOffsetsProblem(String, String, Map, List)} for a supervisor that reads one topic, or every topic
+   * matching the pattern {@code topic} ({@code multiTopic}): then each partition must be named
+   * {@code "topic:partition"} with a topic the pattern matches, else by its number alone.
+   */
+  public static String resetOffsetsProblem(String topic, boolean multiTopic, String stream,
+                                           Map<StreamPartition, Long> offsets, List<StreamPartition> knownPartitions) {
     if (stream != null && !stream.equals(topic)) {
-      return "stream '" + stream + "' is not this supervisor's topic '" + topic + "'";
+      return "stream '" + stream + "' is not this supervisor's " + (multiTopic ? "topicPattern" : "topic") + " '"
+          + topic + "'";
     }
     if (offsets == null || offsets.isEmpty()) return "partitionOffsetMap must name at least one partition";
-    for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
-      if (e.getKey() == null || e.getKey() < 0) return "partition " + e.getKey() + " is not a partition number";
+    for (Map.Entry<StreamPartition, Long> e : offsets.entrySet()) {
+      if (e.getKey() == null) return "partition " + e.getKey() + " is not a partition number";
+      if (e.getKey().multiTopic() != multiTopic) {
+        return "partition '" + e.getKey() + "': " + (multiTopic
+            ? "this supervisor reads a topicPattern; name partitions as topic:partition"
+            : "this supervisor reads one topic; name partitions by number");
+      }
+      if (multiTopic && !java.util.regex.Pattern.matches(topic, e.getKey().topic())) {
+        return "partition '" + e.getKey() + "': topic '" + e.getKey().topic() + "' does not match topicPattern '"
+            + topic + "'";
+      }
       if (e.getValue() == null || e.getValue() < 0) {
         return "offset " + e.getValue() + " of partition " + e.getKey() + " must be at least 0";
       }
@@ -378,8 +413,8 @@ public final class RunLoopPolicy {
   }
 
   /** Merges newly committed offsets into the known ones. */
-  public static Map<Integer, Long> merge(Map<Integer, Long> base, Map<Integer, Long> update) {
-    Map<Integer, Long> out = new HashMap<>(base);
+  public static Map<StreamPartition, Long> merge(Map<StreamPartition, Long> base, Map<StreamPartition, Long> update) {
+    Map<StreamPartition, Long> out = new HashMap<>(base);
     out.putAll(update);
     return new TreeMap<>(out);
   }

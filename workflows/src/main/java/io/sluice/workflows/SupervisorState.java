@@ -16,7 +16,7 @@ public final class SupervisorState {
     public String taskId;
     public int group;
     public String sequenceName;
-    public Map<Integer, Long> startOffsets = new LinkedHashMap<>();
+    public Map<StreamPartition, Long> startOffsets = new LinkedHashMap<>();
     public long startedAtMillis;
     /** READING, then PUBLISHING once told to stop reading. */
     public String phase = "READING";
@@ -24,17 +24,17 @@ public final class SupervisorState {
     /** Set once a completionTimeout cancellation was sent, so it is sent once. */
     public boolean cancelRequested;
     /** Where reading ended, once the task reported it; null while reading. */
-    public Map<Integer, Long> endOffsets;
+    public Map<StreamPartition, Long> endOffsets;
     /** Tasks, still publishing when this one started, whose end offsets it started from. */
     public List<String> chainedFrom = new ArrayList<>();
     /** Replicas: where this one paused when told to stop, before the group's end offsets were set. */
-    public Map<Integer, Long> pausedAt;
+    public Map<StreamPartition, Long> pausedAt;
     /** Replicas: the worker read queue chosen for it; null for any worker. */
     public String readQueue;
 
     public TaskEntry() {}
 
-    public TaskEntry(String taskId, int group, String sequenceName, Map<Integer, Long> startOffsets,
+    public TaskEntry(String taskId, int group, String sequenceName, Map<StreamPartition, Long> startOffsets,
                      long startedAtMillis) {
       this.taskId = taskId;
       this.group = group;
@@ -52,11 +52,11 @@ public final class SupervisorState {
   public SupervisorSpec pendingSpec;
   public boolean committedLoaded;
   public Contracts.CommittedState committed = Contracts.CommittedState.empty();
-  public List<Integer> partitions = new ArrayList<>();
+  public List<StreamPartition> partitions = new ArrayList<>();
   /** Partitions added to the topic after the first discovery: read from their earliest offset, as in Druid. */
-  public List<Integer> partitionsDiscoveredLater = new ArrayList<>();
-  public Map<Integer, Long> latestOffsets = new LinkedHashMap<>();
-  public Map<Integer, Long> earliestOffsets = new LinkedHashMap<>();
+  public List<StreamPartition> partitionsDiscoveredLater = new ArrayList<>();
+  public Map<StreamPartition, Long> latestOffsets = new LinkedHashMap<>();
+  public Map<StreamPartition, Long> earliestOffsets = new LinkedHashMap<>();
   public long offsetsLastUpdatedMillis;
   public List<TaskEntry> tasks = new ArrayList<>();
   public long taskSequence;
@@ -80,12 +80,12 @@ public final class SupervisorState {
   /** A {@code reset} accepted and not yet carried out. */
   public boolean pendingFullReset;
   /** {@code resetOffsets} accepted and not yet carried out, merged; applied after a pending full reset. */
-  public Map<Integer, Long> pendingResetOffsets = new LinkedHashMap<>();
+  public Map<StreamPartition, Long> pendingResetOffsets = new LinkedHashMap<>();
   /**
    * resetOffsetAutomatically: the start offsets of tasks that failed because Kafka no longer had their offsets, not
    * yet checked. Those still out of range are reset to the earliest or latest offset per useEarliestOffset.
    */
-  public Map<Integer, Long> pendingAutoReset = new LinkedHashMap<>();
+  public Map<StreamPartition, Long> pendingAutoReset = new LinkedHashMap<>();
   /** Task groups an operator asked to hand off early, not yet told. */
   public List<Integer> handoffGroups = new ArrayList<>();
   /** idleConfig: the stream stood still for inactiveAfterMillis and everything in it is committed. */

@@ -21,9 +21,9 @@ public record SupervisorStatus(
     long durationSeconds,
     List<TaskView> activeTasks,
     List<TaskView> publishingTasks,
-    Map<Integer, Long> latestOffsets,
-    Map<Integer, Long> committedOffsets,
-    Map<Integer, Long> minimumLag,
+    Map<StreamPartition, Long> latestOffsets,
+    Map<StreamPartition, Long> committedOffsets,
+    Map<StreamPartition, Long> minimumLag,
     long aggregateLag,
     long offsetsLastUpdatedMillis,
     List<SupervisorState.ErrorEvent> recentErrors,
@@ -35,6 +35,7 @@ public record SupervisorStatus(
     int pendingTaskCount,
     List<SupervisorState.ScaleEvent> scaleEvents) {
 
-  public record TaskView(String id, Map<Integer, Long> startingOffsets, long startTimeMillis, long remainingSeconds,
+  public record TaskView(String id, Map<StreamPartition, Long> startingOffsets, long startTimeMillis,
+                         long remainingSeconds,
                          String type, int group) {}
 }

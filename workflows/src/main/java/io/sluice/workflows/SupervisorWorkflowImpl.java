@@ -179,9 +179,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (io().replicas() > 1) agreeEndOffsets(now);
 
     if (s.pendingSpec != null && (s.tasks.isEmpty() || (allReadingDone()
-        && s.pendingSpec.ioConfig().topic().equals(io().topic())))) {
+        && s.pendingSpec.ioConfig().stream().equals(io().stream())))) {
       log.info("supervisor {}: applying the updated spec", s.spec.id());
-      boolean topicChanged = !s.pendingSpec.ioConfig().topic().equals(io().topic());
+      boolean topicChanged = !s.pendingSpec.ioConfig().stream().equals(io().stream());
       s.spec = s.pendingSpec;
       s.pendingSpec = null;
       s.suspended = s.spec.suspended();
@@ -262,13 +262,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     for (List<SupervisorState.TaskEntry> replicas : bySequence.values()) {
       boolean allPaused = true;
       long since = 0;
-      List<Map<Integer, Long>> paused = new ArrayList<>();
+      List<Map<StreamPartition, Long>> paused = new ArrayList<>();
       for (SupervisorState.TaskEntry t : replicas) {
         allPaused &= t.pausedAt != null;
         since = Math.max(since, t.publishingSinceMillis);
         paused.add(t.pausedAt);
       }
-      Map<Integer, Long> end = RunLoopPolicy.agreedEnd(paused);
+      Map<StreamPartition, Long> end = RunLoopPolicy.agreedEnd(paused);
       if (end == null || (!allPaused && now < since + pauseWaitMillis())) continue;
       for (SupervisorState.TaskEntry t : replicas) {
         t.endOffsets = new LinkedHashMap<>(end);
@@ -294,8 +294,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   }
 
   /** Per partition, how far tasks have read for sure: committed offsets, then publishing tasks' end offsets. */
-  private Map<Integer, Long> readUpTo() {
-    Map<Integer, Long> readUpTo = new TreeMap<>(s.committed.partitionOffsets());
+  private Map<StreamPartition, Long> readUpTo() {
+    Map<StreamPartition, Long> readUpTo = new TreeMap<>(s.committed.partitionOffsets());
     for (SupervisorState.TaskEntry t : s.tasks) if (t.endOffsets != null) readUpTo.putAll(t.endOffsets);
     return readUpTo;
   }
@@ -413,7 +413,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         RunLoopPolicy.returnAfterSuccesses(s.firstIterationDone, s.unhealthySupervisor,
             s.consecutiveIterationSuccesses, config.healthinessThreshold()),
         s.idle, idleEnabled && !s.idle ? io().idleConfig().inactiveAfterMillis() : 0, s.lastNewDataMillis,
-        SluiceOptions.MAX_WATCH_MILLIS, autoScaleWatch());
+        SluiceOptions.MAX_WATCH_MILLIS, autoScaleWatch(), io().topicPattern());
     if (watch != null && sameWatch(watchInput, in)) return;
     stopWatching();
     watchInput = in;
@@ -423,7 +423,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
 
   /** Whether a running watcher already answers what {@code wanted} asks for. */
   private static boolean sameWatch(Contracts.WatchInput running, Contracts.WatchInput wanted) {
-    return running.topic().equals(wanted.topic())
+    return Objects.equals(running.topic(), wanted.topic())
+        && Objects.equals(running.topicPattern(), wanted.topicPattern())
         && running.consumerProperties().equals(wanted.consumerProperties())
         && running.periodMillis() == wanted.periodMillis()
         && (running.returnAfterSuccesses() == Integer.MAX_VALUE) == (wanted.returnAfterSuccesses() == Integer.MAX_VALUE)
@@ -439,7 +440,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   private Contracts.AutoScaleWatch autoScaleWatch() {
     AutoScalerConfig ac = io().autoScalerConfig();
     if (!AutoScalerConfig.enabled(ac) || s.terminateRequested) return null;
-    Map<String, Map<Integer, Long>> reading = new TreeMap<>();
+    Map<String, Map<StreamPartition, Long>> reading = new TreeMap<>();
     for (SupervisorState.TaskEntry t : s.tasks) {
       if ("READING".equals(t.phase)) reading.put(t.taskId, new TreeMap<>(t.startOffsets));
     }
@@ -480,12 +481,12 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    */
   private boolean carryOutReset() {
     try {
-      Map<Integer, Long> offsets = new LinkedHashMap<>();
+      Map<StreamPartition, Long> offsets = new LinkedHashMap<>();
       String reason = s.pendingFullReset ? "reset" : "resetOffsets";
       boolean autoDone = s.pendingFullReset; // a full reset supersedes an automatic one
       if (s.pendingFullReset || !s.pendingAutoReset.isEmpty()) {
         Contracts.StreamOffsets o = stream.fetchStreamOffsets(
-            new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties()));
+            new Contracts.FetchOffsetsInput(io().topic(), io().consumerProperties(), io().topicPattern()));
         s.partitions = RunLoopPolicy.knownPartitions(s.partitions, o.partitions());
         s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, o.earliest());
         s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, o.latest());
@@ -493,18 +494,18 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
         } else if (!RunLoopPolicy.partitionsBusy(s.pendingAutoReset.keySet(), s.tasks)) {
           // The group's other tasks have finished (partitionsBusy), so the committed offsets are where reading resumes.
-          Map<Integer, Long> resumeAt = new LinkedHashMap<>(s.pendingAutoReset);
-          for (Integer p : s.pendingAutoReset.keySet()) {
+          Map<StreamPartition, Long> resumeAt = new LinkedHashMap<>(s.pendingAutoReset);
+          for (StreamPartition p : s.pendingAutoReset.keySet()) {
             Long c = s.committed.partitionOffsets().get(p);
             if (c != null) resumeAt.put(p, c);
           }
-          Map<Integer, Long> auto = RunLoopPolicy.automaticReset(resumeAt, o.earliest(), o.latest(),
+          Map<StreamPartition, Long> auto = RunLoopPolicy.automaticReset(resumeAt, o.earliest(), o.latest(),
               io().useEarliestOffset());
           if (auto.isEmpty()) { // back in range by now: an ordinary task failure
             countTaskFailure(Failures.OFFSET_OUT_OF_RANGE, "offsets " + resumeAt + " were out of range for a task "
                 + "but are available now (earliest " + o.earliest() + ", latest " + o.latest() + ")");
           }
-          for (Map.Entry<Integer, Long> e : auto.entrySet()) {
+          for (Map.Entry<StreamPartition, Long> e : auto.entrySet()) {
             long from = resumeAt.get(e.getKey());
             long to = e.getValue();
             String what = to > from ? (to - from) + " offsets skipped (DROPPED)"
@@ -535,7 +536,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
         }
       }
-      s.committed = commits.resetOffsets(new Contracts.ResetInput(s.spec.id(), io().topic(), offsets, reason));
+      s.committed = commits.resetOffsets(new Contracts.ResetInput(s.spec.id(), io().stream(), offsets, reason));
       log.info("supervisor {}: offsets reset to {} ({})", s.spec.id(), offsets, reason);
       s.pendingFullReset = false;
       s.pendingResetOffsets = new LinkedHashMap<>();
@@ -566,16 +567,17 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    * sequence name, each on a different worker while enough are alive. Returns false if a start failed.
    */
   private boolean createTasks(long now) {
-    boolean sameTopic = io().topic().equals(s.committed.topic()) || s.committed.topic() == null;
+    boolean sameTopic = io().stream().equals(s.committed.topic()) || s.committed.topic() == null;
     boolean ok = true;
     List<String> liveQueues = null;
-    for (Map.Entry<Integer, List<Integer>> g : RunLoopPolicy.groups(s.partitions, s.taskCount()).entrySet()) {
+    for (Map.Entry<Integer, List<StreamPartition>> g : RunLoopPolicy.groups(s.partitions, s.taskCount()).entrySet()) {
       if (!RunLoopPolicy.groupFree(g.getKey(), s.tasks)) continue;
       if (RunLoopPolicy.anyIn(g.getValue(), s.pendingAutoReset.keySet())) continue; // reset first
-      Map<Integer, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(), sameTopic,
+      Map<StreamPartition, Long> base = RunLoopPolicy.startOffsets(g.getValue(), s.committed.partitionOffsets(),
+          sameTopic,
           s.earliestOffsets, s.latestOffsets, io().useEarliestOffset(), s.partitionsDiscoveredLater);
       RunLoopPolicy.Start chained = RunLoopPolicy.chainedStart(g.getValue(), base, s.tasks);
-      Map<Integer, Long> start = chained.offsets();
+      Map<StreamPartition, Long> start = chained.offsets();
       List<String> chainedFrom = new ArrayList<>(chained.chainedFrom());
       for (SupervisorState.TaskEntry t : new ArrayList<>(s.tasks)) { // and their replicas, which commit the same
         if (chained.chainedFrom().contains(t.taskId)) {
@@ -585,7 +587,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         }
       }
       s.taskSequence++;
-      String sequenceName = RunLoopPolicy.sequenceName(s.spec.id(), io().topic(), g.getKey(), start, s.taskSequence);
+      String sequenceName = RunLoopPolicy.sequenceName(s.spec.id(), io().stream(), g.getKey(), start, s.taskSequence);
       List<String> queues = java.util.Collections.singletonList(null);
       if (io().replicas() > 1) {
         if (liveQueues == null) liveQueues = liveReadQueues();
@@ -610,8 +612,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
   }
 
-  private boolean startTask(int group, List<Integer> partitions, String sequenceName, Map<Integer, Long> start,
-                            List<String> chainedFrom, List<Integer> chainedPartitions, String queue, long now) {
+  private boolean startTask(int group, List<StreamPartition> partitions, String sequenceName,
+                            Map<StreamPartition, Long> start,
+                            List<String> chainedFrom, List<StreamPartition> chainedPartitions, String queue, long now) {
     String taskId = RunLoopPolicy.taskId(sequenceName, random);
     Contracts.TaskInput input = new Contracts.TaskInput(taskId, s.spec.id(), sequenceName, s.spec, start, now,
         !chainedFrom.isEmpty(), chainedPartitions, queue);
@@ -727,7 +730,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   }
 
   private void publishDetails() {
-    Map<Integer, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());
+    Map<StreamPartition, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());
     Workflow.setCurrentDetails(String.format(
         "**%s** (%s)  \ntasks: %d reading, %d publishing  \ncommitted offsets: %s  \nlatest offsets: %s  \n"
             + "lag: %d  \npublished segments: %d, events: %d%s",
@@ -788,8 +791,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (request == null) throw new IllegalArgumentException("a reset request is required");
     if (s.terminateRequested) throw new IllegalStateException("supervisor " + s.spec.id() + " is terminating");
     if (request.offsets() != null) {
-      String problem = RunLoopPolicy.resetOffsetsProblem(io().topic(), request.stream(), request.offsets(),
-          s.partitions);
+      String problem = RunLoopPolicy.resetOffsetsProblem(io().stream(), io().multiTopic(), request.stream(),
+          request.offsets(), s.partitions);
       if (problem != null) throw new IllegalArgumentException(problem);
     }
   }
@@ -846,8 +849,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
             t.group));
       }
     }
-    Map<Integer, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());
-    return new SupervisorStatus(s.spec.id(), io().topic(), RunLoopPolicy.stateOf(s.detailedState), s.detailedState,
+    Map<StreamPartition, Long> lag = RunLoopPolicy.lag(s.latestOffsets, s.committed.partitionOffsets());
+    return new SupervisorStatus(s.spec.id(), io().stream(), RunLoopPolicy.stateOf(s.detailedState), s.detailedState,
         !s.unhealthySupervisor && !s.unhealthyTasks, s.suspended, s.partitions.size(), io().replicas(),
         io().taskDurationMillis() / 1000, active, publishing, s.latestOffsets, s.committed.partitionOffsets(), lag,
         RunLoopPolicy.aggregateLag(lag), s.offsetsLastUpdatedMillis, s.recentErrors, s.committed.totalSegments(),

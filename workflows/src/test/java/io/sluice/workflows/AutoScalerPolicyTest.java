@@ -1,5 +1,6 @@
 package io.sluice.workflows;
 
+import static io.sluice.workflows.Parts.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.segment.spec.AutoScalerConfig;
@@ -94,10 +95,10 @@ class AutoScalerPolicyTest {
 
   @Test
   void aggregateLagUsesTheFurthestKnownPositionPerPartition() {
-    Map<Integer, Long> latest = Map.of(0, 1000L, 1, 500L, 2, 100L);
-    Map<Integer, Long> readUpTo = Map.of(0, 100L, 1, 100L, 2, 200L);
+    Map<StreamPartition, Long> latest = offs(0, 1000L, 1, 500L, 2, 100L);
+    Map<StreamPartition, Long> readUpTo = offs(0, 100L, 1, 100L, 2, 200L);
     // task A started partition 0 at 300 and has read to 900; partition 1 has no task position
-    long lag = AutoScalerPolicy.aggregateLag(latest, readUpTo, List.of(Map.of(0, 300L), Map.of(0, 900L)));
+    long lag = AutoScalerPolicy.aggregateLag(latest, readUpTo, List.of(offs(0, 300L), offs(0, 900L)));
     assertEquals(100 + 400 + 0, lag, "partition 2's negative lag counts as 0");
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.workflows;
 
+import static io.sluice.workflows.Parts.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +50,7 @@ class SupervisorWorkflowTest {
    */
   public static class FakeTask implements IndexingTaskWorkflow {
     private boolean stop;
-    private Map<Integer, Long> endOffsets;
+    private Map<StreamPartition, Long> endOffsets;
 
     @Override
     public Contracts.TaskReport run(Contracts.TaskInput in) {
@@ -80,10 +81,10 @@ class SupervisorWorkflowTest {
       }
       placements.put(in.taskId(), String.valueOf(in.readQueue()));
       Workflow.await(() -> stop);
-      Map<Integer, Long> end = new TreeMap<>();
+      Map<StreamPartition, Long> end = new TreeMap<>();
       if (in.replicated()) { // pause where this replica got to (the one on w2 read 7 more), then read to the end
         long more = "read@w2".equals(in.readQueue()) ? 7 : 0;
-        Map<Integer, Long> at = new TreeMap<>();
+        Map<StreamPartition, Long> at = new TreeMap<>();
         in.startOffsets().forEach((p, o) -> at.put(p, o + 100 + more));
         supervisor.taskPublishing(new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PAUSED,
             in.startOffsets(), at, 0, null, null, null, null));
@@ -125,11 +126,11 @@ class SupervisorWorkflowTest {
     }
 
     @Override
-    public void paused(Map<Integer, Long> positions) {
+    public void paused(Map<StreamPartition, Long> positions) {
     }
 
     @Override
-    public void setEndOffsets(Map<Integer, Long> offsets) {
+    public void setEndOffsets(Map<StreamPartition, Long> offsets) {
       endOffsets = offsets;
       stop = true;
     }
@@ -157,7 +158,9 @@ class SupervisorWorkflowTest {
    * start must be the committed end, or 0 for a partition never committed; a chained partition whose predecessor
    * has not committed yet waits). Every refusal is a gap or an overlap, kept in {@link #violations}.
    */
-  static final Map<Integer, Long> logOffsets = new TreeMap<>();
+  static final Map<StreamPartition, Long> logOffsets = new TreeMap<>();
+  /** The stream the fake commit log records: the spec's topic, or its topicPattern. */
+  static volatile String logTopic = "t";
   static long logSeq;
   static long logSegments;
   static long logEvents;
@@ -165,15 +168,17 @@ class SupervisorWorkflowTest {
 
   static synchronized Contracts.CommittedState logHead() {
     return logSeq == 0 ? Contracts.CommittedState.empty()
-        : new Contracts.CommittedState(logSeq, "t", new TreeMap<>(logOffsets), logSegments, logEvents);
+        : new Contracts.CommittedState(logSeq, logTopic, new TreeMap<>(logOffsets), logSegments, logEvents);
   }
 
   /** Commits a fake task's range; null while a predecessor is pending; seq -1 if refused. */
-  static synchronized Contracts.CommittedState fakeCommit(Contracts.TaskInput in, Map<Integer, Long> end) {
+  static synchronized Contracts.CommittedState fakeCommit(Contracts.TaskInput in, Map<StreamPartition, Long> end) {
     boolean covered = true; // another replica committed this very range: nothing to write, as the real log answers
-    for (Map.Entry<Integer, Long> e : end.entrySet()) covered &= e.getValue().equals(logOffsets.get(e.getKey()));
+    for (Map.Entry<StreamPartition, Long> e : end.entrySet()) {
+      covered &= e.getValue().equals(logOffsets.get(e.getKey()));
+    }
     if (covered && in.replicated()) return logHead();
-    for (Map.Entry<Integer, Long> e : in.startOffsets().entrySet()) {
+    for (Map.Entry<StreamPartition, Long> e : in.startOffsets().entrySet()) {
       Long c = logOffsets.get(e.getKey());
       boolean chained = in.chainedPartitions() != null && in.chainedPartitions().contains(e.getKey());
       if (chained && (c == null || c < e.getValue())) return null;
@@ -192,7 +197,7 @@ class SupervisorWorkflowTest {
 
   static final AtomicBoolean kafkaUp = new AtomicBoolean(true);
   /** The fake topic's partitions; a test adds one to simulate a partition added at runtime. */
-  static volatile List<Integer> partitions = List.of(0);
+  static volatile List<StreamPartition> partitions = parts(0);
   /** Whether the fake topic stands still (for idleConfig); new data arrives when it is set to false. */
   static volatile boolean standingStill;
   /** The fake topic's latest offset in every partition. */
@@ -218,9 +223,9 @@ class SupervisorWorkflowTest {
     @Override
     public Contracts.StreamOffsets fetchStreamOffsets(Contracts.FetchOffsetsInput input) {
       if (!kafkaUp.get()) throw ApplicationFailure.newNonRetryableFailure("no broker", Failures.STREAM_UNAVAILABLE);
-      Map<Integer, Long> earliest = new TreeMap<>();
-      Map<Integer, Long> latest = new TreeMap<>();
-      for (int p : partitions) {
+      Map<StreamPartition, Long> earliest = new TreeMap<>();
+      Map<StreamPartition, Long> latest = new TreeMap<>();
+      for (StreamPartition p : partitions) {
         earliest.put(p, earliestOffset);
         latest.put(p, latestOffset);
       }
@@ -326,7 +331,8 @@ class SupervisorWorkflowTest {
   @BeforeEach
   void setUp() {
     kafkaUp.set(true);
-    partitions = List.of(0);
+    partitions = parts(0);
+    logTopic = "t";
     standingStill = false;
     latestOffset = 1000;
     earliestOffset = 0;
@@ -425,7 +431,7 @@ class SupervisorWorkflowTest {
     SupervisorStatus s = wf.status();
     assertEquals("RUNNING", s.detailedState());
     assertEquals(1, s.activeTasks().size());
-    assertEquals(Map.of(0, 0L), s.activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 0L), s.activeTasks().get(0).startingOffsets());
     assertTrue(s.activeTasks().get(0).id().startsWith("index_kafka_ds_"));
 
     String first = s.activeTasks().get(0).id();
@@ -435,20 +441,81 @@ class SupervisorWorkflowTest {
         wf::status);
     s = wf.status();
     assertEquals(first, s.publishingTasks().get(0).id());
-    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "chained from the publisher's end");
+    assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets(), "chained from the publisher's end");
     assertEquals(Map.of(), s.committedOffsets(), "not committed yet");
 
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().activeTasks().size() == 1,
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)) && wf.status().activeTasks().size() == 1,
         wf::status);
     s = wf.status();
-    assertEquals(Map.of(0, 100L), s.committedOffsets());
+    assertEquals(offs(0, 100L), s.committedOffsets());
     assertEquals(1, s.activeTasks().size());
-    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "next task starts at the end");
+    assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets(), "next task starts at the end");
     assertEquals(1, s.publishedSegments());
 
     env.sleep(Duration.ofHours(1));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 200L)), wf::status);
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 200L)), wf::status);
+  }
+
+  /** The partitions each active task reads, as sets. */
+  static java.util.Set<java.util.Set<StreamPartition>> activePartitionSets(SupervisorStatus s) {
+    java.util.Set<java.util.Set<StreamPartition>> out = new java.util.HashSet<>();
+    for (SupervisorStatus.TaskView t : s.activeTasks()) out.add(new java.util.TreeSet<>(t.startingOffsets().keySet()));
+    return out;
+  }
+
+  @Test
+  void aTopicPatternReadsEveryPartitionOfEveryMatchingTopicInDruidsTaskGroupsAndCommitsThemContinuously() {
+    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0));
+    logTopic = "metrics-.*";
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC.replace("\"topic\":\"t\"", "\"topicPattern\":\"metrics-.*\"")
+        .replace("\"period\":\"PT30S\"", "\"period\":\"PT30S\",\"taskCount\":2")));
+    // Druid's groups for a multi-topic spec: Math.abs(31 * topic.hashCode() + partition) % taskCount
+    Map<Integer, java.util.Set<StreamPartition>> groups = new TreeMap<>();
+    for (StreamPartition sp : partitions) {
+      groups.computeIfAbsent(Math.abs(31 * sp.topic().hashCode() + sp.partition()) % 2, g -> new java.util.TreeSet<>())
+          .add(sp);
+    }
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == groups.size(), wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals("metrics-.*", s.topic(), "the status shows the pattern as the stream, as Druid does");
+    assertEquals(3, s.partitions());
+    assertEquals(new java.util.HashSet<>(groups.values()), activePartitionSets(s));
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 0L), t.toString());
+    }
+
+    // two rollovers: each partition of both topics is committed from where it was last committed
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 100L, "metrics-a:1", 100L, "metrics-b:0", 100L)), wf::status);
+    // a topic created later that matches is found like a new partition, and read from its earliest offset by its
+    // group's next task
+    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0), p("metrics-c", 0));
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 200L, "metrics-a:1", 200L, "metrics-b:0", 200L)), wf::status);
+    s = wf.status();
+    assertEquals(4, s.partitions());
+    java.util.Set<StreamPartition> reading = new java.util.TreeSet<>();
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      int group = RunLoopPolicy.groupOf(t.startingOffsets().keySet().iterator().next(), 2);
+      for (StreamPartition sp : t.startingOffsets().keySet()) {
+        assertTrue(reading.add(sp), "one task per partition: " + s);
+        assertEquals(group, RunLoopPolicy.groupOf(sp, 2), "a task reads one group: " + s);
+      }
+    }
+    assertEquals(new java.util.TreeSet<>(partitions), reading, "every partition of every matching topic is read");
+    assertTrue(s.activeTasks().stream().anyMatch(t -> Long.valueOf(0L).equals(t.startingOffsets().get(
+        p("metrics-c", 0)))), s.toString());
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 300L, "metrics-a:1", 300L, "metrics-b:0", 300L, "metrics-c:0", 100L)), wf::status);
+    assertEquals(List.of(), violations, "no gap and no overlap in any (topic, partition)");
   }
 
   @Test
@@ -461,22 +528,22 @@ class SupervisorWorkflowTest {
         wf::status);
     String second = wf.status().activeTasks().get(0).id();
     env.sleep(Duration.ofMinutes(3)); // the first task commits 0..100
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)), wf::status);
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)), wf::status);
 
     env.sleep(Duration.ofMinutes(58)); // the second stops reading at 200 (an hour after it started); a third chains
     // there, about a minute before the second's commit fails
     eventually(() -> wf.status().publishingTasks().stream().anyMatch(t -> t.id().equals(second))
         && wf.status().activeTasks().size() == 1, wf::status);
     String third = wf.status().activeTasks().get(0).id();
-    assertEquals(Map.of(0, 200L), wf.status().activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 200L), wf.status().activeTasks().get(0).startingOffsets());
     env.sleep(Duration.ofMinutes(3)); // the second's commit fails: the third must go, and a new one start
     eventually(() -> wf.status().activeTasks().size() == 1
         && !wf.status().activeTasks().get(0).id().equals(third), wf::status);
     SupervisorStatus s = wf.status();
     failCommitAtOffset = -1;
-    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "from the committed offsets again");
+    assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets(), "from the committed offsets again");
     assertTrue(s.publishingTasks().isEmpty(), s.toString());
-    assertEquals(Map.of(0, 100L), s.committedOffsets());
+    assertEquals(offs(0, 100L), s.committedOffsets());
   }
 
   @Test
@@ -488,20 +555,20 @@ class SupervisorWorkflowTest {
     wf.suspend();
     wf.suspend(); // idempotent
     env.sleep(Duration.ofMinutes(5));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)),
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)),
         () -> wf.status() + "\ntask history: " + eventTypes(taskId) + "\nsupervisor history: "
             + eventTypes(SupervisorWorkflow.workflowId("ds")));
     SupervisorStatus s = wf.status();
     assertEquals("SUSPENDED", s.state());
     assertTrue(s.suspended());
     assertTrue(s.activeTasks().isEmpty() && s.publishingTasks().isEmpty(), "no task runs while suspended");
-    assertEquals(Map.of(0, 100L), s.committedOffsets(), "the reading task published what it read");
+    assertEquals(offs(0, 100L), s.committedOffsets(), "the reading task published what it read");
     wf.resume();
     env.sleep(Duration.ofSeconds(40));
     eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
     s = wf.status();
     assertEquals("RUNNING", s.detailedState());
-    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "resumes from the committed offsets");
+    assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets(), "resumes from the committed offsets");
   }
 
   @Test
@@ -558,7 +625,7 @@ class SupervisorWorkflowTest {
     assertTrue(s.publishingTasks().isEmpty(), "the stuck publisher is gone");
     assertTrue(s.recentErrors().stream().anyMatch(e -> e.exceptionClass().equals("CompletionTimeout")),
         s.recentErrors().toString());
-    assertEquals(Map.of(0, 0L), s.activeTasks().get(0).startingOffsets(), "it published nothing: start over");
+    assertEquals(offs(0, 0L), s.activeTasks().get(0).startingOffsets(), "it published nothing: start over");
   }
 
   @Test
@@ -586,18 +653,18 @@ class SupervisorWorkflowTest {
     oneTaskRunning(wf);
     wf.suspend();
     env.sleep(Duration.ofMinutes(1));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)) && wf.status().publishingTasks().isEmpty(),
         wf::status);
     assertEquals("ds", wf.reset(new Contracts.ResetRequest(null, null)));
     env.sleep(Duration.ofSeconds(5));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 0L)), wf::status);
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 0L)), wf::status);
     assertEquals(1, resets.size());
-    assertEquals(new Contracts.ResetInput("ds", "t", Map.of(0, 0L), "reset"), resets.get(0));
+    assertEquals(new Contracts.ResetInput("ds", "t", offs(0, 0L), "reset"), resets.get(0));
     assertEquals("SUSPENDED", wf.status().detailedState());
     assertTrue(wf.status().activeTasks().isEmpty(), "a reset does not start tasks while suspended");
     wf.resume();
     oneTaskRunning(wf);
-    assertEquals(Map.of(0, 0L), wf.status().activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 0L), wf.status().activeTasks().get(0).startingOffsets());
   }
 
   @Test
@@ -605,23 +672,23 @@ class SupervisorWorkflowTest {
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
     String first = oneTaskRunning(wf).activeTasks().get(0).id();
     WorkflowUpdateException wrongStream = assertThrows(WorkflowUpdateException.class,
-        () -> wf.reset(new Contracts.ResetRequest("other", Map.of(0, 5L))));
+        () -> wf.reset(new Contracts.ResetRequest("other", offs(0, 5L))));
     assertTrue(rootMessage(wrongStream).contains("'other' is not this supervisor's topic 't'"),
         rootMessage(wrongStream));
     WorkflowUpdateException unknownPartition = assertThrows(WorkflowUpdateException.class,
-        () -> wf.reset(new Contracts.ResetRequest("t", Map.of(7, 5L))));
+        () -> wf.reset(new Contracts.ResetRequest("t", offs(7, 5L))));
     assertTrue(rootMessage(unknownPartition).contains("partition 7"), rootMessage(unknownPartition));
-    assertThrows(WorkflowUpdateException.class, () -> wf.reset(new Contracts.ResetRequest("t", Map.of(0, -1L))));
+    assertThrows(WorkflowUpdateException.class, () -> wf.reset(new Contracts.ResetRequest("t", offs(0, -1L))));
     assertTrue(resets.isEmpty(), "refused requests change nothing");
 
-    wf.reset(new Contracts.ResetRequest("t", Map.of(0, 500L)));
-    wf.reset(new Contracts.ResetRequest("t", Map.of(0, 500L))); // idempotent
+    wf.reset(new Contracts.ResetRequest("t", offs(0, 500L)));
+    wf.reset(new Contracts.ResetRequest("t", offs(0, 500L))); // idempotent
     env.sleep(Duration.ofSeconds(5));
     eventually(() -> wf.status().activeTasks().size() == 1
         && !wf.status().activeTasks().get(0).id().equals(first), wf::status);
     SupervisorStatus s = wf.status();
-    assertEquals(Map.of(0, 500L), s.activeTasks().get(0).startingOffsets());
-    assertEquals(Map.of(0, 500L), s.committedOffsets());
+    assertEquals(offs(0, 500L), s.activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 500L), s.committedOffsets());
     assertTrue(s.publishingTasks().isEmpty(), "the old task was killed, not published");
   }
 
@@ -632,16 +699,16 @@ class SupervisorWorkflowTest {
     oneTaskRunning(wf);
     wf.suspend(); // the first task publishes 0-100
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)) && wf.status().publishingTasks().isEmpty(),
         wf::status);
     earliestOffset = 400; // retention deletes offsets 100-399 while suspended
     wf.resume();
     env.sleep(Duration.ofSeconds(10));
     eventually(() -> wf.status().activeTasks().size() == 1
-        && wf.status().activeTasks().get(0).startingOffsets().equals(Map.of(0, 400L)), wf::status);
-    assertEquals(List.of(new Contracts.ResetInput("ds", "t", Map.of(0, 400L), "resetOffsetAutomatically")), resets);
+        && wf.status().activeTasks().get(0).startingOffsets().equals(offs(0, 400L)), wf::status);
+    assertEquals(List.of(new Contracts.ResetInput("ds", "t", offs(0, 400L), "resetOffsetAutomatically")), resets);
     SupervisorStatus s = wf.status();
-    assertEquals(Map.of(0, 400L), s.committedOffsets());
+    assertEquals(offs(0, 400L), s.committedOffsets());
     SupervisorState.ErrorEvent event = s.recentErrors().stream()
         .filter(e -> e.exceptionClass().equals("OffsetsResetAutomatically")).findFirst().orElseThrow();
     assertTrue(event.message().contains("partition 0: offset 100 is no longer available in Kafka (earliest 400")
@@ -657,7 +724,7 @@ class SupervisorWorkflowTest {
     oneTaskRunning(wf);
     wf.suspend();
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)) && wf.status().publishingTasks().isEmpty(),
         wf::status);
     earliestOffset = 400;
     wf.resume();
@@ -667,7 +734,7 @@ class SupervisorWorkflowTest {
     env.sleep(Duration.ofMinutes(2));
     eventually(() -> "UNHEALTHY_TASKS".equals(wf.status().detailedState()), wf::status);
     assertTrue(resets.isEmpty(), "nothing is reset without the operator");
-    assertEquals(Map.of(0, 100L), wf.status().committedOffsets());
+    assertEquals(offs(0, 100L), wf.status().committedOffsets());
   }
 
   @Test
@@ -686,10 +753,10 @@ class SupervisorWorkflowTest {
     eventually(() -> wf.status().activeTasks().size() == 2
         && wf.status().activeTasks().stream().noneMatch(t -> first.contains(t.id())), wf::status);
     for (SupervisorStatus.TaskView t : wf.status().activeTasks()) {
-      assertEquals(Map.of(0, 107L), t.startingOffsets(), "the next replicas start at the agreed end");
+      assertEquals(offs(0, 107L), t.startingOffsets(), "the next replicas start at the agreed end");
     }
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 107L)) && wf.status().publishingTasks().isEmpty(),
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 107L)) && wf.status().publishingTasks().isEmpty(),
         wf::status);
     assertTrue(wf.status().healthy(), "the redundant replica was stopped, not failed: " + wf.status());
     assertTrue(wf.status().recentErrors().isEmpty(), wf.status().recentErrors().toString());
@@ -706,12 +773,12 @@ class SupervisorWorkflowTest {
     eventually(() -> wf.status().activeTasks().size() == 1 && !wf.status().activeTasks().get(0).id().equals(first),
         wf::status);
     SupervisorStatus s = wf.status();
-    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets(), "the new task starts where the old ended");
+    assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets(), "the new task starts where the old ended");
     assertEquals(List.of(first), s.publishingTasks().stream().map(SupervisorStatus.TaskView::id).toList(),
         "while the old one still publishes: no pause in reading");
     assertEquals(7200, s.durationSeconds(), "the new spec is in force");
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().publishingTasks().isEmpty(),
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)) && wf.status().publishingTasks().isEmpty(),
         wf::status);
     assertEquals(1, wf.status().activeTasks().size());
   }
@@ -725,7 +792,7 @@ class SupervisorWorkflowTest {
     assertTrue(rootMessage(e).contains("task group 3 does not exist"), rootMessage(e));
     wf.handoffTaskGroups(List.of(0));
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)) && wf.status().activeTasks().size() == 1,
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)) && wf.status().activeTasks().size() == 1,
         wf::status);
     assertTrue(!wf.status().activeTasks().get(0).id().equals(first), "a new task took over");
   }
@@ -734,12 +801,12 @@ class SupervisorWorkflowTest {
   void aPartitionAddedAtRuntimeGetsATaskFromTheEarliestOffset() {
     SupervisorWorkflow wf = start(spec("\"taskCount\":2"));
     oneTaskRunning(wf);
-    partitions = List.of(0, 1);
+    partitions = parts(0, 1);
     env.sleep(Duration.ofMinutes(1));
     eventually(() -> wf.status().activeTasks().size() == 2, wf::status);
     SupervisorStatus s = wf.status();
     assertEquals(2, s.partitions());
-    assertTrue(s.activeTasks().stream().anyMatch(t -> t.startingOffsets().equals(Map.of(1, 0L))), s.toString());
+    assertTrue(s.activeTasks().stream().anyMatch(t -> t.startingOffsets().equals(offs(1, 0L))), s.toString());
   }
 
   @Test
@@ -753,7 +820,7 @@ class SupervisorWorkflowTest {
     eventually(() -> "IDLE".equals(wf.status().detailedState()), wf::status);
     SupervisorStatus s = wf.status();
     assertEquals("IDLE", s.state());
-    assertEquals(Map.of(0, 100L), s.committedOffsets());
+    assertEquals(offs(0, 100L), s.committedOffsets());
     assertTrue(s.activeTasks().isEmpty(), "no task while idle");
     env.sleep(Duration.ofMinutes(30));
     assertTrue(wf.status().activeTasks().isEmpty(), "still none: nothing new");
@@ -763,7 +830,7 @@ class SupervisorWorkflowTest {
     env.sleep(Duration.ofMinutes(1));
     eventually(() -> wf.status().activeTasks().size() == 1, wf::status);
     assertEquals("RUNNING", wf.status().detailedState());
-    assertEquals(Map.of(0, 100L), wf.status().activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 100L), wf.status().activeTasks().get(0).startingOffsets());
   }
 
   /**
@@ -780,7 +847,7 @@ class SupervisorWorkflowTest {
     oneTaskRunning(wf);
     wf.suspend(); // the task publishes 100 offsets; then a new task starts from them: events enough to continue
     env.sleep(Duration.ofMinutes(1));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 100L)), wf::status);
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)), wf::status);
     wf.resume();
     String newRunId = runId;
     for (int i = 0; i < 100 && newRunId.equals(runId); i++) {
@@ -795,11 +862,11 @@ class SupervisorWorkflowTest {
       Thread.sleep(100);
       s = latest.status();
     }
-    assertEquals(Map.of(0, 100L), s.committedOffsets());
+    assertEquals(offs(0, 100L), s.committedOffsets());
     assertEquals(1, s.publishedSegments());
     assertEquals(1, s.activeTasks().size(), s.toString());
-    assertEquals(Map.of(0, 100L), s.activeTasks().get(0).startingOffsets());
-    assertEquals(Map.of(0, 1000L), s.latestOffsets());
+    assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 1000L), s.latestOffsets());
     assertTrue(s.healthy());
   }
 
@@ -811,20 +878,20 @@ class SupervisorWorkflowTest {
       + "\"minTriggerScaleActionFrequencyMillis\":600000}";
 
   /** The partitions each active task reads, as sets. */
-  static java.util.Set<java.util.Set<Integer>> taskPartitions(SupervisorStatus s) {
-    java.util.Set<java.util.Set<Integer>> out = new java.util.HashSet<>();
+  static java.util.Set<java.util.Set<StreamPartition>> taskPartitions(SupervisorStatus s) {
+    java.util.Set<java.util.Set<StreamPartition>> out = new java.util.HashSet<>();
     for (SupervisorStatus.TaskView t : s.activeTasks()) out.add(t.startingOffsets().keySet());
     return out;
   }
 
   @Test
   void theAutoscalerScalesOutThenInAndEveryPartitionContinuesWhereItEnded() {
-    partitions = List.of(0, 1, 2, 3);
+    partitions = parts(0, 1, 2, 3);
     fakeLag = 5000;
     SupervisorWorkflow wf = start(spec(AUTOSCALER));
     SupervisorStatus s = oneTaskRunning(wf);
     assertEquals(1, s.taskCount(), "taskCountMin, not ioConfig's taskCount");
-    assertEquals(Map.of(0, 0L, 1, 0L, 2, 0L, 3, 0L), s.activeTasks().get(0).startingOffsets());
+    assertEquals(offs(0, 0L, 1, 0L, 2, 0L, 3, 0L), s.activeTasks().get(0).startingOffsets());
     env.sleep(Duration.ofMinutes(1));
     assertEquals(1, wf.status().activeTasks().size(), "no action before start delay + range");
 
@@ -833,7 +900,8 @@ class SupervisorWorkflowTest {
     eventually(() -> wf.status().activeTasks().size() == 3, wf::status);
     s = wf.status();
     assertEquals(3, s.taskCount());
-    assertEquals(java.util.Set.of(java.util.Set.of(0, 3), java.util.Set.of(1), java.util.Set.of(2)), taskPartitions(s));
+    assertEquals(java.util.Set.of(java.util.Set.copyOf(parts(0, 3)), java.util.Set.copyOf(parts(1)),
+        java.util.Set.copyOf(parts(2))), taskPartitions(s));
     for (SupervisorStatus.TaskView t : s.activeTasks()) {
       assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 100L), s.toString());
     }
@@ -852,7 +920,8 @@ class SupervisorWorkflowTest {
     fakeLag = 500; // between the thresholds: no further action
     s = wf.status();
     assertEquals(2, s.taskCount());
-    assertEquals(java.util.Set.of(java.util.Set.of(0, 2), java.util.Set.of(1, 3)), taskPartitions(s));
+    assertEquals(java.util.Set.of(java.util.Set.copyOf(parts(0, 2)), java.util.Set.copyOf(parts(1, 3))),
+        taskPartitions(s));
     for (SupervisorStatus.TaskView t : s.activeTasks()) {
       assertTrue(t.startingOffsets().values().stream().allMatch(o -> o == 200L), s.toString());
     }
@@ -862,7 +931,7 @@ class SupervisorWorkflowTest {
     // every range committed exactly once, in order, across both changes of membership
     env.sleep(Duration.ofHours(1));
     env.sleep(Duration.ofMinutes(3));
-    eventually(() -> wf.status().committedOffsets().equals(Map.of(0, 300L, 1, 300L, 2, 300L, 3, 300L)), wf::status);
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 300L, 1, 300L, 2, 300L, 3, 300L)), wf::status);
     assertEquals(List.of(), violations, "no gap, no overlap");
     s = wf.status();
     assertEquals(1 + 3 + 2, s.publishedSegments(), "one commit per task");

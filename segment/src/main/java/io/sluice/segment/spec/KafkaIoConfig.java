@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Druid's KafkaSupervisorIOConfig, with its documented defaults: pollTimeout 100, replicas 1, taskCount 1,
  * taskDuration PT1H, startDelay PT5S, period PT30S, useEarliestOffset false, completionTimeout PT30M.
  * {@link AutoScalerConfig} and {@link IdleConfig} are absent unless given; when given, their defaults are filled in.
+ * Exactly one of {@code topic} and {@code topicPattern} (a Java regular expression; every topic whose whole name it
+ * matches is read, including topics created later) is given, as in Druid.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KafkaIoConfig(
@@ -33,8 +37,20 @@ public record KafkaIoConfig(
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
   public KafkaIoConfig {
-    if (topicPattern != null) throw new SpecException("topicPattern", "topic patterns are not supported yet; use topic");
-    Checks.required(topic, "topic");
+    if (topic != null && topicPattern != null) {
+      throw new SpecException("topicPattern", "only one of topic and topicPattern can be specified");
+    }
+    if (topicPattern == null) {
+      Checks.required(topic, "topic");
+    } else {
+      Checks.required(topicPattern, "topicPattern");
+      try {
+        Pattern.compile(topicPattern);
+      } catch (PatternSyntaxException e) {
+        throw new SpecException("topicPattern", "is not a valid Java regular expression: "
+            + e.getDescription() + " near index " + e.getIndex() + " of '" + topicPattern + "'");
+      }
+    }
     Checks.required(inputFormat, "inputFormat");
     Checks.required(consumerProperties, "consumerProperties");
     consumerProperties = checkConsumerProperties(consumerProperties);
@@ -72,6 +88,23 @@ public record KafkaIoConfig(
       throw new SpecException("consumerProperties." + BOOTSTRAP_SERVERS, "is required (host:port[,host:port…])");
     }
     return out;
+  }
+
+  /** The stream's name, as Druid's {@code getStream()}: the topic, or the topic pattern. */
+  @JsonIgnore
+  public String stream() {
+    return topic != null ? topic : topicPattern;
+  }
+
+  /** Whether this supervisor reads every topic matching {@code topicPattern} (Druid's multi-topic ingestion). */
+  @JsonIgnore
+  public boolean multiTopic() {
+    return topicPattern != null;
+  }
+
+  /** Whether this supervisor reads {@code topicName}: its topic, or a whole match of its topicPattern. */
+  public boolean readsTopic(String topicName) {
+    return topicPattern == null ? topic.equals(topicName) : Pattern.matches(topicPattern, topicName);
   }
 
   @JsonIgnore

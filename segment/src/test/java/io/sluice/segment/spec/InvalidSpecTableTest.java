@@ -279,7 +279,11 @@ class InvalidSpecTableTest {
 
     // Everything else.
     c("wrong supervisor type", "type", "/type", "\"kinesis\"");
-    c("topic pattern", "ioConfig.topicPattern", "/ioConfig/topicPattern", "\"metrics-.*\"");
+    c("both topic and topicPattern", "ioConfig.topicPattern", "/ioConfig/topicPattern", "\"metrics-.*\"");
+    c("topicPattern not a regex", "ioConfig.topicPattern", "/ioConfig/topic", REMOVE,
+        "/ioConfig/topicPattern", "\"metrics-(a|b\"");
+    c("topicPattern empty", "ioConfig.topicPattern", "/ioConfig/topic", REMOVE, "/ioConfig/topicPattern", "\"\"");
+    c("topicPattern as an object", "ioConfig.topicPattern", "/ioConfig/topic", REMOVE, "/ioConfig/topicPattern", "{}");
     c("missing topic", "ioConfig.topic", "/ioConfig/topic", REMOVE);
     c("missing ioConfig", "ioConfig", "/ioConfig", REMOVE);
     c("tuningConfig type", "tuningConfig.type", "/tuningConfig/type", "\"index_parallel\"");

@@ -54,6 +54,55 @@ class SpecParserTest {
   }
 
   @Test
+  void aTopicPatternIsAcceptedInsteadOfATopic() throws IOException {
+    ObjectNode w = sample();
+    ((ObjectNode) w.get("ioConfig")).remove("topic");
+    ((ObjectNode) w.get("ioConfig")).put("topicPattern", "metrics-(a|b).*");
+    SupervisorSpec spec = SpecParser.parse(w.toString());
+    KafkaIoConfig io = spec.ioConfig();
+    assertEquals(null, io.topic());
+    assertEquals("metrics-(a|b).*", io.topicPattern());
+    assertEquals("metrics-(a|b).*", io.stream());
+    assertTrue(io.multiTopic());
+    assertTrue(io.readsTopic("metrics-a"));
+    assertTrue(io.readsTopic("metrics-b2"));
+    assertFalse(io.readsTopic("metrics-c"), "a full match is needed");
+    assertFalse(io.readsTopic("xmetrics-a"), "a full match is needed");
+    JsonNode normalized = JSON.readTree(SpecParser.toJson(spec));
+    assertFalse(normalized.path("ioConfig").has("topic"));
+    assertEquals("metrics-(a|b).*", normalized.path("ioConfig").path("topicPattern").asText());
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+
+    KafkaIoConfig single = SpecParser.parse(sample().toString()).ioConfig();
+    assertEquals("metrics", single.stream());
+    assertFalse(single.multiTopic());
+    assertTrue(single.readsTopic("metrics"));
+    assertFalse(single.readsTopic("metrics2"));
+  }
+
+  @Test
+  void topicAndTopicPatternErrorsNameTheirField() throws IOException {
+    ObjectNode both = sample();
+    ((ObjectNode) both.get("ioConfig")).put("topicPattern", "metrics.*");
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(both.toString()));
+    assertEquals("ioConfig.topicPattern", e.field());
+    assertTrue(e.getMessage().contains("only one of topic and topicPattern"), e.getMessage());
+
+    ObjectNode bad = sample();
+    ((ObjectNode) bad.get("ioConfig")).remove("topic");
+    ((ObjectNode) bad.get("ioConfig")).put("topicPattern", "metrics-[a");
+    e = assertThrows(SpecException.class, () -> SpecParser.parse(bad.toString()));
+    assertEquals("ioConfig.topicPattern", e.field());
+    assertTrue(e.getMessage().contains("not a valid Java regular expression")
+        && e.getMessage().contains("Unclosed character class"), e.getMessage());
+
+    ObjectNode neither = sample();
+    ((ObjectNode) neither.get("ioConfig")).remove("topic");
+    e = assertThrows(SpecException.class, () -> SpecParser.parse(neither.toString()));
+    assertEquals("ioConfig.topic", e.field());
+  }
+
+  @Test
   void normalizedFormRoundTrips() throws IOException {
     SupervisorSpec spec = SpecParser.parse(sample().toString());
     assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));

@@ -10,6 +10,7 @@ import io.sluice.dev.DevStack;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.tests.oracle.DruidOracle;
 import io.sluice.workflows.CatalogLayout;
+import io.sluice.workflows.StreamPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.apache.druid.segment.QueryableIndex;
  * committed ranges start at 0 and follow each other with no gap and no overlap (an operator's reset record moves
  * where the next range must start).
  */
-record Published(List<CommitRecord> records, Map<Integer, Long> endOffsets, long segments, long countSum,
+record Published(List<CommitRecord> records, Map<StreamPartition, Long> endOffsets, long segments, long countSum,
                  double valueSum, long unparseable) {
 
   static Published readBack(DevStack stack, String dataSource, Path workDir, Consumer<QueryableIndex> eachSegment)
@@ -39,7 +40,7 @@ record Published(List<CommitRecord> records, Map<Integer, Long> endOffsets, long
     try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
         DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) {
       List<CommitRecord> records = new CommitLog(store, new CatalogLayout(DevStack.BASE_KEY)).all(dataSource);
-      Map<Integer, Long> next = new TreeMap<>();
+      Map<StreamPartition, Long> next = new TreeMap<>();
       long segments = 0;
       long count = 0;
       double sum = 0;
@@ -52,7 +53,7 @@ record Published(List<CommitRecord> records, Map<Integer, Long> endOffsets, long
           next.putAll(r.endOffsets());
           continue;
         }
-        for (Map.Entry<Integer, Long> e : r.startOffsets().entrySet()) {
+        for (Map.Entry<StreamPartition, Long> e : r.startOffsets().entrySet()) {
           assertEquals(next.getOrDefault(e.getKey(), 0L), e.getValue(),
               "commit " + r.seq() + " starts partition " + e.getKey() + " where the last commit ended");
           next.put(e.getKey(), r.endOffsets().get(e.getKey()));

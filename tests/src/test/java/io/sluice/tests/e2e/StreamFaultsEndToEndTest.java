@@ -59,6 +59,8 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
   }
 
+  static final io.sluice.workflows.StreamPartition P0 = io.sluice.workflows.StreamPartition.of(0);
+
   static Map<Integer, Long> offsets(JsonNode json) {
     Map<Integer, Long> out = new TreeMap<>();
     if (json != null) json.properties().forEach(e -> out.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
@@ -282,17 +284,17 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     // the segments hold each record once per committed range that covers it, and nothing else
     Published published = Published.readBack(stack, ds, tmp.resolve(ds + "-log"), index -> { });
     Map<String, Long> expected = new java.util.HashMap<>();
-    List<Map<Integer, Long>> resets = new ArrayList<>();
+    List<Map<io.sluice.workflows.StreamPartition, Long>> resets = new ArrayList<>();
     for (io.sluice.activities.CommitRecord r : published.records()) {
       if (io.sluice.activities.CommitRecord.RESET.equals(r.kind())) {
         resets.add(r.endOffsets());
         continue;
       }
-      for (long o = r.startOffsets().get(0); o < r.endOffsets().get(0); o++) {
+      for (long o = r.startOffsets().get(P0); o < r.endOffsets().get(P0); o++) {
         expected.merge(idAt.get((int) o), 1L, Long::sum);
       }
     }
-    assertEquals(List.of(Map.of(0, 1500L), Map.of(0, 0L)), resets, "the two resets, in the commit log");
+    assertEquals(List.of(Map.of(P0, 1500L), Map.of(P0, 0L)), resets, "the two resets, in the commit log");
     Map<String, Long> counts = IdEvents.countsById(stack, ds, tmp.resolve(ds));
     assertEquals(expected, counts);
     for (String id : idAt) {
@@ -348,11 +350,11 @@ class StreamFaultsEndToEndTest extends RealStackTest {
       }
 
       Published published = Published.readBack(stack, ds, tmp.resolve(ds + "-log"), index -> { });
-      List<Map<Integer, Long>> resets = new ArrayList<>();
+      List<Map<io.sluice.workflows.StreamPartition, Long>> resets = new ArrayList<>();
       for (io.sluice.activities.CommitRecord r : published.records()) {
         if (io.sluice.activities.CommitRecord.RESET.equals(r.kind())) resets.add(r.endOffsets());
       }
-      assertEquals(List.of(Map.of(0, 1000L)), resets, "one reset record moves partition 0 past the lost offsets");
+      assertEquals(List.of(Map.of(P0, 1000L)), resets, "one reset record moves partition 0 past the lost offsets");
       io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + ds, "supervisor-" + ds);
       List<String> expected = new ArrayList<>(idAt.subList(0, 500));
       expected.addAll(idAt.subList(1000, 1500));

@@ -58,7 +58,8 @@ class WalkingSkeletonEndToEndTest extends RealStackTest {
       }
     });
     assertFalse(published.records().isEmpty());
-    assertEquals(Map.of(0, (long) EVENTS), published.endOffsets(), "committed offsets cover exactly 0..9999");
+    assertEquals(Map.of(io.sluice.workflows.StreamPartition.of(0), (long) EVENTS), published.endOffsets(),
+        "committed offsets cover exactly 0..9999");
     assertEquals(published.segments(), payload.get("publishedSegments").asLong());
     assertEquals(EVENTS, published.countSum(), "the count metric sums to the events produced");
     assertEquals(produced.valueSum(), published.valueSum(), 1e-6, "value_sum equals the sum produced");
