@@ -223,10 +223,16 @@ public final class DevStack implements AutoCloseable {
     return startWorker(List.of());
   }
 
-  /** Starts one more worker process with extra JVM options (a test's fault injection, for example). */
+  /**
+   * Starts one more worker process with extra JVM options (a test's fault injection, for example), after those in
+   * the environment variable {@code SLUICE_WORKER_JAVA_OPTS} (split at whitespace; for profiling, say
+   * {@code -XX:StartFlightRecording=filename=/tmp/worker.jfr}).
+   */
   public synchronized Service startWorker(List<String> jvmOptions) throws IOException {
     String name = "worker-" + (++workerCount);
     List<String> command = new ArrayList<>(List.of(java(), "-Xmx2g"));
+    String envOptions = System.getenv("SLUICE_WORKER_JAVA_OPTS");
+    if (envOptions != null && !envOptions.isBlank()) command.addAll(List.of(envOptions.trim().split("\\s+")));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", classpath("worker-bootstrap"),
         "io.sluice.worker.SluiceWorker",
