@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class ReadActivitiesImpl implements ReadActivities {
   private static final Logger log = LoggerFactory.getLogger(ReadActivitiesImpl.class);
   static final long CONTROL_INTERVAL_MS = 1000;
+  /**
+   * How long a task waits for the consumer to tell a partition's position before it uses the position it knows
+   * (see {@link Positions}): a partition whose topic was deleted has none to tell, and must not stall the task.
+   */
+  static final Duration POSITION_TIMEOUT = Duration.ofMillis(200);
 
   private final KafkaConsumerFactory consumers;
   private final TaskControlClient control;
@@ -102,6 +107,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
       List<TopicPartition> tps = new ArrayList<>(parts.keySet());
       consumer.assign(tps);
       for (TopicPartition tp : tps) consumer.seek(tp, task.startOffsets().get(parts.get(tp)));
+      Positions known = new Positions(task.taskId(), task.startOffsets());
       Duration pollTimeout = Duration.ofMillis(spec.ioConfig().pollTimeout());
       long lastControl = 0;
       RowMeters meters = new RowMeters();
@@ -113,7 +119,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
       boolean paused = false;
       Map<StreamPartition, Long> readTo = null;
       while (true) {
-        if (readTo != null && clampTo(consumer, parts, readTo)) break;
+        if (readTo != null && clampTo(consumer, parts, readTo, known)) break;
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
         if (paused) {
           sleep(CONTROL_INTERVAL_MS);
@@ -130,6 +136,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
           for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
             if (r.offset() >= stopAt) break; // past the agreed end
             ingester.add(sp, r.offset(), r.value());
+            known.read(sp, r.offset());
           }
         }
         long now = System.currentTimeMillis();
@@ -143,12 +150,12 @@ public final class ReadActivitiesImpl implements ReadActivities {
         if (now - lastControl >= CONTROL_INTERVAL_MS) {
           lastControl = now;
           meters.update(ingester.stats(), now);
-          keepAlive.beat(new Contracts.ReadProgress(positions(consumer, parts), ingester.stats(), meters.averages()));
+          keepAlive.beat(new Contracts.ReadProgress(known.of(consumer, parts), ingester.stats(), meters.averages()));
           Contracts.TaskControl c = control(workflowId);
           if (c.stopReading() && !task.replicated()) break;
           if (c.stopReading() && readTo == null && c.endOffsets() != null) {
             readTo = c.endOffsets();
-            Map<StreamPartition, Long> at = positions(consumer, parts);
+            Map<StreamPartition, Long> at = known.of(consumer, parts);
             for (StreamPartition p : parts.values()) {
               if (at.get(p) > readTo.get(p)) { // read with another replica's view missing
                 throw ApplicationFailure.newFailure("task " + task.taskId() + " read partition " + p
@@ -159,7 +166,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
             paused = false;
             log.info("task {}: reading up to the group's end offsets {}", task.taskId(), readTo);
           } else if (c.stopReading() && readTo == null && !paused) {
-            Map<StreamPartition, Long> at = positions(consumer, parts);
+            Map<StreamPartition, Long> at = known.of(consumer, parts);
             try {
               control.paused(workflowId, at);
               paused = true;
@@ -181,7 +188,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
           break;
         }
       }
-      end = positions(consumer, parts);
+      end = known.of(consumer, parts);
     }
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     long publishingSince = System.nanoTime();
@@ -298,12 +305,12 @@ public final class ReadActivitiesImpl implements ReadActivities {
    * fetching it). Returns whether all partitions are there.
    */
   private static boolean clampTo(Consumer<byte[], byte[]> consumer, Map<TopicPartition, StreamPartition> parts,
-                                 Map<StreamPartition, Long> readTo) {
+                                 Map<StreamPartition, Long> readTo, Positions known) {
     boolean all = true;
     for (Map.Entry<TopicPartition, StreamPartition> e : parts.entrySet()) {
       TopicPartition tp = e.getKey();
       long end = readTo.get(e.getValue());
-      long at = consumer.position(tp);
+      long at = known.of(consumer, tp, e.getValue());
       if (at >= end) {
         if (at > end) consumer.seek(tp, end);
         consumer.pause(List.of(tp));
@@ -323,12 +330,48 @@ public final class ReadActivitiesImpl implements ReadActivities {
     }
   }
 
-  private static Map<StreamPartition, Long> positions(Consumer<byte[], byte[]> consumer,
-                                                      Map<TopicPartition, StreamPartition> parts) {
-    Map<StreamPartition, Long> out = new TreeMap<>();
-    for (Map.Entry<TopicPartition, StreamPartition> e : parts.entrySet()) {
-      out.put(e.getValue(), consumer.position(e.getKey()));
+  /**
+   * The task's positions: the consumer's, or, when it cannot tell one within {@link #POSITION_TIMEOUT} (a
+   * topicPattern's topic deleted while the task reads it: Kafka has no metadata for it any more), the position
+   * the task knows: its start offset, past the last record it read, or the last position the consumer told. That
+   * is never past what was read, and what lies between it and the consumer's position holds no record the task
+   * read (only transaction markers or aborted records), so ending there keeps exactly-once.
+   */
+  static final class Positions {
+    private final String taskId;
+    private final Map<StreamPartition, Long> known;
+    private final java.util.Set<StreamPartition> warned = new java.util.HashSet<>();
+
+    Positions(String taskId, Map<StreamPartition, Long> start) {
+      this.taskId = taskId;
+      this.known = new TreeMap<>(start);
     }
-    return out;
+
+    /** A record at {@code offset} was read. */
+    void read(StreamPartition p, long offset) {
+      known.merge(p, offset + 1, Math::max);
+    }
+
+    Map<StreamPartition, Long> of(Consumer<byte[], byte[]> consumer, Map<TopicPartition, StreamPartition> parts) {
+      Map<StreamPartition, Long> out = new TreeMap<>();
+      for (Map.Entry<TopicPartition, StreamPartition> e : parts.entrySet()) {
+        out.put(e.getValue(), of(consumer, e.getKey(), e.getValue()));
+      }
+      return out;
+    }
+
+    long of(Consumer<byte[], byte[]> consumer, TopicPartition tp, StreamPartition p) {
+      try {
+        known.put(p, consumer.position(tp, POSITION_TIMEOUT)); // the consumer's word wins (replicas seek back)
+        warned.remove(p);
+      } catch (org.apache.kafka.common.errors.TimeoutException
+               | org.apache.kafka.clients.consumer.NoOffsetForPartitionException e) {
+        if (warned.add(p)) {
+          log.warn("task {}: Kafka cannot tell the position of partition {} (was its topic deleted?): {}; it "
+              + "stays at {}", taskId, p, e.toString(), known.get(p));
+        }
+      }
+      return known.get(p);
+    }
   }
 }

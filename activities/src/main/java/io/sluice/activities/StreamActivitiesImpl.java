@@ -203,7 +203,8 @@ public final class StreamActivitiesImpl implements StreamActivities {
           lastChange = now;
           seen = o.latest();
         }
-        if (!new HashSet<>(in.knownPartitions()).containsAll(o.partitions())) {
+        if (!new HashSet<>(in.knownPartitions()).containsAll(o.partitions()) || (in.topicPattern() != null
+            && !new HashSet<>(o.partitions()).containsAll(in.knownPartitions()))) { // a matching topic came or went
           reason = Contracts.WatchResult.PARTITIONS_CHANGED;
         } else if (successes >= in.returnAfterSuccesses()) {
           reason = Contracts.WatchResult.SUCCEEDED;

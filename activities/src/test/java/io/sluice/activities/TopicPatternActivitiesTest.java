@@ -108,4 +108,67 @@ class TopicPatternActivitiesTest {
       env.close();
     }
   }
+  @Test
+  void aTaskWhoseTopicIsDeletedWhileItReadsEndsThereAfterWhatItReadAndPublishes() {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    TopicPartition a0 = new TopicPartition("metrics-a", 0);
+    TopicPartition b0 = new TopicPartition("metrics-b", 0);
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none") {
+      @Override
+      public synchronized long position(TopicPartition partition, Duration timeout) {
+        if (partition.equals(b0)) { // metrics-b was deleted: Kafka has no metadata to tell its position by
+          throw new org.apache.kafka.common.errors.TimeoutException("Timeout of " + timeout.toMillis()
+              + "ms expired before the position for partition metrics-b-0 could be determined");
+        }
+        return super.position(partition, timeout);
+      }
+    };
+    consumer.updateBeginningOffsets(Map.of(a0, 0L, b0, 0L));
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(new ConsumerRecord<>("metrics-a", 0, 5, null,
+          ("{\"ts\":" + hour + "}").getBytes(StandardCharsets.UTF_8)));
+      consumer.addRecord(new ConsumerRecord<>("metrics-b", 0, 5, null,
+          ("{\"ts\":" + hour + "}").getBytes(StandardCharsets.UTF_8)));
+      consumer.addRecord(new ConsumerRecord<>("metrics-b", 0, 6, null,
+          ("{\"ts\":" + hour + "}").getBytes(StandardCharsets.UTF_8)));
+    });
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      env.registerActivitiesImplementations(new ReadActivitiesImpl(config -> consumer,
+          workflowId -> new Contracts.TaskControl(true), new InMemoryBlobStore(), "bucket",
+          new CatalogLayout("druid/segments"), work, Map.of()));
+      ReadActivities read = env.newActivityStub(ReadActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      Contracts.ReadResult r = read.readAndPush(new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds",
+          "seq-1", SpecParser.parse(SPEC), offs("metrics-a:0", 5L, "metrics-b:0", 5L, "metrics-c:0", 3L), 0)));
+      assertEquals(offs("metrics-a:0", 6L, "metrics-b:0", 7L, "metrics-c:0", 3L), r.endOffsets(),
+          "metrics-b ends after the last record read; metrics-c, never read, where it started");
+      assertEquals(3, r.rowStats().processed());
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
+  void theWatcherReturnsWhenAMatchingTopicIsGoneButNotForASingleTopic() {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    StreamActivitiesImpl impl = new StreamActivitiesImpl(null, Map.of(), SupervisorProbe.none(), clock::get);
+    StreamActivitiesImpl.Sleeper sleep = (ms, beat) -> clock.addAndGet(ms);
+    Contracts.StreamOffsets onlyA = new Contracts.StreamOffsets(List.of(p("metrics-a", 0)),
+        offs("metrics-a:0", 0L), offs("metrics-a:0", 10L));
+    Contracts.WatchInput pattern = new Contracts.WatchInput(null, Map.of(), 30_000,
+        List.of(p("metrics-a", 0), p("metrics-b", 0)), offs("metrics-a:0", 10L), Integer.MAX_VALUE, false, 0, 0,
+        60_000, null, "metrics-.*");
+    Contracts.WatchResult r = impl.watch("supervisor:ds", pattern, () -> onlyA, snapshot -> { }, sleep);
+    assertEquals(Contracts.WatchResult.PARTITIONS_CHANGED, r.reason());
+    assertEquals(List.of(p("metrics-a", 0)), r.offsets().partitions());
+
+    // a single topic's partitions never go away: one left out of an answer changes nothing
+    Contracts.StreamOffsets only0 = new Contracts.StreamOffsets(List.of(p(0)), offs(0, 0L), offs(0, 10L));
+    Contracts.WatchInput single = new Contracts.WatchInput("t", Map.of(), 30_000, List.of(p(0), p(1)),
+        offs(0, 10L), Integer.MAX_VALUE, false, 0, 0, 60_000, null, null);
+    assertEquals(Contracts.WatchResult.MAX_WATCH,
+        impl.watch("supervisor:ds", single, () -> only0, snapshot -> { }, sleep).reason());
+  }
 }

@@ -60,7 +60,8 @@ public final class Contracts {
    * {@code lastNewDataMillis} (0: since the watcher started), the autoscaler wants another task count
    * ({@code autoScale}, null when the autoscaler is off), or {@code maxWatchMillis} passed (so the workflow's own
    * copy of the offsets never gets very old). With a {@code topicPattern} ({@code topic} is then null) it reads
-   * every topic whose whole name matches, as of each fetch, so topics created later are found like new partitions.
+   * every topic whose whole name matches, as of each fetch, so topics created later are found like new partitions,
+   * and a known partition no longer listed (its topic deleted) is a change of partitions too.
    */
   public record WatchInput(String topic, Map<String, Object> consumerProperties, long periodMillis,
                            List<StreamPartition> knownPartitions, Map<StreamPartition, Long> latestOffsets,

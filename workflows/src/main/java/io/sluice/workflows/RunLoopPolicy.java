@@ -20,12 +20,46 @@ public final class RunLoopPolicy {
 
   /**
    * The partitions to manage after a discovery: Kafka partitions are never removed, so a partition once seen stays,
-   * even if one metadata answer happened to leave it out.
+   * even if one metadata answer happened to leave it out. (A topicPattern's topic that is gone is forgotten apart:
+   * {@link #vanished}.)
    */
   public static List<StreamPartition> knownPartitions(List<StreamPartition> known, List<StreamPartition> fetched) {
     java.util.TreeSet<StreamPartition> all = new java.util.TreeSet<>(known);
     all.addAll(fetched);
     return new ArrayList<>(all);
+  }
+
+  /**
+   * The known partitions a successful discovery no longer reports, to be forgotten: for a topicPattern only (its
+   * topics come and go: one deleted, or renamed out of the pattern), as Druid drops partitions its stream no longer
+   * reports. A single topic's partitions are never forgotten: Kafka does not remove partitions, and a deleted topic
+   * makes the discovery fail instead (LOST_CONTACT_WITH_STREAM). Their committed offsets are not touched: if the
+   * topic comes back, reading resumes from them (and the offset-out-of-range handling applies if it came back
+   * smaller).
+   */
+  public static List<StreamPartition> vanished(List<StreamPartition> known, List<StreamPartition> fetched,
+                                               boolean multiTopic) {
+    if (!multiTopic) return List.of();
+    java.util.Set<StreamPartition> reported = new java.util.HashSet<>(fetched);
+    List<StreamPartition> out = new ArrayList<>();
+    for (StreamPartition p : known) if (!reported.contains(p)) out.add(p);
+    return out;
+  }
+
+  /** {@code partitions} without {@code gone}, in their order. */
+  public static List<StreamPartition> without(List<StreamPartition> partitions,
+                                              java.util.Collection<StreamPartition> gone) {
+    List<StreamPartition> out = new ArrayList<>(partitions);
+    out.removeAll(gone);
+    return out;
+  }
+
+  /** {@code offsets} without the partitions in {@code gone}. */
+  public static Map<StreamPartition, Long> without(Map<StreamPartition, Long> offsets,
+                                                   java.util.Collection<StreamPartition> gone) {
+    Map<StreamPartition, Long> out = new TreeMap<>(offsets);
+    out.keySet().removeAll(gone);
+    return out;
   }
 
   /**

@@ -376,6 +376,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       s.partitions = RunLoopPolicy.knownPartitions(s.partitions, r.offsets().partitions());
       s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, r.offsets().earliest());
       s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, r.offsets().latest());
+      forgetVanished(r.offsets().partitions());
       s.offsetsLastUpdatedMillis = r.fetchedAtMillis();
       s.everConnected = true;
       if (newData) {
@@ -400,6 +401,26 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         config.healthinessThreshold()));
     if (r.failures() > 0) s.lastErrorWasStream = true;
     return r.successes() > 0 && r.failures() == 0;
+  }
+
+  /**
+   * topicPattern: forgets the known partitions that a successful discovery ({@code fetched}) no longer reports, as
+   * Druid drops them (their topic was deleted, or no longer matches). No new task is given them, and the status
+   * stops showing them; their committed offsets stay in the commit log, and tasks already reading them end as
+   * usual. Histories recorded before this kept them: they replay the old way ("forget-vanished-partitions").
+   */
+  private void forgetVanished(List<StreamPartition> fetched) {
+    List<StreamPartition> gone = RunLoopPolicy.vanished(s.partitions, fetched, io().multiTopic());
+    if (gone.isEmpty()
+        || Workflow.getVersion("forget-vanished-partitions", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    s.partitions = RunLoopPolicy.without(s.partitions, gone);
+    s.partitionsDiscoveredLater = RunLoopPolicy.without(s.partitionsDiscoveredLater, gone);
+    s.earliestOffsets = RunLoopPolicy.without(s.earliestOffsets, gone);
+    s.latestOffsets = RunLoopPolicy.without(s.latestOffsets, gone);
+    log.warn("supervisor {}: partitions {} are no longer in topicPattern '{}' (topic deleted?); forgotten, their "
+        + "committed offsets kept", s.spec.id(), gone, io().topicPattern());
   }
 
   /**
@@ -490,6 +511,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         s.partitions = RunLoopPolicy.knownPartitions(s.partitions, o.partitions());
         s.earliestOffsets = RunLoopPolicy.merge(s.earliestOffsets, o.earliest());
         s.latestOffsets = RunLoopPolicy.merge(s.latestOffsets, o.latest());
+        forgetVanished(o.partitions());
         if (s.pendingFullReset) {
           offsets.putAll(io().useEarliestOffset() ? o.earliest() : o.latest());
         } else if (!RunLoopPolicy.partitionsBusy(s.pendingAutoReset.keySet(), s.tasks)) {

@@ -69,6 +69,19 @@ class RunLoopPolicyTest {
   }
 
   @Test
+  void aTopicPatternForgetsPartitionsNoLongerListedButASingleTopicNever() {
+    StreamPartition a0 = StreamPartition.of("multi-a", 0);
+    StreamPartition a1 = StreamPartition.of("multi-a", 1);
+    StreamPartition b0 = StreamPartition.of("multi-b", 0);
+    assertEquals(List.of(b0), RunLoopPolicy.vanished(List.of(a0, a1, b0), List.of(a0, a1), true), "b deleted");
+    assertEquals(List.of(), RunLoopPolicy.vanished(List.of(a0, b0), List.of(a0, a1, b0), true), "one added");
+    assertEquals(List.of(), RunLoopPolicy.vanished(parts(0, 1), parts(0), false),
+        "a single topic keeps its partitions (a deleted one fails the discovery instead)");
+    assertEquals(List.of(a0, a1), RunLoopPolicy.without(List.of(a0, b0, a1), List.of(b0)));
+    assertEquals(Map.of(a0, 5L), RunLoopPolicy.without(Map.of(a0, 5L, b0, 7L), List.of(b0)));
+  }
+
+  @Test
   void startOffsetsPreferCommittedThenEarliestOrLatest() {
     Map<StreamPartition, Long> earliest = offs(0, 5L, 1, 0L);
     Map<StreamPartition, Long> latest = offs(0, 50L, 1, 70L);

@@ -245,8 +245,9 @@ class SupervisorWorkflowTest {
       long now = System.currentTimeMillis();
       String reason = null;
       int successes = attempt;
-      if (!in.knownPartitions().containsAll(o.partitions())) {
-        reason = Contracts.WatchResult.PARTITIONS_CHANGED;
+      if (!in.knownPartitions().containsAll(o.partitions())
+          || (in.topicPattern() != null && !o.partitions().containsAll(in.knownPartitions()))) {
+        reason = Contracts.WatchResult.PARTITIONS_CHANGED; // as the real watcher: a topicPattern's topic came or went
       } else if (in.returnAfterSuccesses() != Integer.MAX_VALUE) {
         reason = Contracts.WatchResult.SUCCEEDED;
         successes = in.returnAfterSuccesses();
@@ -515,6 +516,48 @@ class SupervisorWorkflowTest {
     env.sleep(Duration.ofMinutes(3));
     eventually(() -> wf.status().committedOffsets().equals(
         offs("metrics-a:0", 300L, "metrics-a:1", 300L, "metrics-b:0", 300L, "metrics-c:0", 100L)), wf::status);
+    assertEquals(List.of(), violations, "no gap and no overlap in any (topic, partition)");
+  }
+
+  @Test
+  void aTopicPatternTopicDeletedWhileRunningIsForgottenWhileTheOthersGoOnHealthy() {
+    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0));
+    logTopic = "metrics-.*";
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC.replace("\"topic\":\"t\"", "\"topicPattern\":\"metrics-.*\"")
+        .replace("\"period\":\"PT30S\"", "\"period\":\"PT30S\",\"taskCount\":2")));
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> wf.status().activeTasks().size() == 2 && wf.status().partitions() == 3, wf::status);
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 100L, "metrics-a:1", 100L, "metrics-b:0", 100L)), wf::status);
+
+    // metrics-b is deleted: the next discovery no longer lists it, and the supervisor forgets its partition
+    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1));
+    env.sleep(Duration.ofMinutes(1));
+    eventually(() -> wf.status().partitions() == 2, wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals(offs("metrics-a:0", 1000L, "metrics-a:1", 1000L), s.latestOffsets(), s.toString());
+    assertEquals(java.util.Set.of(p("metrics-a", 0), p("metrics-a", 1)), s.minimumLag().keySet(), s.toString());
+    assertEquals("RUNNING", s.detailedState(), s.toString());
+
+    // the task reading it when it went ends as usual; the next ones read metrics-a only, and metrics-b's committed
+    // offset stays in the commit log
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 200L, "metrics-a:1", 200L, "metrics-b:0", 200L)), wf::status);
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(
+        offs("metrics-a:0", 300L, "metrics-a:1", 300L, "metrics-b:0", 200L)), wf::status);
+    s = wf.status();
+    for (SupervisorStatus.TaskView t : s.activeTasks()) {
+      assertTrue(!t.startingOffsets().containsKey(p("metrics-b", 0)), "a task for the deleted topic: " + s);
+    }
+    assertEquals("RUNNING", s.detailedState(), s.toString());
+    assertTrue(s.healthy(), s.toString());
+    assertEquals(List.of(), s.recentErrors(), "nothing failed");
     assertEquals(List.of(), violations, "no gap and no overlap in any (topic, partition)");
   }
 
