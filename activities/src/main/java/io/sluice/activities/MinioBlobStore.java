@@ -1,6 +1,7 @@
 package io.sluice.activities;
 
 import io.minio.BucketExistsArgs;
+import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
@@ -51,7 +52,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
     try {
       // extraHeaders, not headers: they go on every request, so the condition also holds for multipart uploads
       client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length)
-          .extraHeaders(Map.of("If-None-Match", "*")).build());
+          .extraHeaders(Map.of("If-None-Match", "*")).checksum(CHECKSUM).build());
       return true;
     } catch (ErrorResponseException e) {
       if (e.response() != null && e.response().code() == 412) return false;
@@ -64,7 +65,8 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   @Override
   public void put(String key, byte[] bytes) throws IOException {
     try {
-      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length).build());
+      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length)
+          .checksum(CHECKSUM).build());
     } catch (MinioException | IllegalStateException e) {
       throw io("put " + key, e);
     }
@@ -76,11 +78,17 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
    */
   static final long UPLOAD_PART_BYTES = 256L << 20;
 
+  /**
+   * The checksum sent with uploads: CRC32, which the JDK computes with the CPU's instructions. The client's default,
+   * CRC32C, is computed a byte at a time in Java: 2.7% of a worker's CPU time in the benchmark.
+   */
+  static final Checksum.Algorithm CHECKSUM = Checksum.Algorithm.CRC32;
+
   @Override
   public void putFile(String key, Path file) throws IOException {
     try {
       client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key)
-          .filename(file.toString(), UPLOAD_PART_BYTES).build());
+          .filename(file.toString(), UPLOAD_PART_BYTES).checksum(CHECKSUM).build());
     } catch (MinioException | IllegalStateException e) {
       throw io("upload " + key, e);
     }
