@@ -40,6 +40,14 @@ final class DruidJson {
       latest = RunLoopPolicy.merge(latest, watcher.offsets().latest());
       latestAt = watcher.fetchedAtMillis();
     }
+    // the stream's end is at least what has been read: a task may have read past the last fetch of the end offsets
+    // (fetched every 30 s by the watcher), and a lag below zero would only confuse
+    Map<StreamPartition, Long> atLeastRead = new java.util.TreeMap<>(latest);
+    for (Map.Entry<StreamPartition, Long> e : atLeastRead.entrySet()) {
+      Long read = current.get(e.getKey());
+      if (read != null && read > e.getValue()) e.setValue(read);
+    }
+    latest = atLeastRead;
     Map<StreamPartition, Long> lag = RunLoopPolicy.lag(latest, current);
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("dataSource", s.dataSource());

@@ -68,6 +68,21 @@ class DruidJsonTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void aTaskThatReadPastTheLastFetchedEndShowsNoNegativeLag() {
+    SupervisorSpec spec = SpecParser.parse(SPEC.formatted(""));
+    StreamPartition p0 = StreamPartition.of(0);
+    StreamPartition p1 = StreamPartition.of(1);
+    SupervisorStatus s = new SupervisorStatus("ds", "t", "RUNNING", "RUNNING", true, false, 2, 1, 3600,
+        List.of(), List.of(), Map.of(p0, 300L, p1, 100L), Map.of(p0, 450L, p1, 40L), Map.of(), 0, 0,
+        List.of(), 1, 22, 1, spec, 1, 0, List.of());
+    Map<String, Object> payload = (Map<String, Object>) DruidJson.statusReport(s, Map.of(), null).get("payload");
+    assertEquals(Map.of("0", 450L, "1", 100L), payload.get("latestOffsets"), "the end is at least what was read");
+    assertEquals(Map.of("0", 0L, "1", 60L), payload.get("minimumLag"));
+    assertEquals(60L, ((Number) payload.get("aggregateLag")).longValue());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void withoutTheAutoscalerOnlyTheTaskCountShows() {
     SupervisorSpec spec = SpecParser.parse(SPEC.formatted(",\"taskCount\":2"));
     Map<String, Object> payload = (Map<String, Object>) DruidJson.statusReport(status(spec, 2, 0, List.of()),
