@@ -51,53 +51,100 @@ final class SegmentPublisher {
     return workDir.resolve(taskId).resolve("persists");
   }
 
+  /** Intervals merged and pushed at once: the merge of one overlaps the zip and push of another. */
+  static final int PUBLISH_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
   /**
-   * Pushes one interval's rows as segments. An interval with intermediate persists, or with more than
-   * maxRowsPerSegment rows, is merged from its persists plus its in-memory index into partitions of at most
-   * maxRowsPerSegment rows; otherwise its index is written directly. Partition k of an interval is allocated under
-   * sequence name {@code sequenceName} for k = 0 and {@code sequenceName + "_" + k} after, so a retry gets the same
-   * partition numbers back.
+   * Pushes every interval's rows as segments, up to {@link #PUBLISH_THREADS} intervals at once. An interval with
+   * intermediate persists, or with more than maxRowsPerSegment rows, is merged from its persists plus its in-memory
+   * index into partitions of at most maxRowsPerSegment rows; otherwise its index is written directly. Partition k of
+   * an interval is allocated under sequence name {@code sequenceName} for k = 0 and {@code sequenceName + "_" + k}
+   * after, so a retry gets the same partition numbers back. The result lists the segments in interval order.
    */
   List<Contracts.PushedSegment> publish(String dataSource, String workDirName, String taskId, String sequenceName,
                                         RowIngester ingester, Progress progress) throws IOException {
     Path taskDir = workDir.resolve(workDirName);
     List<Contracts.PushedSegment> out = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = null;
     try {
       String newVersion = DataSegment.iso(System.currentTimeMillis());
-      int i = 0;
-      java.util.SortedSet<Long> intervals = ingester.intervals();
+      List<Long> intervals = new ArrayList<>(ingester.intervals());
       IntermediatePersists persists = ingester.persists();
-      for (long start : intervals) {
-        IncrementalIndex index = ingester.indexes().get(start);
-        long end = ingester.segmentGranularity().bucketEnd(start);
-        boolean merge = persists != null
-            && (!persists.persisted(start).isEmpty()
-                || (index != null && index.rowCount() > ingester.maxRowsPerSegment()));
-        List<SegmentFiles> parts;
-        final int n = i;
-        long mergeStart = System.nanoTime();
-        if (merge) {
-          parts = persists.merge(start, end, index, ingester.schema(), ingester.maxRowsPerSegment(),
-              ingester.indexSpec(), p -> taskDir.resolve("segment-" + n + "-" + p));
-        } else if (index != null && index.rowCount() > 0) {
-          parts = List.of(V9SegmentWriter.write(index, start, end, taskDir.resolve("segment-" + n),
-              ingester.indexSpec()));
-        } else {
-          parts = List.of();
+      if (intervals.size() < 2 || PUBLISH_THREADS < 2) {
+        for (int n = 0; n < intervals.size(); n++) {
+          out.addAll(publishInterval(dataSource, taskId, sequenceName, newVersion, ingester, persists, taskDir, n,
+              intervals.get(n)));
+          progress.segmentPushed(n + 1, intervals.size());
         }
-        if (!parts.isEmpty()) {
-          log.info("task {}: interval {} written as {} segment(s) in {} s{}", taskId, DataSegment.iso(start),
-              parts.size(), String.format("%.2f", (System.nanoTime() - mergeStart) / 1e9),
-              merge ? " (merged from " + persists.persisted(start).size() + " persists)" : "");
-        }
-        for (int p = 0; p < parts.size(); p++) {
-          out.add(push(dataSource, taskId, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
-              parts.get(p), taskDir.resolve("index-" + n + "-" + p + ".zip")));
-        }
-        progress.segmentPushed(++i, intervals.size());
+        return out;
       }
+      pool = java.util.concurrent.Executors.newFixedThreadPool(PUBLISH_THREADS, r -> {
+        Thread t = new Thread(r, "publish-" + taskId);
+        t.setDaemon(true);
+        return t;
+      });
+      List<java.util.concurrent.Future<List<Contracts.PushedSegment>>> jobs = new ArrayList<>();
+      for (int n = 0; n < intervals.size(); n++) {
+        final int k = n;
+        jobs.add(pool.submit(() -> publishInterval(dataSource, taskId, sequenceName, newVersion, ingester, persists,
+            taskDir, k, intervals.get(k))));
+      }
+      for (int n = 0; n < jobs.size(); n++) {
+        try {
+          out.addAll(jobs.get(n).get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while publishing");
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof IOException io) throw io;
+          if (e.getCause() instanceof RuntimeException re) throw re;
+          throw new IOException("publishing interval " + DataSegment.iso(intervals.get(n)) + " failed", e.getCause());
+        }
+        progress.segmentPushed(n + 1, intervals.size());
+      }
+      return out;
     } finally {
+      if (pool != null) {
+        pool.shutdownNow(); // after a failure, the other intervals' work stops
+        try {
+          pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       deleteRecursively(taskDir);
+    }
+  }
+
+  /** The n-th interval's segments: merged or written, then each zipped and pushed. */
+  private List<Contracts.PushedSegment> publishInterval(String dataSource, String taskId, String sequenceName,
+      String newVersion, RowIngester ingester, IntermediatePersists persists, Path taskDir, int n, long start)
+      throws IOException {
+    IncrementalIndex index = ingester.indexes().get(start);
+    long end = ingester.segmentGranularity().bucketEnd(start);
+    boolean merge = persists != null
+        && (!persists.persisted(start).isEmpty()
+            || (index != null && index.rowCount() > ingester.maxRowsPerSegment()));
+    List<SegmentFiles> parts;
+    long mergeStart = System.nanoTime();
+    if (merge) {
+      parts = persists.merge(start, end, index, ingester.schema(), ingester.maxRowsPerSegment(),
+          ingester.indexSpec(), p -> taskDir.resolve("segment-" + n + "-" + p));
+    } else if (index != null && index.rowCount() > 0) {
+      parts = List.of(V9SegmentWriter.write(index, start, end, taskDir.resolve("segment-" + n),
+          ingester.indexSpec()));
+    } else {
+      parts = List.of();
+    }
+    if (!parts.isEmpty()) {
+      log.info("task {}: interval {} written as {} segment(s) in {} s{}", taskId, DataSegment.iso(start),
+          parts.size(), String.format("%.2f", (System.nanoTime() - mergeStart) / 1e9),
+          merge ? " (merged from " + persists.persisted(start).size() + " persists)" : "");
+    }
+    List<Contracts.PushedSegment> out = new ArrayList<>();
+    for (int p = 0; p < parts.size(); p++) {
+      out.add(push(dataSource, taskId, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
+          parts.get(p), taskDir.resolve("index-" + n + "-" + p + ".zip")));
     }
     return out;
   }

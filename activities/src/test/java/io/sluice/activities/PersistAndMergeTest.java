@@ -81,6 +81,39 @@ class PersistAndMergeTest {
   }
 
   @Test
+  void intervalsArePublishedAtOnceAndListedInIntervalOrder() throws Exception {
+    SupervisorSpec spec = SpecParser.parse(SPEC.replace("\"maxRowsPerSegment\":4", "\"maxRowsPerSegment\":3"));
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    SegmentPublisher publisher = new SegmentPublisher(store, "bucket", new CatalogLayout("druid/segments"), work);
+    try (RowIngester ingester = new RowIngester(spec, hour, 1L << 30, publisher.persistDir("task-4"))) {
+      for (int i = 0; i < 12; i++) { // 4 rows in each of three hours, persisted two rows at a time
+        long ts = hour + (i % 3) * 3_600_000L + i;
+        ingester.add(io.sluice.workflows.StreamPartition.of(0), i,
+            ("{\"ts\":" + ts + ",\"host\":\"h" + i + "\",\"v\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        if (ingester.persistDue(hour)) ingester.persist(hour);
+      }
+      List<Contracts.PushedSegment> pushed = publisher.publish("ds", "task-4", "task-4", "seq-4", ingester,
+          (d, t) -> { });
+      assertEquals(6, pushed.size(), "three hours of 4 rows, in partitions of at most 3");
+      long vSum = 0;
+      for (int k = 0; k < pushed.size(); k++) {
+        long expectedStart = hour + (k / 2) * 3_600_000L;
+        assertTrue(pushed.get(k).id().contains(io.sluice.segment.v9.DataSegment.iso(expectedStart)),
+            pushed.get(k).id());
+        assertEquals(k % 2 == 0 ? 3 : 1, pushed.get(k).rows());
+        Path zip = work.resolve("i" + k + ".zip");
+        Files.write(zip, store.get(pushed.get(k).key()).orElseThrow());
+        try (SegmentReader r = SegmentReader.open(zip)) {
+          for (Map<String, Object> row : r.rows(0, r.rowCount())) vSum += ((Number) row.get("v_sum")).longValue();
+        }
+      }
+      assertEquals(66, vSum, "every row once");
+      assertFalse(Files.exists(publisher.persistDir("task-4")), "persists are deleted after publish");
+    }
+  }
+
+  @Test
   void persistsAreWrittenInTheBackgroundAndTheirFailureSurfaces() throws Exception {
     SupervisorSpec spec = SpecParser.parse(SPEC.replace("\"maxRowsPerSegment\":4", "\"maxRowsPerSegment\":100,"
         + "\"maxPendingPersists\":1"));

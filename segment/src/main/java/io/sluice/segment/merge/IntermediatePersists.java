@@ -29,9 +29,9 @@ import java.util.stream.Stream;
  * high compression Druid uses. These segments are only merged and deleted; the merged segments are written with
  * high compression, byte for byte as Druid writes them.
  *
- * <p>Persisting is synchronous, on the calling (reading) thread: no persist ever waits in a queue, so every
- * {@code maxPendingPersists} (0, Druid's default, included) is respected. Reading pauses while a persist is written,
- * which is what Druid does too once {@code maxPendingPersists} persists are pending. Not thread-safe.
+ * <p>Thread-safe for what its callers do: persists and merges of one interval run one at a time, in order (a reading
+ * task persists on one thread), while those of different intervals may run at once (a publish merges its intervals in
+ * parallel). The bookkeeping is guarded; segment writing and merging happen outside the lock.
  */
 public final class IntermediatePersists
 {
@@ -63,34 +63,40 @@ public final class IntermediatePersists
     if (index.isEmpty()) {
       return;
     }
-    final List<Path> dirs = byInterval.computeIfAbsent(intervalStart, k -> new ArrayList<>());
-    final Path dir = workDir.resolve(Long.toString(intervalStart)).resolve(Integer.toString(dirs.size()));
+    final List<Path> dirs;
+    final Path dir;
+    synchronized (this) {
+      dirs = byInterval.computeIfAbsent(intervalStart, k -> new ArrayList<>());
+      dir = workDir.resolve(Long.toString(intervalStart)).resolve(Integer.toString(dirs.size()));
+    }
     final SegmentFiles files = V9SegmentWriter.writeIntermediate(index, intervalStart, intervalEnd, dir, indexSpec);
-    dirs.add(dir);
-    rowsByInterval.merge(intervalStart, (long) files.rowCount(), Long::sum);
-    persistCount++;
+    synchronized (this) {
+      dirs.add(dir);
+      rowsByInterval.merge(intervalStart, (long) files.rowCount(), Long::sum);
+      persistCount++;
+    }
   }
 
   /** Persists of an interval, in order; empty if none. */
-  public List<Path> persisted(long intervalStart)
+  public synchronized List<Path> persisted(long intervalStart)
   {
     return List.copyOf(byInterval.getOrDefault(intervalStart, List.of()));
   }
 
   /** Rows written to the interval's persists (before they are rolled up with each other). */
-  public long persistedRows(long intervalStart)
+  public synchronized long persistedRows(long intervalStart)
   {
     return rowsByInterval.getOrDefault(intervalStart, 0L);
   }
 
   /** Starts of the intervals that have persists, ascending. */
-  public List<Long> intervals()
+  public synchronized List<Long> intervals()
   {
     return List.copyOf(byInterval.keySet());
   }
 
   /** Persists written so far. */
-  public int persistCount()
+  public synchronized int persistCount()
   {
     return persistCount;
   }
@@ -125,8 +131,10 @@ public final class IntermediatePersists
   /** Deletes the work directory and forgets every persist. */
   public void delete() throws IOException
   {
-    byInterval.clear();
-    rowsByInterval.clear();
+    synchronized (this) {
+      byInterval.clear();
+      rowsByInterval.clear();
+    }
     if (!Files.exists(workDir)) {
       return;
     }
