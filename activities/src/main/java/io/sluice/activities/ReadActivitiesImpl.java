@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -98,6 +102,11 @@ public final class ReadActivitiesImpl implements ReadActivities {
     Map<StreamPartition, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
+    ExecutorService parser = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "parse-" + task.taskId());
+      t.setDaemon(true);
+      return t;
+    });
     try (Consumer<byte[], byte[]> consumer = consumers.create(config)) {
       // Kafka's partition for each of the task's: its own topic with a topicPattern, else the spec's topic
       Map<TopicPartition, StreamPartition> parts = new LinkedHashMap<>();
@@ -118,6 +127,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
       // has set the group's end offsets (the most any replica read), it reads exactly up to them.
       boolean paused = false;
       Map<StreamPartition, Long> readTo = null;
+      // Two-stage pipeline: the batch just polled is parsed on the parse thread while this thread adds the batch
+      // before it to the index. Everything polled is added (or, past the agreed end, skipped) before the task ends.
+      Future<Batch> parsing = null;
       while (true) {
         if (readTo != null && clampTo(consumer, parts, readTo, known)) break;
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
@@ -130,15 +142,13 @@ public final class ReadActivitiesImpl implements ReadActivities {
             throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
           }
         }
-        for (TopicPartition tp : records.partitions()) {
-          StreamPartition sp = parts.get(tp);
-          long stopAt = readTo == null ? Long.MAX_VALUE : readTo.get(sp);
-          for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-            if (r.offset() >= stopAt) break; // past the agreed end
-            ingester.add(sp, r.offset(), r.value());
-            known.read(sp, r.offset());
-          }
+        Future<Batch> polled = null;
+        if (!records.isEmpty()) {
+          Batch batch = new Batch(records, parts);
+          polled = parser.submit(() -> batch.parse(ingester));
         }
+        if (parsing != null) add(await(parsing), ingester, readTo, known);
+        parsing = polled;
         long now = System.currentTimeMillis();
         if (ingester.persistDue(now)) {
           try {
@@ -188,7 +198,10 @@ public final class ReadActivitiesImpl implements ReadActivities {
           break;
         }
       }
+      if (parsing != null) add(await(parsing), ingester, readTo, known);
       end = known.of(consumer, parts);
+    } finally {
+      parser.shutdownNow();
     }
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     long publishingSince = System.nanoTime();
@@ -205,6 +218,63 @@ public final class ReadActivitiesImpl implements ReadActivities {
           ingester.savedParseExceptions());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * One poll's records, flattened, and (once {@link #parse}d on the parse thread) each record's rows. The parse
+   * thread touches only the ingester's parser; counting and adding happen in {@link #add}, on the reading thread, in
+   * offset order per partition.
+   */
+  static final class Batch {
+    final int size;
+    final StreamPartition[] partitions;
+    final long[] offsets;
+    final byte[][] values;
+    RowIngester.Parsed[] parsed;
+
+    Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, StreamPartition> parts) {
+      size = records.count();
+      partitions = new StreamPartition[size];
+      offsets = new long[size];
+      values = new byte[size][];
+      int i = 0;
+      for (TopicPartition tp : records.partitions()) {
+        StreamPartition sp = parts.get(tp);
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+          partitions[i] = sp;
+          offsets[i] = r.offset();
+          values[i++] = r.value();
+        }
+      }
+    }
+
+    Batch parse(RowIngester ingester) {
+      RowIngester.Parsed[] out = new RowIngester.Parsed[size];
+      for (int i = 0; i < size; i++) out[i] = ingester.parse(values[i]);
+      parsed = out;
+      return this;
+    }
+  }
+
+  /** Adds a parsed batch's rows, skipping records at or past {@code readTo} (the agreed end), if set. */
+  private static void add(Batch batch, RowIngester ingester, Map<StreamPartition, Long> readTo, Positions known) {
+    for (int i = 0; i < batch.size; i++) {
+      if (readTo != null && batch.offsets[i] >= readTo.get(batch.partitions[i])) continue; // past the agreed end
+      ingester.addParsed(batch.partitions[i], batch.offsets[i], batch.values[i], batch.parsed[i]);
+      known.read(batch.partitions[i], batch.offsets[i]);
+    }
+  }
+
+  private static Batch await(Future<Batch> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while parsing", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new IllegalStateException("parsing failed", e.getCause());
     }
   }
 

@@ -121,15 +121,35 @@ final class RowIngester implements AutoCloseable {
    * thrownAway.
    */
   void add(io.sluice.workflows.StreamPartition partition, long offset, byte[] value) {
-    processedBytes += value.length;
-    List<JsonRowParser.Row> rows;
+    addParsed(partition, offset, value, parse(value));
+  }
+
+  /**
+   * A record parsed: its rows, or why it could not be parsed. {@link #parse} makes it without touching anything else
+   * of the ingester, so a reading task can parse one batch of records on another thread while it adds the previous.
+   */
+  record Parsed(List<JsonRowParser.Row> rows, String error) {}
+
+  /**
+   * Parses one record. Uses only the parser: calls must come from one thread at a time (in order, for the parser's
+   * caches), which may be another than the thread adding rows.
+   */
+  Parsed parse(byte[] value) {
     try {
-      rows = parser.parse(value);
+      return new Parsed(parser.parse(value), null);
     } catch (ParseException e) {
-      parseException(partition, offset, value, e.getMessage(), true);
+      return new Parsed(null, e.getMessage());
+    }
+  }
+
+  /** {@link #add} for a record {@link #parse}d already. */
+  void addParsed(io.sluice.workflows.StreamPartition partition, long offset, byte[] value, Parsed parsedRecord) {
+    processedBytes += value.length;
+    if (parsedRecord.error() != null) {
+      parseException(partition, offset, value, parsedRecord.error(), true);
       return;
     }
-    for (JsonRowParser.Row parsed : rows) {
+    for (JsonRowParser.Row parsed : parsedRecord.rows()) {
       JsonRowParser.Row row;
       try {
         row = transformer.apply(parsed);
