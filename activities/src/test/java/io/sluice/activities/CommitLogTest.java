@@ -1,6 +1,6 @@
 package io.sluice.activities;
 
-import static io.sluice.activities.TestParts.*;
+import static io.sluice.workflows.Parts.*;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

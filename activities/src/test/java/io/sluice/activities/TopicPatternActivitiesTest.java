@@ -1,7 +1,7 @@
 package io.sluice.activities;
 
-import static io.sluice.activities.TestParts.offs;
-import static io.sluice.activities.TestParts.p;
+import static io.sluice.workflows.Parts.offs;
+import static io.sluice.workflows.Parts.p;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -465,12 +465,17 @@ class SupervisorWorkflowTest {
     return out;
   }
 
-  @Test
-  void aTopicPatternReadsEveryPartitionOfEveryMatchingTopicInDruidsTaskGroupsAndCommitsThemContinuously() {
+  /** A supervisor of {@code metrics-.*}, 2 tasks, over metrics-a (partitions 0, 1) and metrics-b (0). */
+  private SupervisorWorkflow startTwoTopicPattern() {
     partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0));
     logTopic = "metrics-.*";
-    SupervisorWorkflow wf = start(SpecParser.parse(SPEC.replace("\"topic\":\"t\"", "\"topicPattern\":\"metrics-.*\"")
+    return start(SpecParser.parse(SPEC.replace("\"topic\":\"t\"", "\"topicPattern\":\"metrics-.*\"")
         .replace("\"period\":\"PT30S\"", "\"period\":\"PT30S\",\"taskCount\":2")));
+  }
+
+  @Test
+  void aTopicPatternReadsEveryPartitionOfEveryMatchingTopicInDruidsTaskGroupsAndCommitsThemContinuously() {
+    SupervisorWorkflow wf = startTwoTopicPattern();
     // Druid's groups for a multi-topic spec: Math.abs(31 * topic.hashCode() + partition) % taskCount
     Map<Integer, java.util.Set<StreamPartition>> groups = new TreeMap<>();
     for (StreamPartition sp : partitions) {
@@ -521,10 +526,7 @@ class SupervisorWorkflowTest {
 
   @Test
   void aTopicPatternTopicDeletedWhileRunningIsForgottenWhileTheOthersGoOnHealthy() {
-    partitions = List.of(p("metrics-a", 0), p("metrics-a", 1), p("metrics-b", 0));
-    logTopic = "metrics-.*";
-    SupervisorWorkflow wf = start(SpecParser.parse(SPEC.replace("\"topic\":\"t\"", "\"topicPattern\":\"metrics-.*\"")
-        .replace("\"period\":\"PT30S\"", "\"period\":\"PT30S\",\"taskCount\":2")));
+    SupervisorWorkflow wf = startTwoTopicPattern();
     env.sleep(Duration.ofSeconds(10));
     eventually(() -> wf.status().activeTasks().size() == 2 && wf.status().partitions() == 3, wf::status);
     env.sleep(Duration.ofHours(1));

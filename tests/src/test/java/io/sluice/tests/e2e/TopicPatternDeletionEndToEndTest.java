@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.dev.MetricEvents;
 import io.sluice.tests.replay.HistoryRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,19 +29,7 @@ class TopicPatternDeletionEndToEndTest extends RealStackTest {
   void aDeletedMatchingTopicIsDroppedAndTheOthersGoOnExactlyOnce() throws Exception {
     String ds = "deleted-topic";
     String bootstrap = stack.kafkaBootstrap();
-    MetricEvents.createTopic(bootstrap, "del-a", 2);
-    MetricEvents.createTopic(bootstrap, "del-b", 1);
-    Set<String> ids = new LinkedHashSet<>();
-    ids.addAll(IdEvents.produce(bootstrap, "del-a", "a1", 600));
-    ids.addAll(IdEvents.produce(bootstrap, "del-b", "b1", 300));
-
-    ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, "unused");
-    ObjectNode io = (ObjectNode) spec.get("ioConfig");
-    io.remove("topic");
-    io.put("topicPattern", "del-.*");
-    io.put("taskCount", 2);
-    io.put("taskDuration", "PT10S");
-    assertEquals(200, api.submit(spec.toString()).status());
+    Set<String> ids = TopicPatternEndToEndTest.twoTopicsUnderOnePattern(ds, "del");
     // B's records committed, so they must stay; then B goes away while tasks read it (or are about to)
     StreamFaultsEndToEndTest.awaitStatus(ds, Duration.ofSeconds(60), "del-b committed",
         s -> s.get("partitions").asInt() == 3 && s.get("committedOffsets").has("del-b:0")

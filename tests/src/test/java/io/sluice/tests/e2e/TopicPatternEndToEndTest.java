@@ -29,19 +29,7 @@ class TopicPatternEndToEndTest extends RealStackTest {
   void everyMatchingTopicIsReadExactlyOnceIncludingOneCreatedLaterAndNoOtherTopic() throws Exception {
     String ds = "multi-topic";
     String bootstrap = stack.kafkaBootstrap();
-    MetricEvents.createTopic(bootstrap, "multi-a", 2);
-    MetricEvents.createTopic(bootstrap, "multi-b", 1);
-    Set<String> ids = new LinkedHashSet<>();
-    ids.addAll(IdEvents.produce(bootstrap, "multi-a", "a1", 600));
-    ids.addAll(IdEvents.produce(bootstrap, "multi-b", "b1", 300));
-
-    ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, "unused");
-    ObjectNode io = (ObjectNode) spec.get("ioConfig");
-    io.remove("topic");
-    io.put("topicPattern", "multi-.*");
-    io.put("taskCount", 2);
-    io.put("taskDuration", "PT10S");
-    assertEquals(200, api.submit(spec.toString()).status());
+    Set<String> ids = twoTopicsUnderOnePattern(ds, "multi");
     JsonNode first = StreamFaultsEndToEndTest.awaitStatus(ds, Duration.ofSeconds(60), "tasks reading both topics",
         s -> s.get("activeTasks").size() == 2 && s.get("partitions").asInt() == 3);
     assertEquals("multi-.*", first.get("stream").asText(), first.toString());
@@ -73,5 +61,26 @@ class TopicPatternEndToEndTest extends RealStackTest {
     IdEvents.assertExactlyOnce(ids, counts);
     HistoryRecorder.record(stack.temporalTarget(), "supervisor:" + ds, "supervisor-" + ds);
     assertEquals(200, api.terminate(ds).status());
+  }
+
+  /**
+   * Topics {@code <prefix>-a} (2 partitions, ids a1-…, 600 events) and {@code <prefix>-b} (1, ids b1-…, 300), and a
+   * supervisor {@code ds} reading {@code <prefix>-.*} with 2 tasks of 10 s; returns the ids produced.
+   */
+  static Set<String> twoTopicsUnderOnePattern(String ds, String prefix) throws Exception {
+    String bootstrap = stack.kafkaBootstrap();
+    MetricEvents.createTopic(bootstrap, prefix + "-a", 2);
+    MetricEvents.createTopic(bootstrap, prefix + "-b", 1);
+    Set<String> ids = new LinkedHashSet<>();
+    ids.addAll(IdEvents.produce(bootstrap, prefix + "-a", "a1", 600));
+    ids.addAll(IdEvents.produce(bootstrap, prefix + "-b", "b1", 300));
+    ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, "unused");
+    ObjectNode io = (ObjectNode) spec.get("ioConfig");
+    io.remove("topic");
+    io.put("topicPattern", prefix + "-.*");
+    io.put("taskCount", 2);
+    io.put("taskDuration", "PT10S");
+    assertEquals(200, api.submit(spec.toString()).status());
+    return ids;
   }
 }
