@@ -77,7 +77,9 @@ final class RowIngester implements AutoCloseable {
    *                   maxRowsInMemory or maxBytesInMemory makes {@link #handoffDue()} true instead
    */
   RowIngester(SupervisorSpec spec, long taskCreatedMillis, long heapBytes, java.nio.file.Path persistDir) {
-    this.persistThreadName = "persist-" + (persistDir == null ? "none" : persistDir.getFileName());
+    // the attempt's folder names the thread: persistDir is <work>/<attempt>/persists
+    this.persistThreadName = "persist-" + (persistDir == null || persistDir.getParent() == null ? "none"
+        : persistDir.getParent().getFileName());
     this.schema = spec.dataSchema();
     this.tuning = spec.tuningConfig();
     KafkaIoConfig io = spec.ioConfig();

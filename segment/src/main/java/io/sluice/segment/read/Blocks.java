@@ -18,6 +18,8 @@ final class Blocks
   /** Druid decompresses every block into a buffer of this size ({@code CompressedPools.BUFFER_SIZE}). */
   static final int MAX_BLOCK_BYTES = 1 << 16;
   private static final long LZ4_MAX_EXPANSION = 255;
+  /** LZ4's compressBound of a 64 KiB block: no valid block of at most 64 KiB is longer compressed. */
+  static final int MAX_LZ4_BLOCK_BYTES = MAX_BLOCK_BYTES + MAX_BLOCK_BYTES / 255 + 16;
   private static final LZ4SafeDecompressor LZ4 = LZ4Factory.safeInstance().safeDecompressor();
 
   private final GenericIndexed blocks;
@@ -25,6 +27,8 @@ final class Blocks
   private final ByteOrder order;
   private final String what;
   private byte[] scratch;
+  /** The block being decompressed, copied into the heap. */
+  private byte[] compressed;
   private int current = -1;
   private ByteBuffer currentBuffer;
 
@@ -108,8 +112,16 @@ final class Blocks
     // LZ4 expands at most ~255 times; a block cannot justify a larger buffer than that
     final int capacity = (int) Math.min(MAX_BLOCK_BYTES, LZ4_MAX_EXPANSION * srcLength + 64);
     ensureScratch(capacity);
+    if (srcLength > MAX_LZ4_BLOCK_BYTES) {
+      throw in.error(what + ": LZ4 block " + k + " has " + srcLength + " bytes, more than any 64 KiB block compresses to");
+    }
+    // copied out of the (mapped) file first: lz4-java decompresses arrays several times faster than direct buffers
+    if (compressed == null || compressed.length < srcLength) {
+      compressed = new byte[srcLength];
+    }
+    src.get(compressed, 0, srcLength);
     try {
-      return LZ4.decompress(src, 0, srcLength, ByteBuffer.wrap(scratch), 0, capacity);
+      return LZ4.decompress(compressed, 0, srcLength, scratch, 0, capacity);
     }
     catch (RuntimeException e) {
       // LZ4Exception for malformed input, or for output beyond 64 KiB

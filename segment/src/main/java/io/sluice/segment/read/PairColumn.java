@@ -274,6 +274,7 @@ public final class PairColumn extends Column
     private final long length;
     /** Decompressed block, grown to what the blocks read so far decode to (at most 64 KiB). */
     private byte[] block = new byte[0];
+    private byte[] compressed = new byte[0];
     private int current = -1;
     private int currentLength;
     private final byte[] longBytes = new byte[Long.BYTES];
@@ -383,7 +384,16 @@ public final class PairColumn extends Column
         block = new byte[decoded];
       }
       try {
-        final int n = LZ4.decompress(src, from, to - from, ByteBuffer.wrap(block), 0, decoded);
+        // copied into the heap first: lz4-java decompresses arrays several times faster than direct buffers
+        if (to - from > Blocks.MAX_LZ4_BLOCK_BYTES) {
+          throw data.errorAt(from, what + ": block " + k + " has " + (to - from)
+                                   + " compressed bytes, more than any 64 KiB block compresses to");
+        }
+        if (compressed.length < to - from) {
+          compressed = new byte[to - from];
+        }
+        src.get(from, compressed, 0, to - from);
+        final int n = LZ4.decompress(compressed, 0, to - from, block, 0, decoded);
         if (n != decoded) {
           throw data.errorAt(from, what + ": block " + k + " decompressed to " + n + " bytes, not " + decoded);
         }
