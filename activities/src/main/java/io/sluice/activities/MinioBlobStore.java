@@ -75,8 +75,10 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   /**
    * Part size of file uploads: a file up to this size goes in one PUT, a larger one in parts of this size. The
    * client's default would cut a 114 MB segment into 5 MiB parts: 23 requests, then a server-side concatenation.
+   * Not larger: some S3-compatible servers hold a whole request body in memory (S3Proxy does, and ran out of its
+   * 256 MB heap on a 110 MB PUT).
    */
-  static final long UPLOAD_PART_BYTES = 256L << 20;
+  static final long UPLOAD_PART_BYTES = 32L << 20;
 
   /**
    * The checksum sent with uploads: CRC32, which the JDK computes with the CPU's instructions. The client's default,
