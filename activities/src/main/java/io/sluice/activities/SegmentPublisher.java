@@ -70,15 +70,8 @@ final class SegmentPublisher {
       String newVersion = DataSegment.iso(System.currentTimeMillis());
       List<Long> intervals = new ArrayList<>(ingester.intervals());
       IntermediatePersists persists = ingester.persists();
-      if (intervals.size() < 2 || PUBLISH_THREADS < 2) {
-        for (int n = 0; n < intervals.size(); n++) {
-          out.addAll(publishInterval(dataSource, taskId, sequenceName, newVersion, ingester, persists, taskDir, n,
-              intervals.get(n)));
-          progress.segmentPushed(n + 1, intervals.size());
-        }
-        return out;
-      }
-      pool = java.util.concurrent.Executors.newFixedThreadPool(PUBLISH_THREADS, r -> {
+      if (intervals.isEmpty()) return out;
+      pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(PUBLISH_THREADS, intervals.size()), r -> {
         Thread t = new Thread(r, "publish-" + taskId);
         t.setDaemon(true);
         return t;

@@ -56,16 +56,12 @@ public final class SegmentZip
   /** Above this many input bytes the zip might need ZIP64 fields. */
   private static final long PLAIN_ZIP_LIMIT = 3_500_000_000L;
   static final int THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+  private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
   private static final ExecutorService POOL = THREADS < 2 ? null : Executors.newFixedThreadPool(THREADS, r -> {
-    final Thread t = new Thread(r, "sluice-zip-deflater-" + Counter.N.getAndIncrement());
+    final Thread t = new Thread(r, "sluice-zip-deflater-" + THREAD_NUMBER.getAndIncrement());
     t.setDaemon(true);
     return t;
   });
-
-  private static final class Counter
-  {
-    static final AtomicInteger N = new AtomicInteger();
-  }
 
   private SegmentZip()
   {
