@@ -87,9 +87,9 @@ final class RowIngester implements AutoCloseable {
     Long missing = schema.timestampSpec().missingValue() == null ? null
         : OffsetDateTime.parse(schema.timestampSpec().missingValue()).toInstant().toEpochMilli();
     this.parser = RowParsers.create(io.inputFormat(), schema.timestampSpec().column(),
-        schema.timestampSpec().format(), missing);
+        schema.timestampSpec().format(), missing, schema.dimensionsSpec().useSchemaDiscovery());
     this.transformer = schema.transformSpec().transformer();
-    this.discovery = new DimensionDiscovery(schema); // schemaless or includeAllDimensions
+    this.discovery = new DimensionDiscovery(schema); // schemaless, includeAllDimensions or useSchemaDiscovery
     long min = Long.MIN_VALUE;
     if (io.lateMessageRejectionStartDateTime() != null) {
       min = OffsetDateTime.parse(io.lateMessageRejectionStartDateTime()).toInstant().toEpochMilli();
@@ -152,6 +152,9 @@ final class RowIngester implements AutoCloseable {
       return;
     }
     for (JsonRowParser.Row parsed : parsedRecord.rows()) {
+      // schema discovery: values Sluice cannot store in a discovered column leave the row, and are reported
+      DimensionDiscovery.Fields storable = discovery.storable(parsed.fields());
+      if (storable.fields() != parsed.fields()) parsed = new JsonRowParser.Row(parsed.timestamp(), storable.fields());
       JsonRowParser.Row row;
       try {
         row = transformer.apply(parsed);
@@ -177,7 +180,7 @@ final class RowIngester implements AutoCloseable {
         index = new IncrementalIndex(indexSchema());
         indexes.put(bucket, index);
       }
-      String badField = badNumericField(row.fields());
+      String badField = storable.error() != null ? storable.error() : badNumericField(row.fields());
       int before = index.rowCount();
       try {
         index.add(ts, row.fields());

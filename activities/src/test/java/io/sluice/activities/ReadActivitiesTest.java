@@ -228,6 +228,41 @@ class ReadActivitiesTest {
   }
 
   @Test
+  void schemaDiscoveryTypesDiscoveredColumnsAndReportsArraysAndObjectsItCannotStore() throws Exception {
+    long hour = 1_700_000_000_000L / 3_600_000L * 3_600_000L;
+    records(List.of(
+        "{\"ts\":" + hour + ",\"host\":\"a\",\"n\":1,\"x\":1,\"ok\":true,\"tags\":[\"p\",\"q\"],\"v\":1}",
+        "{\"ts\":" + hour + ",\"host\":\"b\",\"n\":2,\"x\":2.5,\"geo\":{\"lat\":1},\"v\":2}",
+        "{\"ts\":" + hour + ",\"host\":\"c\",\"n\":3,\"x\":\"three\",\"ok\":false,\"v\":3}"), 0, 1, 2);
+    String json = String.format(SPEC, 10).replace("\"metricsSpec\"",
+        "\"dimensionsSpec\":{\"dimensions\":[{\"type\":\"string\",\"name\":\"host\",\"createBitmapIndex\":false}],"
+        + "\"useSchemaDiscovery\":true},\"metricsSpec\"");
+    Contracts.ReadResult r = activity().readAndPush(new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds",
+        "seq-1", SpecParser.parse(json), offs(0, 0L), 0)));
+    assertEquals(1, r.rowStats().processed());
+    assertEquals(2, r.rowStats().processedWithError(), "rows with an array or an object keep their other fields");
+    assertEquals(0, r.rowStats().unparseable());
+    assertTrue(r.parseExceptions().get(0).reason().contains("'tags' holds an array"), r.parseExceptions().toString());
+    assertTrue(r.parseExceptions().get(1).reason().contains("'geo' holds an object"), r.parseExceptions().toString());
+    assertEquals(1, r.parseExceptions().get(1).offset());
+    Contracts.PushedSegment s = r.segments().get(0);
+    assertEquals(3, s.rows());
+    assertEquals("host,n,x,ok", s.descriptor().get("dimensions"), "listed first, then discovered; tags and geo never");
+    Path zip = work.resolve("discovered.zip");
+    java.nio.file.Files.write(zip, store.get(s.key()).orElseThrow());
+    try (io.sluice.segment.read.SegmentReader segment = io.sluice.segment.read.SegmentReader.open(zip)) {
+      assertEquals("LONG", ((io.sluice.segment.read.NumericColumn) segment.column("n")).typeName());
+      assertEquals("LONG", ((io.sluice.segment.read.NumericColumn) segment.column("ok")).typeName(), "booleans");
+      assertTrue(segment.column("x") instanceof io.sluice.segment.read.StringColumn, "a long, a double, a string");
+      assertTrue(!((io.sluice.segment.read.StringColumn) segment.column("host")).hasBitmapIndex());
+      List<Map<String, Object>> rows = segment.rows(0, 3);
+      assertEquals(List.of(1L, 2L, 3L), rows.stream().map(row -> row.get("n")).toList());
+      assertEquals(java.util.Arrays.asList(1L, null, 0L), rows.stream().map(row -> row.get("ok")).toList());
+      assertEquals(List.of("1", "2.5", "three"), rows.stream().map(row -> row.get("x")).toList());
+    }
+  }
+
+  @Test
   void tooManyParseExceptionsFailTheTaskWithoutRetry() {
     records(List.of("bad", "worse", "{\"ts\":1}"), 0, 1, 2);
     ActivityFailure f = assertThrows(ActivityFailure.class, () -> activity().readAndPush(input(1)));

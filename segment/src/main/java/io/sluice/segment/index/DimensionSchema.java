@@ -13,10 +13,26 @@ import java.util.Locale;
  *                           {@link MultiValueHandling#SORTED_ARRAY}, Druid's default
  * @param discovered         a STRING dimension found in the input (schemaless or includeAllDimensions) rather than
  *                           listed: a row without the field leaves it <em>absent</em>, which Druid's rollup keys apart
- *                           from null (and sorts first), while a listed dimension reads a missing field as null
+ *                           from null (and sorts first), while a listed dimension reads a missing field as null.
+ *                           A type-aware one (below) reads a missing field as null too, as Druid's "auto" indexer.
+ * @param bitmapIndex        Druid's {@code createBitmapIndex}: whether a STRING column gets its bitmap index (true by
+ *                           default); numeric columns never have one
+ * @param seenTypes          {@link #NOT_TYPE_AWARE} (-1), or for a dimension discovered with {@code useSchemaDiscovery}
+ *                           the {@code SEEN_*} bits of the values it has held. Such a dimension is held as strings
+ *                           (indexed, persisted and merged as a discovered STRING dimension) and written to a final
+ *                           segment as the least restrictive type of its values, as Druid's "auto" columns: only
+ *                           longs (booleans count as longs 1/0) → LONG; longs and doubles → DOUBLE; any string, or
+ *                           nothing but nulls → STRING.
  */
-public record DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling, boolean discovered)
+public record DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling, boolean discovered,
+                              boolean bitmapIndex, int seenTypes)
 {
+  /** {@link #seenTypes} of a dimension whose type is declared (or a discovered string, without schema discovery). */
+  public static final int NOT_TYPE_AWARE = -1;
+  public static final int SEEN_LONG = 1;
+  public static final int SEEN_DOUBLE = 2;
+  public static final int SEEN_STRING = 4;
+
   public DimensionSchema
   {
     IndexSchema.checkColumnName(name, "dimension");
@@ -29,6 +45,18 @@ public record DimensionSchema(String name, ValueType type, MultiValueHandling mu
     if (discovered && type != ValueType.STRING) {
       throw new IllegalArgumentException("discovered dimension [" + name + "] must be STRING, not " + type);
     }
+    if (seenTypes < NOT_TYPE_AWARE || seenTypes > (SEEN_LONG | SEEN_DOUBLE | SEEN_STRING)) {
+      throw new IllegalArgumentException("dimension [" + name + "]: bad seenTypes " + seenTypes);
+    }
+    if (seenTypes != NOT_TYPE_AWARE && !discovered) {
+      throw new IllegalArgumentException("only a discovered dimension can be type-aware: [" + name + "]");
+    }
+  }
+
+  /** A dimension with a bitmap index (if STRING), not type-aware. */
+  public DimensionSchema(String name, ValueType type, MultiValueHandling multiValueHandling, boolean discovered)
+  {
+    this(name, type, multiValueHandling, discovered, true, NOT_TYPE_AWARE);
   }
 
   /** A listed dimension. */
@@ -41,6 +69,47 @@ public record DimensionSchema(String name, ValueType type, MultiValueHandling mu
   public static DimensionSchema discovered(String name)
   {
     return new DimensionSchema(name, ValueType.STRING, null, true);
+  }
+
+  /** A dimension discovered with {@code useSchemaDiscovery}: typed by its values when written (see the class). */
+  public static DimensionSchema typeAware(String name)
+  {
+    return new DimensionSchema(name, ValueType.STRING, null, true, true, 0);
+  }
+
+  /** Whether this dimension is typed by its values ({@code useSchemaDiscovery}). */
+  public boolean isTypeAware()
+  {
+    return seenTypes != NOT_TYPE_AWARE;
+  }
+
+  /** This type-aware dimension having also seen {@code more} value types. */
+  public DimensionSchema withSeenTypes(int more)
+  {
+    if (!isTypeAware()) {
+      throw new IllegalStateException("dimension [" + name + "] is not type-aware");
+    }
+    return (seenTypes | more) == seenTypes
+           ? this
+           : new DimensionSchema(name, type, multiValueHandling, discovered, bitmapIndex, seenTypes | more);
+  }
+
+  /** This dimension with or without a bitmap index. */
+  public DimensionSchema withBitmapIndex(boolean index)
+  {
+    return new DimensionSchema(name, type, multiValueHandling, discovered, index, seenTypes);
+  }
+
+  /**
+   * The type a final segment stores: {@link #type()}, or for a type-aware dimension the least restrictive type of
+   * the values it has held.
+   */
+  public ValueType writtenType()
+  {
+    if (!isTypeAware() || (seenTypes & SEEN_STRING) != 0 || seenTypes == 0) {
+      return type;
+    }
+    return (seenTypes & SEEN_DOUBLE) != 0 ? ValueType.DOUBLE : ValueType.LONG;
   }
 
   /** A dimension with Druid's default multi-value handling (SORTED_ARRAY). */

@@ -68,6 +68,8 @@ public final class IncrementalIndex
   private ValueType[] dimTypes;
   /** Discovered dimensions: a row without the field leaves the cell absent (see {@link DimensionSchema}). */
   private boolean[] dimSparse;
+  /** Per dimension: the SEEN_* bits of a type-aware one's stored values, or NOT_TYPE_AWARE. */
+  private int[] dimSeen;
   private Dictionary[] dicts;
   private final Metric[] metrics;
 
@@ -77,6 +79,7 @@ public final class IncrementalIndex
   private String[][] scratchLists;
   private long[] scratchBits;
   private boolean[] scratchPresent;
+  private int[] scratchSeen;
 
   private int rows;
   private int capacity;
@@ -115,12 +118,14 @@ public final class IncrementalIndex
     this.dimNames = new String[numDims];
     this.dimTypes = new ValueType[numDims];
     this.dimSparse = new boolean[numDims];
+    this.dimSeen = new int[numDims];
     this.dicts = new Dictionary[numDims];
     for (int d = 0; d < numDims; d++) {
       DimensionSchema ds = schema.dimensions().get(d);
       dimNames[d] = ds.name();
       dimTypes[d] = ds.type();
-      dimSparse[d] = ds.discovered();
+      dimSparse[d] = isSparse(ds);
+      dimSeen[d] = ds.seenTypes();
       dicts[d] = ds.type() == ValueType.STRING
                  ? new StringDictionary(ds.multiValueHandling())
                  : new NumericDictionary(ds.type());
@@ -151,11 +156,26 @@ public final class IncrementalIndex
     this.scratchLists = new String[numDims][];
     this.scratchBits = new long[numDims];
     this.scratchPresent = new boolean[numDims];
+    this.scratchSeen = new int[numDims];
     allocate(INITIAL_CAPACITY);
   }
 
+  /** The schema; a type-aware dimension carries the value types of the rows held (see {@link DimensionSchema}). */
   public IndexSchema schema()
   {
+    boolean changed = false;
+    for (int d = 0; d < numDims && !changed; d++) {
+      changed = dimSeen[d] != schema.dimensions().get(d).seenTypes();
+    }
+    if (changed) {
+      List<DimensionSchema> dims = new ArrayList<>(numDims);
+      for (int d = 0; d < numDims; d++) {
+        DimensionSchema ds = schema.dimensions().get(d);
+        dims.add(ds.isTypeAware() ? ds.withSeenTypes(dimSeen[d]) : ds);
+      }
+      schema = new IndexSchema(dims, schema.metrics(), schema.queryGranularity(), schema.rollup(),
+          schema.timestampSpecJson());
+    }
     return schema;
   }
 
@@ -176,6 +196,11 @@ public final class IncrementalIndex
         scratchLists[d] = null;
         scratchStrings[d] = null;
         scratchPresent[d] = false; // absent
+      } else if (dimSeen[d] != DimensionSchema.NOT_TYPE_AWARE) {
+        scratchPresent[d] = true;
+        scratchLists[d] = null;
+        scratchSeen[d] = seenType(dimNames[d], v);
+        scratchStrings[d] = typeAwareString(v);
       } else if (dimTypes[d] == ValueType.STRING) {
         scratchPresent[d] = true;
         scratchLists[d] = toDimensionList(v);
@@ -192,6 +217,9 @@ public final class IncrementalIndex
           scratchIds[d] = StringDictionary.ABSENT;
         } else {
           scratchIds[d] = scratchLists[d] == null ? dict.idOf(scratchStrings[d]) : dict.codeOf(scratchLists[d]);
+          if (dimSeen[d] != DimensionSchema.NOT_TYPE_AWARE) {
+            dimSeen[d] |= scratchSeen[d];
+          }
         }
         scratchStrings[d] = null;
         scratchLists[d] = null;
@@ -263,10 +291,12 @@ public final class IncrementalIndex
     dimNames = Arrays.copyOf(dimNames, numDims);
     dimTypes = Arrays.copyOf(dimTypes, numDims);
     dimSparse = Arrays.copyOf(dimSparse, numDims);
+    dimSeen = Arrays.copyOf(dimSeen, numDims);
     dicts = Arrays.copyOf(dicts, numDims);
     dimNames[old] = dimension.name();
     dimTypes[old] = dimension.type();
-    dimSparse[old] = dimension.discovered();
+    dimSparse[old] = isSparse(dimension);
+    dimSeen[old] = dimension.seenTypes();
     dicts[old] = dimension.type() == ValueType.STRING
                  ? new StringDictionary(dimension.multiValueHandling())
                  : new NumericDictionary(dimension.type());
@@ -278,9 +308,10 @@ public final class IncrementalIndex
     scratchLists = new String[numDims][];
     scratchBits = new long[numDims];
     scratchPresent = new boolean[numDims];
+    scratchSeen = new int[numDims];
     final int[] widened = new int[capacity * numDims];
-    // rows already held lack the new dimension: absent if it was discovered, else null (id 0)
-    final int missing = dimension.discovered() ? StringDictionary.ABSENT : 0;
+    // rows already held lack the new dimension: absent if it is sparse, else null (id 0)
+    final int missing = isSparse(dimension) ? StringDictionary.ABSENT : 0;
     for (int r = 0; r < rows; r++) {
       System.arraycopy(keys, r * old, widened, r * numDims, old);
       widened[r * numDims + old] = missing;
@@ -294,6 +325,16 @@ public final class IncrementalIndex
       }
       rehash(table.length);
     }
+  }
+
+  /**
+   * Whether a row without the field is <em>absent</em> there, keyed apart from null: a discovered string dimension,
+   * as Druid's string indexer. Druid's "auto" indexer (type-aware, {@code useSchemaDiscovery}) stores a missing
+   * value as null, so there absent and null are one key.
+   */
+  private static boolean isSparse(DimensionSchema dimension)
+  {
+    return dimension.discovered() && !dimension.isTypeAware();
   }
 
   /** Whether some string dimension holds a cell with several values (a multi-value column, as Druid's). */
@@ -386,7 +427,7 @@ public final class IncrementalIndex
       }
       return 0;
     });
-    return new SortedIndex(schema, n, perm, times, keys, sortedDicts, metrics);
+    return new SortedIndex(schema(), n, perm, times, keys, sortedDicts, metrics);
   }
 
   /** Rows in sorted order; a convenience over {@link #sort()}. */
@@ -511,6 +552,71 @@ public final class IncrementalIndex
     x *= 0xff51afd7ed558ccdL;
     x ^= x >>> 33;
     return (int) x;
+  }
+
+  /**
+   * The {@code SEEN_*} bit of a type-aware dimension's value, as Druid's "auto" indexer types it: none for null; a
+   * whole number or a boolean is a long, any other number a double, a String (or byte[], stored as base64) a string.
+   *
+   * @throws IllegalArgumentException for a list or an object: Druid would write an ARRAY or COMPLEX&lt;json&gt;
+   *                                  column, which Sluice's segments do not have
+   */
+  static int seenType(String dimension, Object v)
+  {
+    if (v == null) {
+      return 0;
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof Boolean
+        || v instanceof java.math.BigInteger && ((java.math.BigInteger) v).bitLength() < 64) {
+      return DimensionSchema.SEEN_LONG;
+    }
+    if (v instanceof Number) {
+      return DimensionSchema.SEEN_DOUBLE;
+    }
+    if (v instanceof String || v instanceof byte[]) {
+      return DimensionSchema.SEEN_STRING;
+    }
+    throw new IllegalArgumentException(unsupportedDiscoveredValue(dimension, v));
+  }
+
+  /**
+   * How a type-aware dimension stores a value: as {@link #toDimensionString}, but a boolean as "1" or "0" and a whole
+   * double (up to 2^53) as the long it equals, so that rollup keys 5 and 5.0 together, as Druid's "auto" indexer does.
+   */
+  static String typeAwareString(Object v)
+  {
+    if (v instanceof Boolean) {
+      return (Boolean) v ? "1" : "0";
+    }
+    if (v instanceof Double || v instanceof Float) {
+      final double x = ((Number) v).doubleValue();
+      if (x == Math.rint(x) && Math.abs(x) <= (double) (1L << 53)) {
+        return Long.toString((long) x);
+      }
+    }
+    return toDimensionString(v);
+  }
+
+  /**
+   * Why a discovered dimension cannot hold {@code v} under {@code useSchemaDiscovery}, or null if it can: a list or an
+   * object, which Druid would store as an ARRAY or COMPLEX&lt;json&gt; column.
+   */
+  public static String unsupportedDiscoveredValue(String dimension, Object v)
+  {
+    if (v instanceof List || v instanceof Object[]) {
+      return "field '" + dimension + "' holds an array; with useSchemaDiscovery Druid would store it as an ARRAY "
+             + "column, which Sluice does not write (list '" + dimension + "' as a string dimension to store it as "
+             + "a multi-value string)";
+    }
+    if (v instanceof Map) {
+      return "field '" + dimension + "' holds an object; with useSchemaDiscovery Druid would store it as a "
+             + "COMPLEX<json> column, which Sluice does not write (use a flattenSpec to extract its fields)";
+    }
+    if (v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof byte[] || v == null) {
+      return null;
+    }
+    return "field '" + dimension + "' holds a " + v.getClass().getSimpleName()
+           + ", which a discovered dimension cannot store";
   }
 
   /** A single STRING dimension value (see the class comment); a list of one element is that element. */

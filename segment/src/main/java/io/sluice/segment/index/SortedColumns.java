@@ -58,6 +58,54 @@ public final class SortedColumns
     return new SortedIndex.PairColumn(name, new long[rows], numericColumn(name, valueType, rows));
   }
 
+  /**
+   * A type-aware dimension's single-valued string column as the numeric column a final segment stores (see
+   * {@link DimensionSchema#writtenType()}): each dictionary value parsed once; null rows stay null.
+   *
+   * @throws IllegalArgumentException if a value does not parse as {@code type}, or the column is multi-value
+   */
+  public static SortedIndex.NumericColumn parsedNumbers(SortedIndex.StringColumn strings, ValueType type)
+  {
+    if (strings.offsets() != null) {
+      throw new IllegalArgumentException("column [" + strings.name() + "] is multi-value; it cannot be numeric");
+    }
+    final String[] dictionary = strings.dictionary();
+    final long[] longs = type == ValueType.LONG ? new long[dictionary.length] : null;
+    final double[] doubles = type == ValueType.DOUBLE ? new double[dictionary.length] : null;
+    if (longs == null && doubles == null) {
+      throw new IllegalArgumentException("not LONG or DOUBLE: " + type);
+    }
+    for (int i = 0; i < dictionary.length; i++) {
+      if (dictionary[i] == null) {
+        continue;
+      }
+      try {
+        if (longs != null) {
+          longs[i] = Long.parseLong(dictionary[i]);
+        } else {
+          doubles[i] = Double.parseDouble(dictionary[i]);
+        }
+      }
+      catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "column [" + strings.name() + "] value [" + dictionary[i] + "] is not a " + type, e);
+      }
+    }
+    final int[] ids = strings.ids();
+    final SortedIndex.NumericColumn out = numericColumn(strings.name(), type, ids.length);
+    for (int r = 0; r < ids.length; r++) {
+      final int id = ids[r];
+      if (dictionary[id] == null) {
+        out.nulls().set(r);
+      } else if (longs != null) {
+        out.longs()[r] = longs[id];
+      } else {
+        out.doubles()[r] = doubles[id];
+      }
+    }
+    return out;
+  }
+
   /** A numeric column of {@code rows} zeros, none null; fill its array and its {@code nulls()}. */
   public static SortedIndex.NumericColumn numericColumn(String name, ValueType type, int rows)
   {

@@ -1,5 +1,6 @@
 package io.sluice.segment.merge;
 
+import io.sluice.segment.index.DimensionSchema;
 import io.sluice.segment.index.IncrementalIndex;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.spec.IndexSpec;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +41,8 @@ public final class IntermediatePersists
   private final IndexSpec indexSpec;
   private final Map<Long, List<Path>> byInterval = new TreeMap<>();
   private final Map<Long, Long> rowsByInterval = new TreeMap<>();
+  /** Per interval, the value types each type-aware dimension held in any persist ({@code useSchemaDiscovery}). */
+  private final Map<Long, Map<String, Integer>> seenTypesByInterval = new TreeMap<>();
   private int persistCount;
 
   /**
@@ -71,6 +75,12 @@ public final class IntermediatePersists
     }
     final SegmentFiles files = V9SegmentWriter.writeIntermediate(index, intervalStart, intervalEnd, dir, indexSpec);
     synchronized (this) {
+      for (DimensionSchema d : index.schema().dimensions()) {
+        if (d.isTypeAware()) {
+          seenTypesByInterval.computeIfAbsent(intervalStart, k -> new HashMap<>())
+                             .merge(d.name(), d.seenTypes(), (a, b) -> a | b);
+        }
+      }
       dirs.add(dir);
       rowsByInterval.merge(intervalStart, (long) files.rowCount(), Long::sum);
       persistCount++;
@@ -124,8 +134,20 @@ public final class IntermediatePersists
     if (inputs.isEmpty()) {
       return List.of();
     }
-    return SegmentMerger.merge(inputs, schema, intervalStart, intervalEnd, maxRowsPerSegment, finalIndexSpec,
-                               outDirOfPartition);
+    return SegmentMerger.merge(inputs, withSeenTypes(schema, intervalStart), intervalStart, intervalEnd,
+                               maxRowsPerSegment, finalIndexSpec, outDirOfPartition);
+  }
+
+  /** {@code schema} with its type-aware dimensions typed by what the interval's persists held. */
+  private synchronized IndexSchema withSeenTypes(IndexSchema schema, long intervalStart)
+  {
+    final Map<String, Integer> seen = seenTypesByInterval.getOrDefault(intervalStart, Map.of());
+    final List<DimensionSchema> dims = new ArrayList<>();
+    for (DimensionSchema d : schema.dimensions()) {
+      dims.add(d.isTypeAware() ? d.withSeenTypes(seen.getOrDefault(d.name(), 0)) : d);
+    }
+    return new IndexSchema(dims, schema.metrics(), schema.queryGranularity(), schema.rollup(),
+                           schema.timestampSpecJson());
   }
 
   /** Deletes the work directory and forgets every persist. */
@@ -134,6 +156,7 @@ public final class IntermediatePersists
     synchronized (this) {
       byInterval.clear();
       rowsByInterval.clear();
+      seenTypesByInterval.clear();
     }
     if (!Files.exists(workDir)) {
       return;

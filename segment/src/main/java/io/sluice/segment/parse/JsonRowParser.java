@@ -70,6 +70,28 @@ public final class JsonRowParser {
    */
   static void readFields(JsonParser p, Map<String, Object> fields, boolean keepNulls)
       throws IOException, ParseException {
+    readFields(p, fields, keepNulls, false);
+  }
+
+  /**
+   * A nested object's place in a row read with {@code markNested}: the field is there, its value is not kept.
+   * Schema discovery reports such a field rather than leave it out silently.
+   */
+  public static final Map<String, Object> NESTED_OBJECT = Map.of();
+  /** An array holding objects or arrays, in a row read with {@code markNested}; see {@link #NESTED_OBJECT}. */
+  public static final List<Object> NESTED_ARRAY = List.of(NESTED_OBJECT);
+
+  /** Whether {@code v} stands for a nested value that was not kept. */
+  public static boolean isNestedMarker(Object v) {
+    return v == NESTED_OBJECT || v == NESTED_ARRAY;
+  }
+
+  /**
+   * As {@link #readFields(JsonParser, Map, boolean)}; with {@code markNested} a nested object is put as
+   * {@link #NESTED_OBJECT} and an array of objects or arrays as {@link #NESTED_ARRAY} instead of being skipped.
+   */
+  static void readFields(JsonParser p, Map<String, Object> fields, boolean keepNulls, boolean markNested)
+      throws IOException, ParseException {
     String name;
     while ((name = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
@@ -89,9 +111,16 @@ public final class JsonRowParser {
         }
         case START_ARRAY -> {
           List<Object> list = flatArray(p);
-          if (list != null) fields.put(name, list);
+          if (list != null) {
+            fields.put(name, list);
+          } else if (markNested) {
+            fields.put(name, NESTED_ARRAY);
+          }
         }
-        case START_OBJECT -> p.skipChildren();
+        case START_OBJECT -> {
+          p.skipChildren();
+          if (markNested) fields.put(name, NESTED_OBJECT);
+        }
         default -> throw new ParseException("unexpected token " + v);
       }
     }

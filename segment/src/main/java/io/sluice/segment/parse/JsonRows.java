@@ -28,11 +28,18 @@ final class JsonRows implements RowParser {
   private final String timestampColumn;
   private final Long missingTimestamp;
   private final boolean keepNulls;
+  private final boolean markNested;
   private final FlatJson flat; // null when features change the grammar
   private int lastSize = 8;
 
   JsonRows(JsonFactory factory, TimestampParser timestamps, String timestampColumn, Long missingTimestamp,
       boolean keepNulls) {
+    this(factory, timestamps, timestampColumn, missingTimestamp, keepNulls, false);
+  }
+
+  JsonRows(JsonFactory factory, TimestampParser timestamps, String timestampColumn, Long missingTimestamp,
+      boolean keepNulls, boolean markNested) {
+    this.markNested = markNested;
     this.factory = factory;
     this.timestamps = timestamps;
     this.timestampColumn = timestampColumn;
@@ -67,7 +74,7 @@ final class JsonRows implements RowParser {
       while ((t = p.nextToken()) != null) {
         if (t != JsonToken.START_OBJECT) throw new ParseException("record is not a JSON object");
         Map<String, Object> fields = newFields();
-        JsonRowParser.readFields(p, fields, keepNulls);
+        JsonRowParser.readFields(p, fields, keepNulls, markNested);
         lastSize = fields.size();
         JsonRowParser.Row row =
             new JsonRowParser.Row(timestamps.fromRow(fields, timestampColumn, missingTimestamp), fields);

@@ -19,6 +19,16 @@ public final class RowParsers {
    */
   public static RowParser create(InputFormat format, String timestampColumn, String timestampFormat,
       Long missingTimestampMillis) {
+    return create(format, timestampColumn, timestampFormat, missingTimestampMillis, false);
+  }
+
+  /**
+   * As {@link #create(InputFormat, String, String, Long)}; with {@code markNested} (schema discovery) the {@code json}
+   * format without a flattenSpec puts {@link JsonRowParser#NESTED_OBJECT} / {@link JsonRowParser#NESTED_ARRAY} where
+   * it skips a nested value, so that the field can be reported.
+   */
+  public static RowParser create(InputFormat format, String timestampColumn, String timestampFormat,
+      Long missingTimestampMillis, boolean markNested) {
     TimestampParser timestamps = new TimestampParser(timestampFormat);
     switch (format.type()) {
       case InputFormat.JSON: {
@@ -32,7 +42,8 @@ public final class RowParsers {
         }
         InputFormat.FlattenSpec flatten = format.flattenSpec();
         if (flatten == null || (flatten.useFieldDiscovery() && flatten.fields().isEmpty())) {
-          return new JsonRows(factory, timestamps, timestampColumn, missingTimestampMillis, format.keepNulls());
+          return new JsonRows(factory, timestamps, timestampColumn, missingTimestampMillis, format.keepNulls(),
+              markNested);
         }
         return new FlattenJsonRows(factory, flatten, timestamps, timestampColumn, missingTimestampMillis,
             format.keepNulls());

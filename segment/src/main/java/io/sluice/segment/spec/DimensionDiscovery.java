@@ -1,16 +1,20 @@
 package io.sluice.segment.spec;
 
 import io.sluice.segment.index.DimensionSchema;
+import io.sluice.segment.index.IncrementalIndex;
+import io.sluice.segment.parse.JsonRowParser;
 import io.sluice.segment.index.IndexSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Druid's dimension discovery (schemaless, or {@code includeAllDimensions}), for one reading task: every input field
- * that is not excluded (see {@link SpecView#schemalessExclusions}) becomes a string dimension, in the order fields
+ * Druid's dimension discovery (schemaless, {@code includeAllDimensions} or {@code useSchemaDiscovery}), for one
+ * reading task: every input field that is not excluded (see {@link SpecView#schemalessExclusions}) becomes a string
+ * dimension (with {@code useSchemaDiscovery}, one typed by its values), in the order fields
  * first appear, after the listed dimensions. Druid's {@code MapInputRowParser.findDimensions} plus its incremental
  * index, which appends a dimension the first time a row names it. Not thread-safe.
  */
@@ -37,9 +41,41 @@ public final class DimensionDiscovery {
       seen.add(name);
       discovered.add(name);
       if (added == null) added = new ArrayList<>(2);
-      added.add(DimensionSchema.discovered(name));
+      added.add(dataSchema.dimensionsSpec().discoveredDimension(name));
     }
     return added == null ? List.of() : added;
+  }
+
+  /**
+   * A row's fields ready for an index, and why some were left out (null if none was).
+   *
+   * @param fields the fields to add
+   * @param error  with {@code useSchemaDiscovery}: the first field left out because it holds an array or an object,
+   *               which Druid stores in column types Sluice does not write; the row is ingested without such fields
+   *               and counts as processed with an error
+   */
+  public record Fields(Map<String, Object> fields, String error) {}
+
+  /**
+   * {@code fields} without the values a type-aware discovered dimension cannot hold (only with
+   * {@code useSchemaDiscovery}; otherwise, and when there are none, {@code fields} itself). Call before
+   * {@link #discover}, so that a field that only ever holds such values does not become a column of nulls.
+   */
+  public Fields storable(Map<String, Object> fields) {
+    if (!dataSchema.dimensionsSpec().useSchemaDiscovery()) return new Fields(fields, null);
+    Map<String, Object> kept = null;
+    String error = null;
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      // a listed or excluded field keeps its value, but never a parser's mark of a nested value it skipped
+      boolean nested = JsonRowParser.isNestedMarker(e.getValue());
+      String why = excluded.contains(e.getKey()) ? null
+          : IncrementalIndex.unsupportedDiscoveredValue(e.getKey(), e.getValue());
+      if (why == null && !nested) continue;
+      if (kept == null) kept = new LinkedHashMap<>(fields);
+      if (error == null) error = why;
+      kept.remove(e.getKey());
+    }
+    return kept == null ? new Fields(fields, null) : new Fields(kept, error);
   }
 
   /** The schema of a new index: the listed dimensions, then those discovered so far. */

@@ -15,7 +15,11 @@ import java.util.Set;
  * {@code {"type":"string|long|float|double","name":…,"multiValueHandling":…}}. Empty {@code dimensions} means
  * schemaless: every input field that is not excluded, not the timestamp and not a metric input becomes a string
  * dimension, in the order fields first appear. {@code includeAllDimensions} does both: the listed dimensions first,
- * then every other field as schemaless discovery finds it.
+ * then every other field as schemaless discovery finds it. {@code useSchemaDiscovery} discovers the same fields (the
+ * listed ones keep their declared types) and types each discovered one by its values, as Druid's "auto" columns: only
+ * longs (booleans are longs 1/0) → LONG, longs and doubles → DOUBLE, any string or only nulls → STRING, decided per
+ * segment. Druid would store arrays and objects as ARRAY and COMPLEX&lt;json&gt; columns; Sluice writes neither, so
+ * such a value is left out of its row and reported as a parse exception naming the field.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DimensionsSpec(
@@ -29,10 +33,17 @@ public record DimensionsSpec(
    *
    * @param multiValueHandling how a string dimension keeps a row's several values; never null (SORTED_ARRAY by
    *                           default); numeric dimensions ignore it, as Druid's numeric indexers never see lists
+   * @param createBitmapIndex  Druid's {@code createBitmapIndex} (default true): whether a string column gets a bitmap
+   *                           index; numeric columns never have one, in Druid as in Sluice
    */
-  public record Dimension(String name, String type, DimensionSchema.MultiValueHandling multiValueHandling) {
+  public record Dimension(String name, String type, DimensionSchema.MultiValueHandling multiValueHandling,
+      boolean createBitmapIndex) {
     public Dimension {
       if (multiValueHandling == null) multiValueHandling = DimensionSchema.MultiValueHandling.SORTED_ARRAY;
+    }
+
+    public Dimension(String name, String type, DimensionSchema.MultiValueHandling multiValueHandling) {
+      this(name, type, multiValueHandling, true);
     }
 
     public Dimension(String name, String type) {
@@ -41,7 +52,8 @@ public record DimensionsSpec(
 
     /** The index's view of this dimension. */
     public DimensionSchema toDimensionSchema() {
-      return new DimensionSchema(name, DimensionSchema.ValueType.fromName(type), multiValueHandling);
+      return new DimensionSchema(name, DimensionSchema.ValueType.fromName(type), multiValueHandling)
+          .withBitmapIndex(createBitmapIndex);
     }
   }
 
@@ -53,9 +65,6 @@ public record DimensionsSpec(
     dimensionExclusions = dimensionExclusions == null ? List.of() : List.copyOf(dimensionExclusions);
     includeAllDimensions = includeAllDimensions == null ? Boolean.FALSE : includeAllDimensions;
     useSchemaDiscovery = useSchemaDiscovery == null ? Boolean.FALSE : useSchemaDiscovery;
-    if (useSchemaDiscovery) {
-      throw new SpecException("useSchemaDiscovery", "is not supported yet; list the dimensions or leave them empty");
-    }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < dimensions.size(); i++) {
       String name = parse(dimensions.get(i), i).name();
@@ -75,10 +84,18 @@ public record DimensionsSpec(
     return dimensions.isEmpty();
   }
 
-  /** Whether input fields become dimensions as they appear: schemaless, or {@code includeAllDimensions}. */
+  /**
+   * Whether input fields become dimensions as they appear: schemaless, {@code includeAllDimensions}, or
+   * {@code useSchemaDiscovery} (which, as in Druid, discovers every field not listed even when some are).
+   */
   @JsonIgnore
   public boolean discoversDimensions() {
-    return schemaless() || includeAllDimensions;
+    return schemaless() || includeAllDimensions || useSchemaDiscovery;
+  }
+
+  /** A discovered dimension as the index holds it: typed by its values with {@code useSchemaDiscovery}, else a string. */
+  public DimensionSchema discoveredDimension(String name) {
+    return useSchemaDiscovery ? DimensionSchema.typeAware(name) : DimensionSchema.discovered(name);
   }
 
   private static Dimension parse(Object o, int i) {
@@ -110,10 +127,10 @@ public record DimensionsSpec(
         }
       }
       Object bitmap = m.get("createBitmapIndex");
-      if (bitmap != null && !Boolean.TRUE.equals(bitmap)) {
-        throw new SpecException(field + ".createBitmapIndex", "only true (the default) is supported yet");
+      if (bitmap != null && !(bitmap instanceof Boolean)) {
+        throw new SpecException(field + ".createBitmapIndex", "must be true or false; got " + bitmap);
       }
-      return new Dimension(n, t, handling);
+      return new Dimension(n, t, handling, bitmap == null || (Boolean) bitmap);
     }
     throw new SpecException(field, "must be a dimension name or an object with type and name");
   }

@@ -15,14 +15,14 @@ public final class SpecView {
   private SpecView() {}
 
   /**
-   * The index schema: the listed dimensions, then (schemaless or {@code includeAllDimensions}) the discovered ones
-   * as strings, which must not repeat a listed one (see {@link #schemalessExclusions}).
+   * The index schema: the listed dimensions, then (schemaless, {@code includeAllDimensions} or
+   * {@code useSchemaDiscovery}) the discovered ones, as strings or (schema discovery) typed by their values, which must not repeat a listed one (see {@link #schemalessExclusions}).
    */
   public static IndexSchema indexSchema(DataSchema ds, List<String> discoveredDimensions) {
     List<DimensionSchema> dims = new ArrayList<>();
     for (DimensionsSpec.Dimension d : ds.dimensionsSpec().dimensionList()) dims.add(d.toDimensionSchema());
     if (ds.dimensionsSpec().discoversDimensions()) {
-      for (String d : discoveredDimensions) dims.add(DimensionSchema.discovered(d));
+      for (String d : discoveredDimensions) dims.add(ds.dimensionsSpec().discoveredDimension(d));
     }
     List<MetricSchema> metrics = new ArrayList<>();
     for (AggregatorSpec a : ds.metricsSpec()) metrics.add(a.toMetricSchema());

@@ -23,7 +23,11 @@ final class ColumnParts
   static final byte DICTIONARY_COMPRESSED = 0x02;
   /** DictionaryEncodedColumnPartSerde flags (versions >= COMPRESSED only). */
   static final int DICTIONARY_FLAGS_NONE = 0;
+  static final int DICTIONARY_FLAG_MULTI_VALUE = 1;
   static final int DICTIONARY_FLAG_MULTI_VALUE_V3 = 1 << 1;
+  static final int DICTIONARY_FLAG_NO_BITMAP_INDEX = 1 << 2;
+  /** DictionaryEncodedColumnPartSerde version: uncompressed ids, with flags. */
+  static final byte DICTIONARY_UNCOMPRESSED_WITH_FLAGS = 0x03;
   /** VSizeColumnarInts and VSizeColumnarMultiInts versions. */
   static final byte VSIZE_INTS_VERSION = 0x00;
   static final byte VSIZE_MULTI_INTS_VERSION = 0x01;
@@ -181,6 +185,17 @@ final class ColumnParts
   static Part.Pending stringColumn(SortedIndex.StringColumn col, IndexSpec spec, Blocks.Effort effort)
       throws IOException
   {
+    return stringColumn(col, true, spec, effort);
+  }
+
+  /**
+   * As {@link #stringColumn(SortedIndex.StringColumn, IndexSpec, Blocks.Effort)}; without {@code bitmapIndex}
+   * (Druid's {@code createBitmapIndex: false}) the flags have NO_BITMAP_INDEX and the bitmaps are left out, and
+   * UNCOMPRESSED ids take version 0x03 (uncompressed, with flags), as Druid writes them.
+   */
+  static Part.Pending stringColumn(SortedIndex.StringColumn col, boolean bitmapIndex, IndexSpec spec,
+      Blocks.Effort effort) throws IOException
+  {
     final byte[][] dictionary = col.utf8Dictionary();
     checkDictionary(col.name(), col.dictionary());
     final int cardinality = dictionary.length;
@@ -188,7 +203,17 @@ final class ColumnParts
     final Compression compression = spec.dimensionCompressionStrategy();
     final List<Part.Pending> parts = new ArrayList<>();
     parts.add(done(Part.string(multiValue ? MULTI_VALUE_STRING_DESCRIPTOR : STRING_DESCRIPTOR)));
-    if (compression == Compression.UNCOMPRESSED) {
+    if (compression == Compression.UNCOMPRESSED && !bitmapIndex) {
+      parts.add(done(Part.bytes(ByteBuffer.allocate(1 + Integer.BYTES)
+                                          .put(DICTIONARY_UNCOMPRESSED_WITH_FLAGS)
+                                          .putInt(DICTIONARY_FLAG_NO_BITMAP_INDEX
+                                                  | (multiValue ? DICTIONARY_FLAG_MULTI_VALUE : DICTIONARY_FLAGS_NONE))
+                                          .array())));
+      parts.add(done(new GenericIndexedPart(Arrays.asList(dictionary), true)));
+      parts.add(done(multiValue
+                     ? vsizeMultiInts(col.offsets(), col.ids(), cardinality)
+                     : vsizeInts(col.ids(), cardinality)));
+    } else if (compression == Compression.UNCOMPRESSED) {
       parts.add(done(Part.bytes(new byte[]{
           multiValue ? DICTIONARY_UNCOMPRESSED_MULTI_VALUE : DICTIONARY_UNCOMPRESSED_SINGLE_VALUE
       })));
@@ -199,7 +224,9 @@ final class ColumnParts
     } else if (compression == Compression.LZ4) {
       parts.add(done(Part.bytes(ByteBuffer.allocate(1 + Integer.BYTES)
                                           .put(DICTIONARY_COMPRESSED)
-                                          .putInt(multiValue ? DICTIONARY_FLAG_MULTI_VALUE_V3 : DICTIONARY_FLAGS_NONE)
+                                          .putInt((multiValue ? DICTIONARY_FLAG_MULTI_VALUE_V3 : DICTIONARY_FLAGS_NONE)
+                                                  | (bitmapIndex ? DICTIONARY_FLAGS_NONE
+                                                                 : DICTIONARY_FLAG_NO_BITMAP_INDEX))
                                           .array())));
       parts.add(done(new GenericIndexedPart(Arrays.asList(dictionary), true)));
       if (multiValue) {
@@ -210,8 +237,9 @@ final class ColumnParts
     } else {
       throw new IllegalArgumentException("Druid cannot write string columns with compression " + compression);
     }
-    // built while the pool compresses the ids
-    parts.add(done(new GenericIndexedPart(bitmapIndex(col.offsets(), col.ids(), cardinality), false)));
+    if (bitmapIndex) { // built while the pool compresses the ids
+      parts.add(done(new GenericIndexedPart(bitmapIndex(col.offsets(), col.ids(), cardinality), false)));
+    }
     return () -> {
       final List<Part> resolved = new ArrayList<>(parts.size());
       for (Part.Pending p : parts) {

@@ -4,6 +4,7 @@ import io.sluice.segment.index.DimensionSchema;
 import io.sluice.segment.index.DimensionSchema.ValueType;
 import io.sluice.segment.index.IndexSchema;
 import io.sluice.segment.index.MetricSchema;
+import io.sluice.segment.index.SortedColumns;
 import io.sluice.segment.index.SortedIndex;
 import io.sluice.segment.spec.IndexSpec;
 
@@ -159,8 +160,16 @@ public final class ColumnarSegmentWriter
         }
       }
       for (int d = 0; d < dimensions.size(); d++) {
-        if (schema.dimensions().get(d).type() == ValueType.STRING) {
-          columns.add(dimensions.get(d), ColumnParts.stringColumn(source.stringDimension(d), indexSpec, effort));
+        final DimensionSchema dim = schema.dimensions().get(d);
+        // FAST effort writes intermediate persists, read back only by Sluice's merge: they keep type-aware
+        // dimensions as strings, and only a final segment stores them as their values' type
+        final boolean finalSegment = effort == Blocks.Effort.HIGH;
+        if (dim.type() == ValueType.STRING && finalSegment && dim.writtenType() != ValueType.STRING) {
+          columns.add(dimensions.get(d), ColumnParts.numericColumn(
+              SortedColumns.parsedNumbers(source.stringDimension(d), dim.writtenType()), indexSpec, effort));
+        } else if (dim.type() == ValueType.STRING) {
+          columns.add(dimensions.get(d),
+              ColumnParts.stringColumn(source.stringDimension(d), dim.bitmapIndex(), indexSpec, effort));
         } else {
           columns.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec, effort));
         }

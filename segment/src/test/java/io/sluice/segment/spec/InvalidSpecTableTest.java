@@ -320,8 +320,8 @@ class InvalidSpecTableTest {
         "/tuningConfig/indexSpecForIntermediatePersists", "{\"metricCompression\":\"LZF\"}");
     c("segmentWriteOutMediumFactory", "tuningConfig.segmentWriteOutMediumFactory",
         "/tuningConfig/segmentWriteOutMediumFactory", "{\"type\":\"offHeapMemory\"}");
-    c("useSchemaDiscovery", "dataSchema.dimensionsSpec.useSchemaDiscovery",
-        "/dataSchema/dimensionsSpec/useSchemaDiscovery", "true");
+    c("createBitmapIndex not a boolean", "dataSchema.dimensionsSpec.dimensions[0].createBitmapIndex",
+        "/dataSchema/dimensionsSpec/dimensions", "[{\"type\":\"string\",\"name\":\"x\",\"createBitmapIndex\":\"no\"}]");
     c("unknown multiValueHandling", "dataSchema.dimensionsSpec.dimensions[0].multiValueHandling",
         "/dataSchema/dimensionsSpec/dimensions", "[{\"type\":\"string\",\"name\":\"x\",\"multiValueHandling\":\"set\"}]");
 

@@ -103,6 +103,28 @@ class SpecParserTest {
   }
 
   @Test
+  void schemaDiscoveryAndBitmaplessDimensionsAreAcceptedAndKeptInTheNormalizedForm() throws IOException {
+    ObjectNode json = sample();
+    ObjectNode dims = (ObjectNode) json.get("dataSchema").get("dimensionsSpec");
+    dims.put("useSchemaDiscovery", true);
+    ArrayNode list = dims.putArray("dimensions");
+    list.addObject().put("type", "string").put("name", "host").put("createBitmapIndex", false);
+    list.add("region");
+    SupervisorSpec spec = SpecParser.parse(json.toString());
+    DimensionsSpec parsed = spec.dataSchema().dimensionsSpec();
+    assertTrue(parsed.useSchemaDiscovery());
+    assertTrue(parsed.discoversDimensions(), "listed dimensions and discovery, as Druid");
+    assertEquals(false, parsed.dimensionList().get(0).createBitmapIndex());
+    assertEquals(false, parsed.dimensionList().get(0).toDimensionSchema().bitmapIndex());
+    assertEquals(true, parsed.dimensionList().get(1).toDimensionSchema().bitmapIndex(), "the default");
+    assertTrue(parsed.discoveredDimension("other").isTypeAware());
+    assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));
+    assertTrue(SpecParser.toJson(spec).contains("\"createBitmapIndex\":false"), SpecParser.toJson(spec));
+    dims.put("useSchemaDiscovery", false);
+    assertTrue(!SpecParser.parse(json.toString()).dataSchema().dimensionsSpec().discoveredDimension("o").isTypeAware());
+  }
+
+  @Test
   void normalizedFormRoundTrips() throws IOException {
     SupervisorSpec spec = SpecParser.parse(sample().toString());
     assertEquals(spec, SpecParser.parse(SpecParser.toJson(spec)));

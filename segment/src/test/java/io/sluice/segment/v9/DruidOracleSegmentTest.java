@@ -156,6 +156,34 @@ class DruidOracleSegmentTest
   }
 
   @Test
+  void stringColumnsWithoutBitmapIndexesMatchDruid() throws IOException
+  {
+    Random random = new Random(2611);
+    int run = 0;
+    for (boolean rollup : new boolean[]{true, false}) {
+      for (IndexSpec spec : List.of(IndexSpec.DEFAULT, IndexSpec.of(Compression.UNCOMPRESSED, Compression.LZ4,
+                                                                     IndexSpec.LongEncoding.LONGS))) {
+        Case mv = multiValueCase(random, MultiValueHandling.SORTED_ARRAY, rollup, 300 + random.nextInt(2000));
+        List<DimensionSchema> dims = new ArrayList<>();
+        for (int d = 0; d < mv.dimensions().size(); d++) {
+          DimensionSchema dim = mv.dimensions().get(d);
+          // every other string column without its index: single- and multi-value ones
+          dims.add(dim.type() == ValueType.STRING && d % 2 == 0 ? dim.withBitmapIndex(false) : dim);
+        }
+        Case c = new Case(dims, mv.metrics(), mv.granularity(), rollup, mv.rows());
+        Path ours = compareWithDruid(c, spec, "nobitmap" + run++);
+        try (QueryableIndex index = DruidReference.load(ours.toFile())) {
+          for (DimensionSchema d : dims) {
+            if (d.type() == ValueType.STRING) {
+              assertEquals(d.bitmapIndex(), index.getColumnCapabilities(d.name()).hasBitmapIndexes(), d.name());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void largeMultiValueColumnsMatchDruid() throws IOException
   {
     // > 16,384 offsets (several offset blocks) and > 65,536 ids (several id blocks), 2-byte ids
@@ -367,7 +395,7 @@ class DruidOracleSegmentTest
         assertEquals(expectedRows.get(r), actualRows.get(r), where + " row " + r);
       }
       for (DimensionSchema d : c.dimensions) {
-        if (d.type() == ValueType.STRING) {
+        if (d.type() == ValueType.STRING && d.bitmapIndex()) {
           compareBitmaps(expected, actual, actualRows, d.name(), where);
         }
       }
@@ -575,7 +603,8 @@ class DruidOracleSegmentTest
       List<Map<String, Object>> out = new ArrayList<>();
       for (DimensionSchema d : dimensions) {
         out.add(d.type() == ValueType.STRING
-                ? Map.of("type", "string", "name", d.name(), "multiValueHandling", d.multiValueHandling().specName())
+                ? Map.of("type", "string", "name", d.name(), "multiValueHandling", d.multiValueHandling().specName(),
+                         "createBitmapIndex", d.bitmapIndex())
                 : Map.of("type", d.type().specName(), "name", d.name()));
       }
       return JSON.writeValueAsString(Map.of("dimensions", out));
