@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 
 /**
  * A GenericIndexed of compressed blocks, each decompressing to at most 64 KiB, with the last decompressed block
- * cached. LZ4 uses lz4-java's pure-Java safe decompressor, which never reads or writes outside the given ranges; a
- * malformed block is a {@link SegmentFormatException}. The decompression buffer grows to what a block can
+ * cached. LZ4 uses a safe decompressor (liblz4's {@code LZ4_decompress_safe} through lz4-java's JNI binding, or
+ * lz4-java's pure-Java safe decompressor where the native library cannot load), which never reads or writes outside
+ * the given ranges; a malformed block is a {@link SegmentFormatException}. The decompression buffer grows to what a block can
  * justify: its own size uncompressed, 255 times it for LZ4 (LZ4's largest expansion), never more than 64 KiB.
  * Not thread-safe.
  */
@@ -20,7 +21,21 @@ final class Blocks
   private static final long LZ4_MAX_EXPANSION = 255;
   /** LZ4's compressBound of a 64 KiB block: no valid block of at most 64 KiB is longer compressed. */
   static final int MAX_LZ4_BLOCK_BYTES = MAX_BLOCK_BYTES + MAX_BLOCK_BYTES / 255 + 16;
-  private static final LZ4SafeDecompressor LZ4 = LZ4Factory.safeInstance().safeDecompressor();
+  private static final LZ4SafeDecompressor LZ4 = safeDecompressor();
+
+  /**
+   * liblz4's safe decompressor, made for untrusted input and many times faster than the pure-Java one here; the
+   * pure-Java safe one if the native library does not load.
+   */
+  private static LZ4SafeDecompressor safeDecompressor()
+  {
+    try {
+      return LZ4Factory.nativeInstance().safeDecompressor();
+    }
+    catch (Throwable e) { // no native library for this platform
+      return LZ4Factory.safeInstance().safeDecompressor();
+    }
+  }
 
   private final GenericIndexed blocks;
   private final Compression compression;

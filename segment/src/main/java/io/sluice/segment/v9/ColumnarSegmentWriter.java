@@ -153,7 +153,7 @@ public final class ColumnarSegmentWriter
         final int m = schema.metricIndex(metric);
         final MetricSchema.Kind kind = schema.metrics().get(m).kind();
         if (kind.isFirstLast()) {
-          final Part pair = PairColumnPart.write(source.pairMetric(m), kind);
+          final Part pair = PairColumnPart.write(source.pairMetric(m), kind, effort);
           columns.add(metric, () -> pair);
         } else {
           columns.add(metric, ColumnParts.numericColumn(source.metric(m), indexSpec, effort));
@@ -162,14 +162,16 @@ public final class ColumnarSegmentWriter
       for (int d = 0; d < dimensions.size(); d++) {
         final DimensionSchema dim = schema.dimensions().get(d);
         // FAST effort writes intermediate persists, read back only by Sluice's merge: they keep type-aware
-        // dimensions as strings, and only a final segment stores them as their values' type
-        final boolean finalSegment = effort == Blocks.Effort.HIGH;
+        // dimensions as strings (only a final segment stores them as their values' type), and leave out the bitmap
+        // indexes, which the merge never reads and rebuilds for the final segment
+        final boolean finalSegment = effort != Blocks.Effort.FAST;
         if (dim.type() == ValueType.STRING && finalSegment && dim.writtenType() != ValueType.STRING) {
           columns.add(dimensions.get(d), ColumnParts.numericColumn(
               SortedColumns.parsedNumbers(source.stringDimension(d), dim.writtenType()), indexSpec, effort));
         } else if (dim.type() == ValueType.STRING) {
           columns.add(dimensions.get(d),
-              ColumnParts.stringColumn(source.stringDimension(d), dim.bitmapIndex(), indexSpec, effort));
+              ColumnParts.stringColumn(source.stringDimension(d), dim.bitmapIndex() && finalSegment, indexSpec,
+                                       effort));
         } else {
           columns.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec, effort));
         }

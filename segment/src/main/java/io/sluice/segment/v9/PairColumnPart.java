@@ -48,7 +48,7 @@ final class PairColumnPart
            + complexTypeName + "\"}]}";
   }
 
-  static Part write(SortedIndex.PairColumn col, Kind kind)
+  static Part write(SortedIndex.PairColumn col, Kind kind, Blocks.Effort effort)
   {
     if (!kind.isFirstLast()) {
       throw new IllegalArgumentException(kind + " is not first/last");
@@ -67,8 +67,8 @@ final class PairColumnPart
       min = 0;
     }
     final boolean intDeltas = maxDelta <= Integer.MAX_VALUE;
-    final BlockStream index = new BlockStream();
-    final BlockStream payload = new BlockStream();
+    final BlockStream index = new BlockStream(effort);
+    final BlockStream payload = new BlockStream(effort);
     final ByteBuffer cell = ByteBuffer.allocate(Long.BYTES + 1 + Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     long position = 0;
     for (int r = 0; r < times.length; r++) {
@@ -114,8 +114,14 @@ final class PairColumnPart
     private final byte[] block = new byte[Blocks.BLOCK_BYTES];
     private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final List<byte[]> compressed = new ArrayList<>();
+    private final Blocks.Effort effort;
     private int fill;
     private long compressedSize;
+
+    BlockStream(Blocks.Effort effort)
+    {
+      this.effort = effort;
+    }
 
     void putLong(long v)
     {
@@ -140,7 +146,7 @@ final class PairColumnPart
 
     private void flush()
     {
-      final byte[] c = Blocks.lz4(block, fill);
+      final byte[] c = Blocks.lz4(block, fill, effort);
       compressed.add(c);
       compressedSize += c.length;
       if (compressedSize > Integer.MAX_VALUE - 16L * compressed.size()) {

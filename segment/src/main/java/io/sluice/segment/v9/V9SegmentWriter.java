@@ -29,7 +29,9 @@ import java.util.Map;
  * <h2>Grammar</h2>
  * Notation: {@code u8}; {@code i32}, {@code i64} big-endian; {@code str} = i32 byte length + UTF-8. All framing is
  * big-endian; the <em>decompressed</em> contents of LZ4 blocks are little-endian. LZ4 blocks are raw LZ4 block format
- * and each decompresses to at most 65,536 bytes.
+ * and each decompresses to at most 65,536 bytes. They decompress to Druid's bytes; compressed, they are Druid's
+ * bytes only at Druid's LZ4 level ({@code Blocks.Effort.DRUID}, which the Druid-oracle tests use), while published
+ * segments use a faster level (1–2% larger; see {@code Blocks.PUBLISHED_LZ4_LEVEL}).
  * <pre>
  * segment dir   := version.bin factory.json meta.smoosh 00000.smoosh [00001.smoosh ...]
  * version.bin   := i32 9
@@ -160,12 +162,11 @@ public final class V9SegmentWriter
 
   /**
    * Writes the index as an intermediate persist: a segment that only Sluice reads back (to merge it) and then
-   * deletes. As {@link #write(IncrementalIndex, long, long, Path, IndexSpec)}, with one difference: LZ4 blocks are
-   * compressed with LZ4's fast mode, not the high compression Druid uses for every LZ4 block. The format, the
-   * compression id and the values are the same, and the segment is as readable (by Sluice and by Druid); only the
-   * compressed bytes differ, and they are somewhat larger. High compression is most of the time a segment write
-   * takes, and these segments are never published: segments merged from them are written with high compression
-   * and are byte for byte what Druid writes.
+   * deletes. As {@link #write(IncrementalIndex, long, long, Path, IndexSpec)}, with two differences: LZ4 blocks are
+   * compressed with LZ4's fast mode, not high compression, and string columns have no bitmap index (the merge never
+   * reads one; it builds the final segment's). The format, the compression id and the values are the same, and the
+   * segment is as readable (by Sluice and by Druid); the compressed blocks are somewhat larger. High compression is
+   * most of the time a segment write takes, and these segments are never published.
    */
   public static SegmentFiles writeIntermediate(
       IncrementalIndex index,
@@ -178,7 +179,8 @@ public final class V9SegmentWriter
     return write(index, intervalStartMillis, intervalEndMillis, outDir, indexSpec, Blocks.Effort.FAST);
   }
 
-  private static SegmentFiles write(
+  /** As {@link #write(IncrementalIndex, long, long, Path, IndexSpec)}, LZ4 blocks compressed with {@code effort}. */
+  static SegmentFiles write(
       IncrementalIndex index,
       long intervalStartMillis,
       long intervalEndMillis,

@@ -63,8 +63,23 @@ class BlocksTest
     assertEquals(201, blocks.size());
     for (int k = 0; k < blocks.size(); k++) {
       final byte[] raw = raw(v, k);
-      assertArrayEquals(Blocks.lz4(raw, raw.length), blocks.get(k), "block " + k);
+      assertArrayEquals(Blocks.lz4(raw, raw.length, Blocks.Effort.HIGH), blocks.get(k), "block " + k);
       assertArrayEquals(raw, LZ4Factory.safeInstance().safeDecompressor().decompress(blocks.get(k), raw.length));
+    }
+  }
+
+  @Test
+  void everyEffortDecompressesToTheValuesAndDruidsIsDruidsLevel() throws Exception
+  {
+    final long[] v = values();
+    final byte[] raw = raw(v, 0);
+    assertArrayEquals(LZ4Factory.fastestInstance().highCompressor().compress(raw),
+                      Blocks.lz4(raw, raw.length, Blocks.Effort.DRUID), "Druid's LZ4: high compression, level 9");
+    assertArrayEquals(LZ4Factory.fastestInstance().highCompressor(Blocks.PUBLISHED_LZ4_LEVEL).compress(raw),
+                      Blocks.lz4(raw, raw.length, Blocks.Effort.HIGH));
+    for (Blocks.Effort effort : Blocks.Effort.values()) {
+      final byte[] c = Blocks.lz4(raw, raw.length, effort);
+      assertArrayEquals(raw, LZ4Factory.safeInstance().safeDecompressor().decompress(c, raw.length), effort.name());
     }
   }
 

@@ -156,6 +156,33 @@ class DruidOracleSegmentTest
   }
 
   @Test
+  void publishedSegmentsUseAFasterLz4LevelAndReadTheSameInDruid() throws IOException
+  {
+    Random random = new Random(99);
+    Case c = Case.random(random, 20_000, true).withRollup(false);
+    IndexSchema schema = new IndexSchema(c.dimensions, c.metrics, c.granularity, c.rollup,
+                                         IndexSchema.defaultTimestampSpec());
+    IncrementalIndex index = new IncrementalIndex(schema, START);
+    for (DruidReference.InputRow r : c.rows) {
+      index.add(r.timestamp(), r.event());
+    }
+    Path druidLevel = tmp.resolve("level-druid");
+    SegmentFiles asDruid = V9SegmentWriter.write(index, START, END, druidLevel, IndexSpec.DEFAULT, Blocks.Effort.DRUID);
+    Path published = tmp.resolve("level-published");
+    SegmentFiles ours = V9SegmentWriter.write(index, START, END, published, IndexSpec.DEFAULT);
+    assertTrue(!java.util.Arrays.equals(java.nio.file.Files.readAllBytes(druidLevel.resolve("00000.smoosh")),
+                                        java.nio.file.Files.readAllBytes(published.resolve("00000.smoosh"))),
+               "another LZ4 level gives other compressed bytes");
+    assertTrue(ours.sizeBytes() <= asDruid.sizeBytes() * 1.05,
+               ours.sizeBytes() + " bytes against " + asDruid.sizeBytes() + " at Druid's level");
+    try (QueryableIndex expected = DruidReference.load(druidLevel.toFile());
+         QueryableIndex actual = DruidReference.load(published.toFile())) {
+      assertEquals(expected.getColumnNames(), actual.getColumnNames());
+      assertEquals(DruidRows.rows(expected), DruidRows.rows(actual));
+    }
+  }
+
+  @Test
   void stringColumnsWithoutBitmapIndexesMatchDruid() throws IOException
   {
     Random random = new Random(2611);
@@ -364,7 +391,7 @@ class DruidOracleSegmentTest
                                 String druidDimensionsSpec) throws IOException
   {
     Path ours = tmp.resolve(name + "-sluice");
-    V9SegmentWriter.write(index, START, END, ours, spec);
+    V9SegmentWriter.write(index, START, END, ours, spec, Blocks.Effort.DRUID); // Druid's LZ4 level: Druid's bytes
     Path druid = tmp.resolve(name + "-druid");
     DruidReference.persist(druid.toFile(), druidDimensionsSpec, c.druidMetricsSpec(),
                            JSON.writeValueAsString(c.granularity.toMetadataJson()), c.rollup,
