@@ -122,7 +122,7 @@ public final class IncrementalIndex
     this.dicts = new Dictionary[numDims];
     for (int d = 0; d < numDims; d++) {
       DimensionSchema ds = schema.dimensions().get(d);
-      dimNames[d] = ds.name();
+      dimNames[d] = ds.name().intern(); // parsers intern field names: row lookups then match by identity
       dimTypes[d] = ds.type();
       dimSparse[d] = isSparse(ds);
       dimSeen[d] = ds.seenTypes();
@@ -293,7 +293,7 @@ public final class IncrementalIndex
     dimSparse = Arrays.copyOf(dimSparse, numDims);
     dimSeen = Arrays.copyOf(dimSeen, numDims);
     dicts = Arrays.copyOf(dicts, numDims);
-    dimNames[old] = dimension.name();
+    dimNames[old] = dimension.name().intern();
     dimTypes[old] = dimension.type();
     dimSparse[old] = isSparse(dimension);
     dimSeen[old] = dimension.seenTypes();
@@ -994,7 +994,7 @@ public final class IncrementalIndex
     {
       this.schema = schema;
       this.kind = schema.kind();
-      this.fieldName = schema.fieldName();
+      this.fieldName = schema.fieldName() == null ? null : schema.fieldName().intern();
       this.expression = schema.expression() == null ? null : ExprParser.parse(schema.expression());
     }
 

@@ -67,7 +67,11 @@ final class FlatJson {
           pos++;
         }
         if (pos >= n) return FALL_BACK;
-        fields.put(name, new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
+        String value = new String(b, s, pos - s, StandardCharsets.ISO_8859_1);
+        // hashed here, on the parsing thread: the index looks the value up in its dictionary on the adding thread,
+        // the busier one, and a String keeps its hash
+        value.hashCode();
+        fields.put(name, value);
         pos++;
       } else if (c == '-' || (c >= '0' && c <= '9')) {
         int s = pos;
