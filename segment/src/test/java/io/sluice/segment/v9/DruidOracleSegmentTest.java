@@ -350,14 +350,7 @@ class DruidOracleSegmentTest
           }
           rows.add(new DruidReference.InputRow(START + random.nextInt(5) * 60_000L + random.nextInt(9), event));
         }
-        DimensionDiscovery discovery = new DimensionDiscovery(dataSchema);
-        IncrementalIndex index = new IncrementalIndex(discovery.indexSchema(), START);
-        for (DruidReference.InputRow r : rows) {
-          for (DimensionSchema d : discovery.discover(r.event())) {
-            index.addDimension(d);
-          }
-          index.add(r.timestamp(), r.event());
-        }
+        IncrementalIndex index = discoveringIndex(dataSchema, rows);
         IndexSchema schema = index.schema();
         assertEquals(List.of("b", "n_dim", "tags"),
                      schema.dimensions().subList(0, 3).stream().map(DimensionSchema::name).toList());
@@ -369,6 +362,20 @@ class DruidOracleSegmentTest
         compareWithDruid(c, spec, "all" + run++, index, druidDimensionsSpec);
       }
     }
+  }
+
+  /** An index of {@code rows} under {@code dataSchema}, with its dimensions discovered as a reading task does. */
+  static IncrementalIndex discoveringIndex(DataSchema dataSchema, List<DruidReference.InputRow> rows)
+  {
+    DimensionDiscovery discovery = new DimensionDiscovery(dataSchema);
+    IncrementalIndex index = new IncrementalIndex(discovery.indexSchema(), START);
+    for (DruidReference.InputRow r : rows) {
+      for (DimensionSchema d : discovery.discover(r.event())) {
+        index.addDimension(d);
+      }
+      index.add(r.timestamp(), r.event());
+    }
+    return index;
   }
 
   /** Writes the case both ways, compares, and returns the directory of Sluice's segment. */

@@ -97,15 +97,7 @@ class SchemaDiscoveryDruidOracleTest
 
   private static IncrementalIndex index(DataSchema dataSchema, List<DruidReference.InputRow> rows)
   {
-    DimensionDiscovery discovery = new DimensionDiscovery(dataSchema);
-    IncrementalIndex index = new IncrementalIndex(discovery.indexSchema(), START);
-    for (DruidReference.InputRow r : rows) {
-      for (DimensionSchema d : discovery.discover(r.event())) {
-        index.addDimension(d);
-      }
-      index.add(r.timestamp(), r.event());
-    }
-    return index;
+    return DruidOracleSegmentTest.discoveringIndex(dataSchema, rows);
   }
 
   @Test
