@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Druid's {@code json} input format with a {@code flattenSpec}: each JSON object in the record becomes a row of
- * its discovered top-level scalar fields (when {@code useFieldDiscovery}) followed by the explicit {@code root} and
- * {@code path} fields, which override discovered ones of the same name. A path that matches nothing gives null.
+ * its discovered top-level scalar fields and arrays of scalars (when {@code useFieldDiscovery}, as Druid's root
+ * discovery) followed by the explicit {@code root} and {@code path} fields, which override discovered ones of the same name. A path that matches nothing gives null.
  * Explicit values keep their JSON shape: arrays become {@link List}s and objects {@link Map}s. Nulls are kept only
  * with {@code keepNullColumns}.
  */
@@ -30,9 +30,20 @@ final class FlattenJsonRows implements RowParser {
   private final String timestampColumn;
   private final Long missingTimestamp;
   private final boolean keepNulls;
+  private final boolean markNested;
 
   FlattenJsonRows(JsonFactory factory, InputFormat.FlattenSpec spec, TimestampParser timestamps,
       String timestampColumn, Long missingTimestamp, boolean keepNulls) {
+    this(factory, spec, timestamps, timestampColumn, missingTimestamp, keepNulls, false);
+  }
+
+  /**
+   * With {@code markNested} (schema discovery), a discovered root field holding an object or an array of containers
+   * is put as {@link JsonRowParser#NESTED_OBJECT} / {@link JsonRowParser#NESTED_ARRAY}, so that it can be reported.
+   */
+  FlattenJsonRows(JsonFactory factory, InputFormat.FlattenSpec spec, TimestampParser timestamps,
+      String timestampColumn, Long missingTimestamp, boolean keepNulls, boolean markNested) {
+    this.markNested = markNested;
     this.mapper = new ObjectMapper(factory.copy()); // the mapper sets itself as the codec of its factory
     this.discover = spec.useFieldDiscovery();
     int n = spec.fields().size();
@@ -83,7 +94,10 @@ final class FlattenJsonRows implements RowParser {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode v = e.getValue();
-        if (v.isContainerNode()) continue;
+        if (v.isObject() || (v.isArray() && !isFlatArray(v))) { // as Druid's root discovery: scalars and flat lists
+          if (markNested) fields.put(e.getKey(), v.isObject() ? JsonRowParser.NESTED_OBJECT : JsonRowParser.NESTED_ARRAY);
+          continue;
+        }
         if (v.isNull() && !keepNulls) continue;
         fields.put(e.getKey(), value(v));
       }
@@ -98,6 +112,14 @@ final class FlattenJsonRows implements RowParser {
       }
     }
     return fields;
+  }
+
+  /** Whether an array holds only scalars (and nulls): a multi-value field, which root discovery keeps. */
+  private static boolean isFlatArray(JsonNode array) {
+    for (JsonNode e : array) {
+      if (e.isContainerNode()) return false;
+    }
+    return true;
   }
 
   /** A JSON value as a row value: String, Long (Double beyond a long), Double, Boolean, null, List or Map. */

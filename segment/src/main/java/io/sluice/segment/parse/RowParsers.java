@@ -24,7 +24,7 @@ public final class RowParsers {
 
   /**
    * As {@link #create(InputFormat, String, String, Long)}; with {@code markNested} (schema discovery) the {@code json}
-   * format without a flattenSpec puts {@link JsonRowParser#NESTED_OBJECT} / {@link JsonRowParser#NESTED_ARRAY} where
+   * format (its root field discovery, with or without a flattenSpec) puts {@link JsonRowParser#NESTED_OBJECT} / {@link JsonRowParser#NESTED_ARRAY} where
    * it skips a nested value, so that the field can be reported.
    */
   public static RowParser create(InputFormat format, String timestampColumn, String timestampFormat,
@@ -46,7 +46,7 @@ public final class RowParsers {
               markNested);
         }
         return new FlattenJsonRows(factory, flatten, timestamps, timestampColumn, missingTimestampMillis,
-            format.keepNulls());
+            format.keepNulls(), markNested);
       }
       case InputFormat.CSV:
         return new DelimitedRows(true, ",", format.listDelimiter(), format.columns(), format.skipHeaderRows(),

@@ -144,6 +144,26 @@ class RowParsersTest {
   }
 
   @Test
+  void rootDiscoveryKeepsFlatListsAndSchemaDiscoveryMarksNestedValues() throws Exception {
+    String record = "{\"ts\":1,\"tags\":[\"a\",\"b\"],\"geo\":{\"r\":\"eu\"},\"pairs\":[[1,2]],\"x\":\"y\"}";
+    String flatten = "{\"type\":\"json\",\"flattenSpec\":{\"fields\":["
+        + "{\"type\":\"path\",\"name\":\"region\",\"expr\":\"$.geo.r\"}]}}";
+    for (String format : List.of("{\"type\":\"json\"}", flatten)) {
+      // Druid's root discovery: scalars and lists of scalars; objects and lists of containers are left out
+      Map<String, Object> plain = rows(parser(format), record).get(0).fields();
+      assertEquals(List.of("a", "b"), plain.get("tags"), format);
+      assertTrue(!plain.containsKey("geo") && !plain.containsKey("pairs"), format + " " + plain);
+      // with schema discovery they are marked, so the ingester can report them
+      Map<String, Object> marked = RowParsers.create(format(format), "ts", "auto", null, true)
+          .parse(record.getBytes(StandardCharsets.UTF_8)).get(0).fields();
+      assertTrue(JsonRowParser.isNestedMarker(marked.get("geo")), format + " " + marked);
+      assertTrue(JsonRowParser.isNestedMarker(marked.get("pairs")), format + " " + marked);
+      assertEquals(List.of("a", "b"), marked.get("tags"), format);
+      assertEquals("y", marked.get("x"), format);
+    }
+  }
+
+  @Test
   void jsonPathSubset() {
     JsonPath.compile("$");
     JsonPath.compile("$.a.b-c_d$e[12]['x y'][\"z\"]['it\\'s']");
