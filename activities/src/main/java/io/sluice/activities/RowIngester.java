@@ -152,9 +152,9 @@ final class RowIngester implements AutoCloseable {
       return;
     }
     for (JsonRowParser.Row parsed : parsedRecord.rows()) {
-      // schema discovery: values Sluice cannot store in a discovered column leave the row, and are reported
-      DimensionDiscovery.Fields storable = discovery.storable(parsed.fields());
-      if (storable.fields() != parsed.fields()) parsed = new JsonRowParser.Row(parsed.timestamp(), storable.fields());
+      // schema discovery: nested values the parser skipped leave the row before its transforms (reported below)
+      DimensionDiscovery.Fields unmarked = discovery.unmarked(parsed.fields());
+      if (unmarked.fields() != parsed.fields()) parsed = new JsonRowParser.Row(parsed.timestamp(), unmarked.fields());
       JsonRowParser.Row row;
       try {
         row = transformer.apply(parsed);
@@ -171,6 +171,10 @@ final class RowIngester implements AutoCloseable {
         thrownAway++;
         continue;
       }
+      // ... and so do arrays and objects the transformed row would put in a discovered column
+      DimensionDiscovery.Fields storable = discovery.storable(row.fields());
+      if (storable.fields() != row.fields()) row = new JsonRowParser.Row(row.timestamp(), storable.fields());
+      String discoveryError = storable.error() != null ? storable.error() : unmarked.error();
       for (DimensionSchema dim : discovery.discover(row.fields())) {
         for (IncrementalIndex open : indexes.values()) open.addDimension(dim);
       }
@@ -180,7 +184,7 @@ final class RowIngester implements AutoCloseable {
         index = new IncrementalIndex(indexSchema());
         indexes.put(bucket, index);
       }
-      String badField = storable.error() != null ? storable.error() : badNumericField(row.fields());
+      String badField = discoveryError != null ? discoveryError : badNumericField(row.fields());
       int before = index.rowCount();
       try {
         index.add(ts, row.fields());

@@ -236,12 +236,17 @@ class ReadActivitiesTest {
         "{\"ts\":" + hour + ",\"host\":\"c\",\"n\":3,\"x\":\"three\",\"ok\":false,\"v\":3}"), 0, 1, 2);
     String json = String.format(SPEC, 10).replace("\"metricsSpec\"",
         "\"dimensionsSpec\":{\"dimensions\":[{\"type\":\"string\",\"name\":\"host\",\"createBitmapIndex\":false}],"
-        + "\"useSchemaDiscovery\":true},\"metricsSpec\"");
+        + "\"useSchemaDiscovery\":true},\"metricsSpec\"").replace("\"granularitySpec\"",
+        // the filter reads the array that the discovered columns cannot hold: it must still see it
+        "\"transformSpec\":{\"filter\":{\"type\":\"or\",\"fields\":["
+        + "{\"type\":\"selector\",\"dimension\":\"tags\",\"value\":\"p\"},"
+        + "{\"type\":\"in\",\"dimension\":\"host\",\"values\":[\"b\",\"c\"]}]}},\"granularitySpec\"");
     Contracts.ReadResult r = activity().readAndPush(new Contracts.ReadInput(new Contracts.TaskInput("task-1", "ds",
         "seq-1", SpecParser.parse(json), offs(0, 0L), 0)));
     assertEquals(1, r.rowStats().processed());
     assertEquals(2, r.rowStats().processedWithError(), "rows with an array or an object keep their other fields");
     assertEquals(0, r.rowStats().unparseable());
+    assertEquals(0, r.rowStats().thrownAway(), "the filter saw row 0's tags");
     assertTrue(r.parseExceptions().get(0).reason().contains("'tags' holds an array"), r.parseExceptions().toString());
     assertTrue(r.parseExceptions().get(1).reason().contains("'geo' holds an object"), r.parseExceptions().toString());
     assertEquals(1, r.parseExceptions().get(1).offset());

@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  *
  * <p>Layout: {@code workDir/<intervalStartMillis>/<n>/} for the n-th persist of an interval, n = 0, 1, ...
  *
- * <p>Persists are written with {@link V9SegmentWriter#writeIntermediate}: LZ4 blocks in LZ4's fast mode, not the
- * high compression Druid uses. These segments are only merged and deleted; the merged segments are written with
- * high compression, byte for byte as Druid writes them.
+ * <p>Persists are written with {@link V9SegmentWriter#writeIntermediate}: LZ4 blocks in LZ4's fast mode, not high
+ * compression, and no bitmap indexes. These segments are only merged and deleted; the merged segments are written
+ * as every published segment is (LZ4 high compression at Sluice's level, bitmap indexes).
  *
  * <p>Thread-safe for what its callers do: persists and merges of one interval run one at a time, in order (a reading
  * task persists on one thread), while those of different intervals may run at once (a publish merges its intervals in

@@ -31,6 +31,8 @@ final class FlattenJsonRows implements RowParser {
   private final Long missingTimestamp;
   private final boolean keepNulls;
   private final boolean markNested;
+  /** Root fields that explicit fields read from: extracted on purpose, so never reported as left out. */
+  private final java.util.Set<String> flattenedRoots = new java.util.HashSet<>();
 
   FlattenJsonRows(JsonFactory factory, InputFormat.FlattenSpec spec, TimestampParser timestamps,
       String timestampColumn, Long missingTimestamp, boolean keepNulls) {
@@ -55,8 +57,10 @@ final class FlattenJsonRows implements RowParser {
       names[i] = f.name();
       if ("root".equals(f.type())) {
         rootExprs[i] = f.expr();
+        flattenedRoots.add(f.expr());
       } else {
         paths[i] = JsonPath.compile(f.expr());
+        if (!paths[i].steps().isEmpty() && paths[i].steps().get(0) instanceof String root) flattenedRoots.add(root);
       }
     }
     this.timestamps = timestamps;
@@ -95,7 +99,9 @@ final class FlattenJsonRows implements RowParser {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode v = e.getValue();
         if (v.isObject() || (v.isArray() && !isFlatArray(v))) { // as Druid's root discovery: scalars and flat lists
-          if (markNested) fields.put(e.getKey(), v.isObject() ? JsonRowParser.NESTED_OBJECT : JsonRowParser.NESTED_ARRAY);
+          if (markNested && !flattenedRoots.contains(e.getKey())) {
+            fields.put(e.getKey(), v.isObject() ? JsonRowParser.NESTED_OBJECT : JsonRowParser.NESTED_ARRAY);
+          }
           continue;
         }
         if (v.isNull() && !keepNulls) continue;

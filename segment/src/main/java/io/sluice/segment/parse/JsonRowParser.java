@@ -77,7 +77,7 @@ public final class JsonRowParser {
    * A nested object's place in a row read with {@code markNested}: the field is there, its value is not kept.
    * Schema discovery reports such a field rather than leave it out silently.
    */
-  public static final Map<String, Object> NESTED_OBJECT = Map.of();
+  public static final Map<String, Object> NESTED_OBJECT = java.util.Collections.unmodifiableMap(new LinkedHashMap<>());
   /** An array holding objects or arrays, in a row read with {@code markNested}; see {@link #NESTED_OBJECT}. */
   public static final List<Object> NESTED_ARRAY = List.of(NESTED_OBJECT);
 

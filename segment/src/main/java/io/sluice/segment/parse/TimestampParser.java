@@ -102,7 +102,7 @@ public final class TimestampParser {
    */
   public long fromRow(java.util.Map<String, Object> fields, String column, Long missing) throws ParseException {
     Object ts = fields.get(column);
-    if (ts == null) {
+    if (ts == null || JsonRowParser.isNestedMarker(ts)) { // a nested value the parser skipped is not there
       if (missing == null) throw new ParseException("timestamp column '" + column + "' is missing");
       return missing;
     }

@@ -57,20 +57,40 @@ public final class DimensionDiscovery {
   public record Fields(Map<String, Object> fields, String error) {}
 
   /**
-   * {@code fields} without the values a type-aware discovered dimension cannot hold (only with
-   * {@code useSchemaDiscovery}; otherwise, and when there are none, {@code fields} itself). Call before
-   * {@link #discover}, so that a field that only ever holds such values does not become a column of nulls.
+   * {@code fields} without the parser's marks of nested values it skipped ({@link JsonRowParser#NESTED_OBJECT},
+   * {@link JsonRowParser#NESTED_ARRAY}; only with {@code useSchemaDiscovery}), as the row was before schema
+   * discovery: transforms and filters see such a field as missing. The error names the first one that would have
+   * been a discovered dimension; a mark on an excluded or listed field goes silently.
+   */
+  public Fields unmarked(Map<String, Object> fields) {
+    if (!dataSchema.dimensionsSpec().useSchemaDiscovery()) return new Fields(fields, null);
+    Map<String, Object> kept = null;
+    String error = null;
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      if (!JsonRowParser.isNestedMarker(e.getValue())) continue;
+      if (kept == null) kept = new LinkedHashMap<>(fields);
+      if (error == null && !excluded.contains(e.getKey())) {
+        error = IncrementalIndex.unsupportedDiscoveredValue(e.getKey(), e.getValue());
+      }
+      kept.remove(e.getKey());
+    }
+    return kept == null ? new Fields(fields, null) : new Fields(kept, error);
+  }
+
+  /**
+   * {@code fields} (a row after its transforms) without the values a type-aware discovered dimension cannot hold:
+   * arrays and objects in fields that are not listed or excluded (only with {@code useSchemaDiscovery}; otherwise,
+   * and when there are none, {@code fields} itself). Call before {@link #discover}, so that a field that only ever
+   * holds such values does not become a column of nulls.
    */
   public Fields storable(Map<String, Object> fields) {
     if (!dataSchema.dimensionsSpec().useSchemaDiscovery()) return new Fields(fields, null);
     Map<String, Object> kept = null;
     String error = null;
     for (Map.Entry<String, Object> e : fields.entrySet()) {
-      // a listed or excluded field keeps its value, but never a parser's mark of a nested value it skipped
-      boolean nested = JsonRowParser.isNestedMarker(e.getValue());
-      String why = excluded.contains(e.getKey()) ? null
-          : IncrementalIndex.unsupportedDiscoveredValue(e.getKey(), e.getValue());
-      if (why == null && !nested) continue;
+      if (excluded.contains(e.getKey())) continue;
+      String why = IncrementalIndex.unsupportedDiscoveredValue(e.getKey(), e.getValue());
+      if (why == null) continue;
       if (kept == null) kept = new LinkedHashMap<>(fields);
       if (error == null) error = why;
       kept.remove(e.getKey());

@@ -18,7 +18,7 @@ import java.util.Set;
  * then every other field as schemaless discovery finds it. {@code useSchemaDiscovery} discovers the same fields (the
  * listed ones keep their declared types) and types each discovered one by its values, as Druid's "auto" columns: only
  * longs (booleans are longs 1/0) → LONG, longs and doubles → DOUBLE, any string or only nulls → STRING, decided per
- * segment. Druid would store arrays and objects as ARRAY and COMPLEX&lt;json&gt; columns; Sluice writes neither, so
+ * segment interval (the partitions of one interval share the types). Druid would store arrays and objects as ARRAY and COMPLEX&lt;json&gt; columns; Sluice writes neither, so
  * such a value is left out of its row and reported as a parse exception naming the field.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

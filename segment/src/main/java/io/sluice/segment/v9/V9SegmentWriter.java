@@ -100,7 +100,8 @@ import java.util.Map;
  * metadata.drd  := JSON {"container":{},"aggregators":[combining aggregators by name (first/last with their
  *                  timeColumn)],"timestampSpec":{...},
  *                  "queryGranularity":..., "rollup":bool, "ordering":[{"columnName":"__time","order":"ascending"},
- *                  {"columnName":dim,"order":"ascending"}...]}
+ *                  {"columnName":dim,"order":"ascending"}...]} (the dimensions up to the first type-aware one
+ *                  written as numbers, whose rows are in its strings' order)
  * </pre>
  *
  * <p>Deviation from the reference document: it says "unsigned UTF-8 byte order" for dictionaries. Druid 33/37 compare
@@ -251,6 +252,11 @@ public final class V9SegmentWriter
     final List<Object> ordering = new ArrayList<>();
     ordering.add(orderBy(IndexSchema.TIME_COLUMN));
     for (DimensionSchema d : schema.dimensions()) {
+      if (d.type() == DimensionSchema.ValueType.STRING && d.writtenType() != DimensionSchema.ValueType.STRING) {
+        // a type-aware column written as numbers: its rows are in the order of the values' strings, not of the
+        // numbers, so the segment claims its order only up to here
+        break;
+      }
       ordering.add(orderBy(d.name()));
     }
     final Map<String, Object> metadata = new LinkedHashMap<>();

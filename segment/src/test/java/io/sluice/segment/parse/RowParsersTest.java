@@ -156,11 +156,15 @@ class RowParsersTest {
       // with schema discovery they are marked, so the ingester can report them
       Map<String, Object> marked = RowParsers.create(format(format), "ts", "auto", null, true)
           .parse(record.getBytes(StandardCharsets.UTF_8)).get(0).fields();
-      assertTrue(JsonRowParser.isNestedMarker(marked.get("geo")), format + " " + marked);
+      // ... but an object a flatten field reads from was extracted on purpose: not marked
+      assertEquals(!format.equals(flatten), JsonRowParser.isNestedMarker(marked.get("geo")), format + " " + marked);
       assertTrue(JsonRowParser.isNestedMarker(marked.get("pairs")), format + " " + marked);
       assertEquals(List.of("a", "b"), marked.get("tags"), format);
       assertEquals("y", marked.get("x"), format);
     }
+    Map<String, Object> flattened = RowParsers.create(format(flatten), "ts", "auto", null, true)
+        .parse(record.getBytes(StandardCharsets.UTF_8)).get(0).fields();
+    assertEquals("eu", flattened.get("region"));
   }
 
   @Test
