@@ -173,8 +173,7 @@ public final class IncrementalIndex
         DimensionSchema ds = schema.dimensions().get(d);
         dims.add(ds.isTypeAware() ? ds.withSeenTypes(dimSeen[d]) : ds);
       }
-      schema = new IndexSchema(dims, schema.metrics(), schema.queryGranularity(), schema.rollup(),
-          schema.timestampSpecJson());
+      schema = schema.withDimensions(dims);
     }
     return schema;
   }
@@ -284,8 +283,7 @@ public final class IncrementalIndex
   {
     List<DimensionSchema> dims = new ArrayList<>(schema.dimensions());
     dims.add(dimension);
-    schema = new IndexSchema(dims, schema.metrics(), schema.queryGranularity(), schema.rollup(),
-        schema.timestampSpecJson());
+    schema = schema.withDimensions(dims);
     final int old = numDims;
     numDims = old + 1;
     dimNames = Arrays.copyOf(dimNames, numDims);

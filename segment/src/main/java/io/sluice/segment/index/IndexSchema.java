@@ -59,6 +59,12 @@ public record IndexSchema(
     }
   }
 
+  /** This schema with other dimensions, everything else the same. */
+  public IndexSchema withDimensions(List<DimensionSchema> newDimensions)
+  {
+    return new IndexSchema(newDimensions, metrics, queryGranularity, rollup, timestampSpecJson);
+  }
+
   /** Druid's default timestampSpec: {@code {"column":"timestamp","format":"auto","missingValue":null}}. */
   public static Map<String, Object> defaultTimestampSpec()
   {

@@ -146,8 +146,7 @@ public final class IntermediatePersists
     for (DimensionSchema d : schema.dimensions()) {
       dims.add(d.isTypeAware() ? d.withSeenTypes(seen.getOrDefault(d.name(), 0)) : d);
     }
-    return new IndexSchema(dims, schema.metrics(), schema.queryGranularity(), schema.rollup(),
-                           schema.timestampSpecJson());
+    return schema.withDimensions(dims);
   }
 
   /** Deletes the work directory and forgets every persist. */

@@ -34,11 +34,6 @@ final class FlattenJsonRows implements RowParser {
   /** Root fields that explicit fields read from: extracted on purpose, so never reported as left out. */
   private final java.util.Set<String> flattenedRoots = new java.util.HashSet<>();
 
-  FlattenJsonRows(JsonFactory factory, InputFormat.FlattenSpec spec, TimestampParser timestamps,
-      String timestampColumn, Long missingTimestamp, boolean keepNulls) {
-    this(factory, spec, timestamps, timestampColumn, missingTimestamp, keepNulls, false);
-  }
-
   /**
    * With {@code markNested} (schema discovery), a discovered root field holding an object or an array of containers
    * is put as {@link JsonRowParser#NESTED_OBJECT} / {@link JsonRowParser#NESTED_ARRAY}, so that it can be reported.

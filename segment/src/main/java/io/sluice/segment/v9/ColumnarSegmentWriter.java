@@ -159,12 +159,12 @@ public final class ColumnarSegmentWriter
           columns.add(metric, ColumnParts.numericColumn(source.metric(m), indexSpec, effort));
         }
       }
+      // FAST effort writes intermediate persists, read back only by Sluice's merge: they keep type-aware
+      // dimensions as strings (only a final segment stores them as their values' type), and leave out the bitmap
+      // indexes, which the merge never reads and rebuilds for the final segment
+      final boolean finalSegment = effort != Blocks.Effort.FAST;
       for (int d = 0; d < dimensions.size(); d++) {
         final DimensionSchema dim = schema.dimensions().get(d);
-        // FAST effort writes intermediate persists, read back only by Sluice's merge: they keep type-aware
-        // dimensions as strings (only a final segment stores them as their values' type), and leave out the bitmap
-        // indexes, which the merge never reads and rebuilds for the final segment
-        final boolean finalSegment = effort != Blocks.Effort.FAST;
         if (dim.type() == ValueType.STRING && finalSegment && dim.writtenType() != ValueType.STRING) {
           columns.add(dimensions.get(d), ColumnParts.numericColumn(
               SortedColumns.parsedNumbers(source.stringDimension(d), dim.writtenType()), indexSpec, effort));
