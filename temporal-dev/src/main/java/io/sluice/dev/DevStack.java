@@ -32,9 +32,11 @@ public final class DevStack implements AutoCloseable {
       return new Ports(9092, 9093, 7233, 9000, 8090, 8091);
     }
 
-    /** Free ports picked by the OS, for tests that must not collide with a running stack. */
+    /** Six distinct free ports (see {@link #freePort}), for tests that must not collide with a running stack. */
     public static Ports free() {
-      return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+      java.util.Set<Integer> taken = new java.util.HashSet<>();
+      return new Ports(freePort(taken), freePort(taken), freePort(taken), freePort(taken), freePort(taken),
+          freePort(taken));
     }
   }
 
@@ -405,12 +407,30 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** Where {@link #freePort} looks: below Linux's default ephemeral range (32768–60999). */
+  static final int FREE_PORTS_FROM = 20_000;
+  static final int FREE_PORTS_TO = 32_000;
+
+  /**
+   * A port nothing listens on, not in {@code taken} (which it joins). Picked below the ephemeral range: a port the OS
+   * hands out (bind to 0) can be taken by another process's outgoing connection before the service that is to
+   * listen on it starts, and a CI run once lost Kafka's start to exactly that ("Address already in use").
+   */
+  static int freePort(java.util.Set<Integer> taken) {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = random.nextInt(FREE_PORTS_FROM, FREE_PORTS_TO);
+      if (taken.contains(port)) continue;
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        taken.add(port);
+        return port;
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port between " + FREE_PORTS_FROM + " and "
+        + FREE_PORTS_TO + " on 127.0.0.1"));
   }
 
   private String classpath(String module) throws IOException {
