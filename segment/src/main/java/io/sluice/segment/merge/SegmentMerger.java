@@ -35,7 +35,9 @@ import java.util.function.IntFunction;
  *   <li>Row order: a k-way merge reads the inputs row by row in their sorted order by ({@code __time}, dimension
  *       values in schema order; strings by merged id, numbers numerically, nulls first), ties broken by input order
  *       then row order (so without rollup the order is insertion order, as one index sorts stably). With rollup,
- *       rows with equal keys become one output row. The result is a row-id conversion: an int per input row.</li>
+ *       rows with equal keys become one output row. The result is a row-id conversion: an int per input row.
+ *       Rows of one input whose time is before the current row of every other input are taken as a run, reading
+ *       only their time: for persists that follow each other in time, as a stream's do, that is nearly every row.</li>
  *   <li>Columns: output rows are cut into partitions of {@code maxRowsPerSegment}; each partition is written by
  *       {@link ColumnarSegmentWriter}, one column at a time, each column read from the inputs sequentially and
  *       scattered through the row-id conversion. Rolled-up rows are combined by each metric's combining aggregator
@@ -238,8 +240,22 @@ public final class SegmentMerger
         System.arraycopy(in.key, 0, prevKey, 0, numDims);
         System.arraycopy(in.keyNull, 0, prevNull, 0, numDims);
         System.arraycopy(in.cells, 0, prevCells, 0, numDims); // load() makes new arrays: no copy needed
-        if (in.row + 1 < in.rows) {
-          in.load(in.row + 1);
+        // A run: the input's next rows whose time is before every other input's current row come next, in their
+        // order, each its own output row (an input's rows have distinct keys, and the row before them has an
+        // earlier time, so none rolls up with it). Only their time is read. When persists follow each other in
+        // time, as a stream's usually do, most rows go this way instead of through the queue.
+        final Input other = queue.peek();
+        int r = in.row + 1;
+        while (r < in.rows) {
+          final long t = in.timeColumn.getLong(r);
+          if (other != null && t >= other.time) {
+            break;
+          }
+          in.outRow[r++] = ++out;
+          prevTime = t; // the keys of prevKey are stale now, but the next row's time differs from this one
+        }
+        if (r < in.rows) {
+          in.load(r);
           queue.add(in);
         }
       }

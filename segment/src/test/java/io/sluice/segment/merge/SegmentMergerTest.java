@@ -231,6 +231,42 @@ public class SegmentMergerTest
     return row;
   }
 
+  /**
+   * Rows in stream order: time never goes back, except for a few late rows near the end. Persists then follow each
+   * other in time and the merge takes most rows as runs; groups of rows with the same time (equal keys among them,
+   * for rollup) are cut by the slice boundaries, and the late rows land inside earlier persists' times.
+   */
+  @Test
+  void persistsThatFollowEachOtherInTimeMergeToWhatOneIndexWrites() throws IOException
+  {
+    int k = 0;
+    for (boolean rollup : new boolean[]{true, false}) {
+      for (Granularity g : new Granularity[]{Granularity.NONE, Granularity.of("MINUTE")}) {
+        IndexSchema schema = schema(rollup, g);
+        List<Map<String, Object>> rows = rows(100 + k, 3000);
+        for (int i = 0; i < rows.size(); i++) {
+          // groups of 7 rows share a time, 20 s apart; 3000 rows cover 2.4 hours, within the day
+          long t = START + (i / 7) * 20_000L;
+          if (i > 2900 && i % 10 == 0) {
+            t = START + (i % 97) * 20_000L; // late rows, inside the times of the first persists
+          }
+          rows.get(i).put("t", t);
+        }
+        for (int slice : new int[]{650, 700, 97}) {
+          String name = "ordered" + k + "-" + slice;
+          Path single = tmp.resolve(name + "-single");
+          SegmentFiles expected = V9SegmentWriter.write(index(schema, rows), START, END, single, IndexSpec.DEFAULT);
+          List<SegmentFiles> merged = persistAndMerge(schema, rows, slice, Integer.MAX_VALUE, IndexSpec.DEFAULT,
+                                                      name);
+          assertEquals(1, merged.size());
+          assertEquals(expected.rowCount(), merged.get(0).rowCount(), name);
+          assertSameFiles(single, merged.get(0).dir(), name + " rollup=" + rollup + " " + g);
+        }
+        k++;
+      }
+    }
+  }
+
   @Test
   void maxRowsPerSegmentCutsPartitionsWhoseRowsConcatenateToTheWholeSegment() throws IOException
   {
