@@ -18,6 +18,7 @@ import java.util.zip.ZipInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The block-parallel deflate writes zips that both of Java's unzippers (which Druid uses) read back exactly. */
@@ -96,5 +97,49 @@ class SegmentZipTest
     Path again = tmp.resolve("again.zip");
     SegmentZip.zip(dir, again);
     assertArrayEquals(Files.readAllBytes(zip), Files.readAllBytes(again), "the same segment zips to the same bytes");
+  }
+
+  /**
+   * Blocks without repeats worth finding (bytes of a skewed distribution, as in LZ4 output) are Huffman-coded only;
+   * repetitive blocks still get level 1's search for repeats, and compress far below the eighth of their size that
+   * Huffman coding alone could reach.
+   */
+  @Test
+  void onlyBlocksWhereRepeatsPayAreSearchedForThem() throws IOException
+  {
+    Random random = new Random(7);
+    byte[] skewed = new byte[SegmentZip.BLOCK_BYTES];
+    for (int i = 0; i < skewed.length; i++) {
+      skewed[i] = (byte) Math.min(255, (int) (-Math.log(1 - random.nextDouble()) * 20));
+    }
+    assertFalse(SegmentZip.matchesPay(skewed));
+    byte[] repetitive = new byte[3 * SegmentZip.BLOCK_BYTES];
+    for (int i = 0; i < repetitive.length; i++) {
+      repetitive[i] = (byte) ("__time;" + (i / 4096)).charAt(i % 7);
+    }
+    assertTrue(SegmentZip.matchesPay(repetitive));
+
+    Path dir = tmp.resolve("seg");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("version.bin"), new byte[]{0, 0, 0, 9});
+    Files.write(dir.resolve("factory.json"), new byte[0]);
+    Files.write(dir.resolve("meta.smoosh"), "v1,2147483647,1\n".getBytes());
+    Files.write(dir.resolve("00000.smoosh"), repetitive);
+    Path zip = tmp.resolve("index.zip");
+    long size = SegmentZip.zip(dir, zip);
+    assertTrue(size < repetitive.length / 50, "repetitive data zipped to " + size + " of " + repetitive.length);
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      try (var in = z.getInputStream(z.getEntry("00000.smoosh"))) {
+        assertArrayEquals(repetitive, in.readAllBytes());
+      }
+    }
+    Files.write(dir.resolve("00000.smoosh"), skewed);
+    size = SegmentZip.zip(dir, zip);
+    assertTrue(size < skewed.length * 0.8, "skewed bytes Huffman-coded to " + size + " of " + skewed.length);
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      try (var in = z.getInputStream(z.getEntry("00000.smoosh"))) {
+        assertArrayEquals(skewed, in.readAllBytes());
+      }
+    }
   }
 }
