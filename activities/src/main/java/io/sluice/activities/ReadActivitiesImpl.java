@@ -99,6 +99,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
                                            RowIngester ingester) {
     String workflowId = ctx.getInfo().getWorkflowId();
     long readingSince = System.nanoTime();
+    long pollNanos = 0;
+    long waitNanos = 0;
+    long addNanos = 0;
     Map<StreamPartition, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
@@ -131,6 +134,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
       // before it to the index. Everything polled is added (or, past the agreed end, skipped) before the task ends.
       Future<Batch> parsing = null;
       while (true) {
+        long loopStart = System.nanoTime();
         if (readTo != null && clampTo(consumer, parts, readTo, known)) break;
         ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
         if (paused) {
@@ -138,6 +142,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
         } else {
           try {
             records = consumer.poll(pollTimeout);
+            pollNanos += System.nanoTime() - loopStart;
           } catch (OffsetOutOfRangeException e) {
             throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
           }
@@ -147,7 +152,14 @@ public final class ReadActivitiesImpl implements ReadActivities {
           Batch batch = new Batch(records, parts);
           polled = parser.submit(() -> batch.parse(ingester));
         }
-        if (parsing != null) add(await(parsing), ingester, readTo, known);
+        if (parsing != null) {
+          long waitStart = System.nanoTime();
+          Batch parsed = await(parsing);
+          long addStart = System.nanoTime();
+          waitNanos += addStart - waitStart;
+          add(parsed, ingester, readTo, known);
+          addNanos += System.nanoTime() - addStart;
+        }
         parsing = polled;
         long now = System.currentTimeMillis();
         if (ingester.persistDue(now)) {
@@ -206,8 +218,11 @@ public final class ReadActivitiesImpl implements ReadActivities {
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     long publishingSince = System.nanoTime();
     double readSeconds = (publishingSince - readingSince) / 1e9;
-    log.info("task {}: read {} -> {} in {} s ({} records/s); publishing", task.taskId(), task.startOffsets(), end,
-        String.format("%.2f", readSeconds), String.format("%.0f", recordsBetween(task.startOffsets(), end) / readSeconds));
+    log.info("task {}: read {} -> {} in {} s ({} records/s; polling {} s, waiting for the parse thread {} s, adding "
+        + "rows {} s); publishing", task.taskId(), task.startOffsets(), end, String.format("%.2f", readSeconds),
+        String.format("%.0f", recordsBetween(task.startOffsets(), end) / readSeconds),
+        String.format("%.2f", pollNanos / 1e9), String.format("%.2f", waitNanos / 1e9),
+        String.format("%.2f", addNanos / 1e9));
     try {
       List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir, task.taskId(),
           task.sequenceName(), ingester,
