@@ -39,15 +39,16 @@ import java.util.function.IntFunction;
  *       Rows of one input whose time is before the current row of every other input are taken as a run, reading
  *       only their time: for persists that follow each other in time, as a stream's do, that is nearly every row.</li>
  *   <li>Columns: output rows are cut into partitions of {@code maxRowsPerSegment}; each partition is written by
- *       {@link ColumnarSegmentWriter}, one column at a time, each column read from the inputs sequentially and
- *       scattered through the row-id conversion. Rolled-up rows are combined by each metric's combining aggregator
- *       (count and sums add, min and max keep the extreme) with SQL-compatible nulls: null combined with x is x;
- *       first and last keep the pair of the earliest or latest time (see {@code pairMetric}).</li>
+ *       {@link ColumnarSegmentWriter}, two columns at a time on two threads, each column read from the inputs
+ *       sequentially and scattered through the row-id conversion. Rolled-up rows are combined by each metric's
+ *       combining aggregator (count and sums add, min and max keep the extreme) with SQL-compatible nulls: null
+ *       combined with x is x; first and last keep the pair of the earliest or latest time (see
+ *       {@code pairMetric}).</li>
  * </ol>
  *
- * <p>Memory: the row-id conversions (4 bytes per input row), the merged dictionaries, and one column of one
- * partition at a time (plus what the column writer needs to compress it: the previous column's blocks, while
- * they are compressed). Inputs are read through
+ * <p>Memory: the row-id conversions (4 bytes per input row), the merged dictionaries, and the columns of one
+ * partition that {@link ColumnarSegmentWriter} builds at once: up to two, on two threads, plus the one whose blocks
+ * are being compressed and written. Inputs are read through
  * {@link SegmentReader}, which maps them and decompresses one block per column at a time.
  *
  * <p>The output is byte for byte what {@code V9SegmentWriter} writes for one index holding all the rows, when the
@@ -363,6 +364,13 @@ public final class SegmentMerger
       public IndexSchema schema()
       {
         return schema;
+      }
+
+      /** Each column reads only its own input columns (and the row conversions, which no longer change). */
+      @Override
+      public boolean columnsInParallel()
+      {
+        return true;
       }
 
       @Override

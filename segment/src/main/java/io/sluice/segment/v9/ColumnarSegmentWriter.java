@@ -9,12 +9,19 @@ import io.sluice.segment.index.SortedIndex;
 import io.sluice.segment.spec.IndexSpec;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a V9 segment from columns supplied one at a time by a {@link Source}, in the layout of
@@ -26,9 +33,11 @@ import java.util.List;
  * <p>{@link V9SegmentWriter#write(io.sluice.segment.index.IncrementalIndex, long, long, Path, IndexSpec)} writes
  * through this too, with its sorted index as the source: one writer for both.
  *
- * <p>Threads: the source is asked for columns on the calling thread only. LZ4 blocks are compressed on a small
- * shared pool (see {@code Blocks}), and a column is written to the file only after the next one is built, so that
- * building a column overlaps compressing the previous one. The bytes do not depend on this.
+ * <p>Threads: the source is asked for columns on the calling thread only, unless it says that columns may be built
+ * at once ({@link Source#columnsInParallel}, as the merge does): then up to {@link #BUILD_THREADS} columns are built
+ * at a time on shared builder threads, and added to the file in order. LZ4 blocks are compressed on a small shared
+ * pool (see {@code Blocks}), and a column is written to the file only after the next one is built, so that building
+ * a column overlaps compressing the previous one. The bytes do not depend on any of this.
  */
 public final class ColumnarSegmentWriter
 {
@@ -55,6 +64,90 @@ public final class ColumnarSegmentWriter
     SortedIndex.StringColumn stringDimension(int dimensionIndex) throws IOException;
 
     SortedIndex.NumericColumn numericDimension(int dimensionIndex) throws IOException;
+
+    /**
+     * Whether different columns may be asked for at once, from different threads (each column still by one thread,
+     * once). {@code times()} is asked first, alone, on the calling thread.
+     */
+    default boolean columnsInParallel()
+    {
+      return false;
+    }
+  }
+
+  /** Threads that build columns of sources that allow it, shared by every writer in the JVM. */
+  static final int BUILD_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+  private static final AtomicInteger BUILDER_NUMBER = new AtomicInteger();
+  private static final ExecutorService BUILDERS = BUILD_THREADS < 2 ? null
+      : Executors.newFixedThreadPool(BUILD_THREADS, r -> {
+        final Thread t = new Thread(r, "sluice-column-builder-" + BUILDER_NUMBER.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** A column to build: what the source hands over, made into its part. */
+  private interface ColumnBuild
+  {
+    Part.Pending build() throws IOException;
+  }
+
+  /**
+   * Builds the columns in order and adds them to the smoosh file in that order: one at a time through
+   * {@link OneAhead}; or, for a source that allows it, up to {@link #BUILD_THREADS} at once on the builder threads,
+   * each added once it is built and those before it are added.
+   */
+  private static void buildAll(SmooshWriter smoosher, List<String> names, List<ColumnBuild> builds, boolean parallel)
+      throws IOException
+  {
+    if (!parallel || BUILDERS == null) {
+      final OneAhead columns = new OneAhead(smoosher);
+      for (int k = 0; k < names.size(); k++) {
+        columns.add(names.get(k), builds.get(k).build());
+      }
+      columns.finish();
+      return;
+    }
+    final ArrayDeque<Future<Part.Pending>> pending = new ArrayDeque<>();
+    int added = 0;
+    try {
+      for (ColumnBuild b : builds) {
+        pending.addLast(BUILDERS.submit(b::build));
+        if (pending.size() > BUILD_THREADS) {
+          smoosher.add(names.get(added++), take(pending.removeFirst()).resolve());
+        }
+      }
+      while (!pending.isEmpty()) {
+        smoosher.add(names.get(added++), take(pending.removeFirst()).resolve());
+      }
+    }
+    finally {
+      for (Future<Part.Pending> f : pending) {
+        f.cancel(true); // after a failure: the columns still building are not wanted
+      }
+    }
+  }
+
+  private static Part.Pending take(Future<Part.Pending> f) throws IOException
+  {
+    try {
+      return f.get();
+    }
+    catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while building columns");
+    }
+    catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("building a column failed", e.getCause());
+    }
   }
 
   /**
@@ -146,17 +239,23 @@ public final class ColumnarSegmentWriter
 
     final List<Path> chunks;
     try (SmooshWriter smoosher = new SmooshWriter(outDir)) {
-      final OneAhead columns = new OneAhead(smoosher);
-      columns.add(IndexSchema.TIME_COLUMN, ColumnParts.longColumn(times, null, indexSpec, effort));
+      final List<String> names = new ArrayList<>();
+      final List<ColumnBuild> builds = new ArrayList<>();
+      final Part.Pending timeColumn = ColumnParts.longColumn(times, null, indexSpec, effort);
       times = null;
+      names.add(IndexSchema.TIME_COLUMN);
+      builds.add(() -> timeColumn);
       for (String metric : storedMetrics) {
         final int m = schema.metricIndex(metric);
         final MetricSchema.Kind kind = schema.metrics().get(m).kind();
+        names.add(metric);
         if (kind.isFirstLast()) {
-          final Part pair = PairColumnPart.write(source.pairMetric(m), kind, effort);
-          columns.add(metric, () -> pair);
+          builds.add(() -> {
+            final Part pair = PairColumnPart.write(source.pairMetric(m), kind, effort);
+            return () -> pair;
+          });
         } else {
-          columns.add(metric, ColumnParts.numericColumn(source.metric(m), indexSpec, effort));
+          builds.add(() -> ColumnParts.numericColumn(source.metric(m), indexSpec, effort));
         }
       }
       // FAST effort writes intermediate persists, read back only by Sluice's merge: they keep type-aware
@@ -165,18 +264,19 @@ public final class ColumnarSegmentWriter
       final boolean finalSegment = effort != Blocks.Effort.FAST;
       for (int d = 0; d < dimensions.size(); d++) {
         final DimensionSchema dim = schema.dimensions().get(d);
+        final int dimIndex = d;
+        names.add(dimensions.get(d));
         if (dim.type() == ValueType.STRING && finalSegment && dim.writtenType() != ValueType.STRING) {
-          columns.add(dimensions.get(d), ColumnParts.numericColumn(
-              SortedColumns.parsedNumbers(source.stringDimension(d), dim.writtenType()), indexSpec, effort));
+          builds.add(() -> ColumnParts.numericColumn(
+              SortedColumns.parsedNumbers(source.stringDimension(dimIndex), dim.writtenType()), indexSpec, effort));
         } else if (dim.type() == ValueType.STRING) {
-          columns.add(dimensions.get(d),
-              ColumnParts.stringColumn(source.stringDimension(d), dim.bitmapIndex() && finalSegment, indexSpec,
-                                       effort));
+          builds.add(() -> ColumnParts.stringColumn(source.stringDimension(dimIndex),
+                                                    dim.bitmapIndex() && finalSegment, indexSpec, effort));
         } else {
-          columns.add(dimensions.get(d), ColumnParts.numericColumn(source.numericDimension(d), indexSpec, effort));
+          builds.add(() -> ColumnParts.numericColumn(source.numericDimension(dimIndex), indexSpec, effort));
         }
       }
-      columns.finish();
+      buildAll(smoosher, names, builds, source.columnsInParallel());
       smoosher.add(
           V9SegmentWriter.INDEX_FILE,
           V9SegmentWriter.indexDrd(storedMetrics, dimensions, intervalStartMillis, intervalEndMillis)

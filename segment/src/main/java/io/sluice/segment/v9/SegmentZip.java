@@ -297,7 +297,8 @@ public final class SegmentZip
     if (n == 0) {
       return false;
     }
-    return deflatedSize(block, n, Deflater.DEFAULT_STRATEGY) < MATCHES_PAY * deflatedSize(block, n, Deflater.HUFFMAN_ONLY);
+    return deflatedSize(block, n, Deflater.DEFAULT_STRATEGY)
+           < MATCHES_PAY * deflatedSize(block, n, Deflater.HUFFMAN_ONLY);
   }
 
   static final int SAMPLE_BYTES = 16 * 1024;
