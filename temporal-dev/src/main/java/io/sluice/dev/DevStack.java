@@ -232,10 +232,13 @@ public final class DevStack implements AutoCloseable {
    */
   public synchronized Service startWorker(List<String> jvmOptions) throws IOException {
     String name = "worker-" + (++workerCount);
-    // 4 MB G1 regions: with 1 MB regions (G1's choice below a 4 GB heap) every Kafka fetch response of about
-    // max.partition.fetch.bytes (1 MB by default) is a humongous object, and those allocations kept starting G1
-    // cycles: about 190 k events per worker CPU-second in bin/sluice bench, 226 k with 4 MB regions
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx2g", "-XX:G1HeapRegionSize=4m"));
+    // The heap fixed at its maximum, as Druid's example jvm.config sets its processes', and 4 MB G1 regions. A heap
+    // that starts small keeps G1 near its marking threshold: a segment's column arrays (humongous objects) then
+    // started a concurrent cycle several times a second in bin/sluice bench (104 cycles, 2.2 s of pauses in one
+    // run; 9 and 0.6 s with -Xms2g). With 1 MB regions (G1's choice for a 2 GB heap) every Kafka fetch response of
+    // about max.partition.fetch.bytes (1 MB by default) is humongous too. Together they took the bench from about
+    // 190 k to 260 k events per worker CPU-second.
+    List<String> command = new ArrayList<>(List.of(java(), "-Xms2g", "-Xmx2g", "-XX:G1HeapRegionSize=4m"));
     String envOptions = System.getenv("SLUICE_WORKER_JAVA_OPTS");
     if (envOptions != null && !envOptions.isBlank()) command.addAll(List.of(envOptions.trim().split("\\s+")));
     command.addAll(jvmOptions);
