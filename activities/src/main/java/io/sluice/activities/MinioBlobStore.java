@@ -78,7 +78,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
    * Not larger: some S3-compatible servers hold a whole request body in memory (S3Proxy does, and ran out of its
    * 256 MB heap on a 110 MB PUT).
    */
-  static final long UPLOAD_PART_BYTES = 32L << 20;
+  public static final long UPLOAD_PART_BYTES = 32L << 20;
 
   /**
    * The checksum sent with uploads: CRC32, which the JDK computes with the CPU's instructions. The client's default,
@@ -86,11 +86,17 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
    */
   static final Checksum.Algorithm CHECKSUM = Checksum.Algorithm.CRC32;
 
+  /**
+   * Parts of one upload sent at once. The client reads the next part from the file while these are sent, holding
+   * one part-sized buffer for each.
+   */
+  static final int PARALLEL_PARTS = 2;
+
   @Override
   public void putFile(String key, Path file) throws IOException {
     try {
       client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key)
-          .filename(file.toString(), UPLOAD_PART_BYTES).checksum(CHECKSUM).build());
+          .filename(file.toString(), UPLOAD_PART_BYTES).checksum(CHECKSUM).parallelUploads(PARALLEL_PARTS).build());
     } catch (MinioException | IllegalStateException e) {
       throw io("upload " + key, e);
     }

@@ -1,17 +1,21 @@
 package io.sluice.tests.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.activities.MinioBlobStore;
 import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.tests.oracle.DruidOracle;
 import io.sluice.tests.replay.HistoryRecorder;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -100,5 +104,23 @@ class WalkingSkeletonEndToEndTest extends RealStackTest {
   private static void assertField(SupervisorApi.Answer answer, String field) throws IOException {
     assertEquals(400, answer.status(), answer.body());
     assertEquals(field, answer.json().get("field").asText(), answer.body());
+  }
+
+  /**
+   * Deep storage: a file of several parts (the size of a large segment's zip) goes up in parts sent two at a time,
+   * and S3Proxy gives back every byte in order.
+   */
+  @Test
+  void aFileOfSeveralPartsUploadsInParallelPartsAndReadsBackExactly() throws Exception {
+    byte[] bytes = new byte[(int) (2 * MinioBlobStore.UPLOAD_PART_BYTES + 12_345)];
+    new java.util.Random(11).nextBytes(bytes);
+    Path file = tmp.resolve("three-parts.bin");
+    Files.write(file, bytes);
+    try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
+        DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) {
+      store.putFile("tests/three-parts.bin", file);
+      assertArrayEquals(bytes, store.get("tests/three-parts.bin").orElseThrow());
+      store.delete("tests/three-parts.bin");
+    }
   }
 }
