@@ -1,6 +1,7 @@
 package io.sluice.activities;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,16 @@ public interface BlobStore {
   void put(String key, byte[] bytes) throws IOException;
 
   void putFile(String key, Path file) throws IOException;
+
+  /**
+   * Uploads what {@code in} gives until its end, a length not known in advance, and closes it, also on failure (so
+   * that a writer feeding it learns that the upload stopped). This default reads it all into memory first.
+   */
+  default void putStream(String key, InputStream in) throws IOException {
+    try (in) {
+      put(key, in.readAllBytes());
+    }
+  }
 
   Optional<byte[]> get(String key) throws IOException;
 

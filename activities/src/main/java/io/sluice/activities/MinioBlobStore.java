@@ -102,6 +102,17 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
     }
   }
 
+  /** In parts of {@link #UPLOAD_PART_BYTES}, {@link #PARALLEL_PARTS} at a time; one PUT if it ends within one. */
+  @Override
+  public void putStream(String key, java.io.InputStream in) throws IOException {
+    try (in) {
+      client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, null, UPLOAD_PART_BYTES)
+          .checksum(CHECKSUM).parallelUploads(PARALLEL_PARTS).build());
+    } catch (MinioException | IllegalStateException e) {
+      throw io("upload " + key, e);
+    }
+  }
+
   @Override
   public Optional<byte[]> get(String key) throws IOException {
     try (GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {

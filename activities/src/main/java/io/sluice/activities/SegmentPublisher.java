@@ -21,9 +21,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Writes each interval's index as a V9 segment, zips it, allocates its id and pushes {@code index.zip} under
- * Druid's key layout, with a unique path so that a replica or a retry never overwrites another attempt's files.
- * Pushing does not make anything visible: only the commit record does.
+ * Writes each interval's index as a V9 segment, allocates its id and pushes {@code index.zip} under Druid's key
+ * layout, with a unique path so that a replica or a retry never overwrites another attempt's files. The zip is
+ * written straight into its upload (see {@link #zipAndUpload}). Pushing does not make anything visible: only the
+ * commit record does.
  */
 final class SegmentPublisher {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SegmentPublisher.class);
@@ -137,25 +138,25 @@ final class SegmentPublisher {
     List<Contracts.PushedSegment> out = new ArrayList<>();
     for (int p = 0; p < parts.size(); p++) {
       out.add(push(dataSource, taskId, p == 0 ? sequenceName : sequenceName + "_" + p, newVersion, start, end,
-          parts.get(p), taskDir.resolve("index-" + n + "-" + p + ".zip")));
+          parts.get(p)));
     }
     return out;
   }
 
   private Contracts.PushedSegment push(String dataSource, String taskId, String sequenceName, String newVersion,
-                                       long start, long end, SegmentFiles files, Path zip) throws IOException {
+                                       long start, long end, SegmentFiles files) throws IOException {
     String startIso = DataSegment.iso(start);
     String endIso = DataSegment.iso(end);
-    long zipStart = System.nanoTime();
-    long zipSize = SegmentZip.zip(files.dir(), zip);
-    long pushStart = System.nanoTime();
+    long allocateStart = System.nanoTime();
     SegmentAllocator.Allocation a = allocator.allocate(dataSource, startIso, endIso, sequenceName, newVersion);
     String key = layout.segmentKey(dataSource, startIso, endIso, a.version(), a.partitionNum(),
         CatalogLayout.uniquePath(taskId, UUID.randomUUID().toString()));
-    store.putFile(key, zip);
-    log.info("task {}: segment {} of {} rows: zipped to {} bytes in {} s, allocated and pushed in {} s", taskId,
-        startIso + "/" + endIso + " partition " + a.partitionNum(), files.rowCount(), zipSize,
-        String.format("%.2f", (pushStart - zipStart) / 1e9), String.format("%.2f", (System.nanoTime() - pushStart) / 1e9));
+    long pushStart = System.nanoTime();
+    long zipSize = zipAndUpload(files, key);
+    log.info("task {}: segment {} of {} rows: allocated in {} s, zipped and pushed ({} bytes) in {} s", taskId,
+        startIso + "/" + endIso + " partition " + a.partitionNum(), files.rowCount(),
+        String.format("%.2f", (pushStart - allocateStart) / 1e9), zipSize,
+        String.format("%.2f", (System.nanoTime() - pushStart) / 1e9));
     Map<String, Object> loadSpec = new LinkedHashMap<>();
     loadSpec.put("type", "s3_zip");
     loadSpec.put("bucket", bucket);
@@ -165,8 +166,68 @@ final class SegmentPublisher {
         files.metrics(), a.partitionNum(), zipSize);
     Map<String, Object> descriptor = CommitLog.MAPPER.convertValue(segment, new TypeReference<>() {});
     deleteRecursively(files.dir());
-    Files.deleteIfExists(zip);
     return new Contracts.PushedSegment(segment.identifier(), key, descriptor, files.rowCount());
+  }
+
+  /** Bytes per chunk of the pipe from the zip to its upload, and chunks that may wait in it. */
+  static final int PIPE_CHUNK_BYTES = 1 << 20;
+  static final int PIPE_CHUNKS = 8;
+
+  /**
+   * Zips the segment straight into its upload: the zip is written on this thread into a {@link StreamPipe} that the
+   * upload reads on another, so zipping and sending overlap and no zip file is written. A failure on either side
+   * stops the other; the upload's failure is the one reported when it came first.
+   *
+   * @return the size of the zip in bytes
+   */
+  private long zipAndUpload(SegmentFiles files, String key) throws IOException {
+    StreamPipe pipe = new StreamPipe(PIPE_CHUNK_BYTES, PIPE_CHUNKS);
+    java.util.concurrent.FutureTask<Void> upload = new java.util.concurrent.FutureTask<>(() -> {
+      store.putStream(key, pipe.input());
+      return null;
+    });
+    Thread uploader = new Thread(upload, "upload-" + key.substring(Math.max(0, key.length() - 40)));
+    uploader.setDaemon(true);
+    uploader.start();
+    long size;
+    try (java.io.OutputStream out = pipe.output()) {
+      size = SegmentZip.zip(files.dir(), out);
+    } catch (IOException | RuntimeException | Error e) {
+      pipe.fail(e);
+      try {
+        awaitUpload(upload); // it stops at the failure
+      } catch (IOException | RuntimeException | Error uploadFailure) {
+        if (!causedBy(uploadFailure, e)) { // the upload failed first, and that stopped the zip: report it
+          uploadFailure.addSuppressed(e);
+          throw uploadFailure;
+        }
+      }
+      throw e;
+    }
+    awaitUpload(upload);
+    return size;
+  }
+
+  private static boolean causedBy(Throwable t, Throwable cause) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c == cause) return true;
+    }
+    return false;
+  }
+
+  private static void awaitUpload(java.util.concurrent.Future<Void> upload) throws IOException {
+    try {
+      upload.get();
+    } catch (InterruptedException e) {
+      upload.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while uploading a segment");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) throw io;
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      if (e.getCause() instanceof Error err) throw err;
+      throw new IOException("uploading a segment failed", e.getCause());
+    }
   }
 
   static void deleteRecursively(Path dir) throws IOException {

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** A {@link BlobStore} in memory, ordered like S3 listings (keys here are ASCII, so String order is byte order). */
-final class InMemoryBlobStore implements BlobStore {
+class InMemoryBlobStore implements BlobStore {
   final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
 
   @Override

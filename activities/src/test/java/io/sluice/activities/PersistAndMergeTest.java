@@ -66,7 +66,10 @@ class PersistAndMergeTest {
       Map<String, Object> shardSpec = (Map<String, Object>) pushed.get(p).descriptor().get("shardSpec");
       assertEquals(p, shardSpec.get("partitionNum"));
       Path zip = work.resolve("check-" + p + ".zip");
-      Files.write(zip, store.get(pushed.get(p).key()).orElseThrow());
+      byte[] uploaded = store.get(pushed.get(p).key()).orElseThrow();
+      assertEquals((long) uploaded.length, ((Number) pushed.get(p).descriptor().get("size")).longValue(),
+          "the descriptor's size is the zip's");
+      Files.write(zip, uploaded);
       try (SegmentReader r = SegmentReader.open(zip)) {
         for (Map<String, Object> row : r.rows(0, r.rowCount())) {
           long t = ((Number) row.get("__time")).longValue();

@@ -80,6 +80,30 @@ public final class SegmentZip
    */
   public static long zip(Path segmentDir, Path zipFile) throws IOException
   {
+    final List<Path> files = segmentFiles(segmentDir);
+    if (zipFile.getParent() != null) {
+      Files.createDirectories(zipFile.getParent());
+    }
+    try (OutputStream os = Files.newOutputStream(zipFile)) {
+      write(files, os);
+    }
+    return Files.size(zipFile);
+  }
+
+  /**
+   * As {@link #zip(Path, Path)}, into {@code out} (not closed: the caller closes it), for a zip that goes straight to
+   * deep storage.
+   *
+   * @return the size of the zip in bytes
+   */
+  public static long zip(Path segmentDir, OutputStream out) throws IOException
+  {
+    return write(segmentFiles(segmentDir), out);
+  }
+
+  /** version.bin, factory.json, meta.smoosh and the smoosh chunks, in zip order, checked to exist. */
+  private static List<Path> segmentFiles(Path segmentDir) throws IOException
+  {
     final List<Path> files = new ArrayList<>();
     files.add(segmentDir.resolve(V9SegmentWriter.VERSION_FILE));
     files.add(segmentDir.resolve(V9SegmentWriter.FACTORY_FILE));
@@ -93,30 +117,80 @@ public final class SegmentZip
       throw new IOException("no 00000.smoosh in " + segmentDir);
     }
     files.addAll(chunks);
-    long total = 0;
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
         throw new IOException("missing segment file " + f);
       }
-      total += Files.size(f);
     }
-    if (zipFile.getParent() != null) {
-      Files.createDirectories(zipFile.getParent());
-    }
-    if (total > PLAIN_ZIP_LIMIT) {
-      zipWithZip64(files, zipFile);
-    } else {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(zipFile), 1 << 16)) {
-        new Writer(os).write(files);
-      }
-    }
-    return Files.size(zipFile);
+    return files;
   }
 
-  private static void zipWithZip64(List<Path> files, Path zipFile) throws IOException
+  /** Writes the zip of {@code files} to {@code out}, flushed; returns its size in bytes. */
+  private static long write(List<Path> files, OutputStream out) throws IOException
   {
-    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(zipFile), 1 << 16);
-         ZipOutputStream zip = new ZipOutputStream(os)) {
+    long total = 0;
+    for (Path f : files) {
+      total += Files.size(f);
+    }
+    final CountingOutputStream counted = new CountingOutputStream(out);
+    final OutputStream os = new BufferedOutputStream(counted, 1 << 16);
+    if (total > PLAIN_ZIP_LIMIT) {
+      zipWithZip64(files, os);
+    } else {
+      new Writer(os).write(files);
+    }
+    os.flush();
+    return counted.count;
+  }
+
+  /** Counts the bytes that pass; closing it does not close the stream below. */
+  private static final class CountingOutputStream extends java.io.FilterOutputStream
+  {
+    long count;
+
+    CountingOutputStream(OutputStream out)
+    {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException
+    {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException
+    {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+      flush();
+    }
+  }
+
+  private static void zipWithZip64(List<Path> files, OutputStream os) throws IOException
+  {
+    final OutputStream unclosed = new java.io.FilterOutputStream(os)
+    {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException
+      {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException
+      {
+        flush(); // the caller closes the stream
+      }
+    };
+    try (ZipOutputStream zip = new ZipOutputStream(unclosed)) {
       zip.setLevel(LEVEL);
       for (Path f : files) {
         final ZipEntry entry = new ZipEntry(f.getFileName().toString());

@@ -107,11 +107,11 @@ class WalkingSkeletonEndToEndTest extends RealStackTest {
   }
 
   /**
-   * Deep storage: a file of several parts (the size of a large segment's zip) goes up in parts sent two at a time,
-   * and S3Proxy gives back every byte in order.
+   * Deep storage: a file or stream of several parts (the size of a large segment's zip) goes up in parts sent two at
+   * a time, and S3Proxy gives back every byte in order.
    */
   @Test
-  void aFileOfSeveralPartsUploadsInParallelPartsAndReadsBackExactly() throws Exception {
+  void filesAndStreamsOfSeveralPartsUploadInParallelPartsAndReadBackExactly() throws Exception {
     byte[] bytes = new byte[(int) (2 * MinioBlobStore.UPLOAD_PART_BYTES + 12_345)];
     new java.util.Random(11).nextBytes(bytes);
     Path file = tmp.resolve("three-parts.bin");
@@ -121,6 +121,14 @@ class WalkingSkeletonEndToEndTest extends RealStackTest {
       store.putFile("tests/three-parts.bin", file);
       assertArrayEquals(bytes, store.get("tests/three-parts.bin").orElseThrow());
       store.delete("tests/three-parts.bin");
+      // a stream of unknown length, as a segment's zip is uploaded while it is written
+      store.putStream("tests/streamed.bin", new java.io.ByteArrayInputStream(bytes));
+      assertArrayEquals(bytes, store.get("tests/streamed.bin").orElseThrow());
+      byte[] small = java.util.Arrays.copyOf(bytes, 1000); // ends within the first part: one PUT
+      store.putStream("tests/small.bin", new java.io.ByteArrayInputStream(small));
+      assertArrayEquals(small, store.get("tests/small.bin").orElseThrow());
+      store.delete("tests/streamed.bin");
+      store.delete("tests/small.bin");
     }
   }
 }
