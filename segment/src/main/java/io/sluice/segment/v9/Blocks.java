@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -163,23 +162,7 @@ final class Blocks
     {
       final List<byte[]> out = new ArrayList<>(blocks.size());
       for (Future<byte[]> f : blocks) {
-        try {
-          out.add(f.get());
-        }
-        catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while blocks were being compressed");
-        }
-        catch (ExecutionException e) {
-          final Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
-          }
-          if (cause instanceof Error) {
-            throw (Error) cause;
-          }
-          throw new IllegalStateException("block compression failed", cause);
-        }
+        out.add(Futures.get(f, "compressing blocks"));
       }
       return out;
     }

@@ -9,7 +9,6 @@ import io.sluice.segment.index.SortedIndex;
 import io.sluice.segment.spec.IndexSpec;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,40 +111,17 @@ public final class ColumnarSegmentWriter
       for (ColumnBuild b : builds) {
         pending.addLast(BUILDERS.submit(b::build));
         if (pending.size() > BUILD_THREADS) {
-          smoosher.add(names.get(added++), take(pending.removeFirst()).resolve());
+          smoosher.add(names.get(added++), Futures.get(pending.removeFirst(), "building columns").resolve());
         }
       }
       while (!pending.isEmpty()) {
-        smoosher.add(names.get(added++), take(pending.removeFirst()).resolve());
+        smoosher.add(names.get(added++), Futures.get(pending.removeFirst(), "building columns").resolve());
       }
     }
     finally {
       for (Future<Part.Pending> f : pending) {
         f.cancel(true); // after a failure: the columns still building are not wanted
       }
-    }
-  }
-
-  private static Part.Pending take(Future<Part.Pending> f) throws IOException
-  {
-    try {
-      return f.get();
-    }
-    catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while building columns");
-    }
-    catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IOException("building a column failed", e.getCause());
     }
   }
 

@@ -3,7 +3,6 @@ package io.sluice.segment.v9;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -287,13 +285,13 @@ public final class SegmentZip
           } else {
             pending.addLast(POOL.submit(() -> deflateBlock(block, dictionary, last)));
             while (pending.size() > 2 * THREADS) {
-              put(take(pending.removeFirst()));
+              put(Futures.get(pending.removeFirst(), "deflating a block"));
             }
           }
           previous = block;
         } while (pos < size);
         while (!pending.isEmpty()) {
-          put(take(pending.removeFirst()));
+          put(Futures.get(pending.removeFirst(), "deflating a block"));
         }
         return size;
       }
@@ -303,20 +301,6 @@ public final class SegmentZip
     {
       out.write(bytes);
       written += bytes.length;
-    }
-  }
-
-  private static byte[] take(Future<byte[]> f) throws IOException
-  {
-    try {
-      return f.get();
-    }
-    catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while zipping");
-    }
-    catch (ExecutionException e) {
-      throw new IOException("deflating a block failed", e.getCause());
     }
   }
 
