@@ -102,6 +102,8 @@ public final class ReadActivitiesImpl implements ReadActivities {
     long pollNanos = 0;
     long waitNanos = 0;
     long addNanos = 0;
+    long controlNanos = 0;
+    long persistNanos = 0;
     Map<StreamPartition, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
@@ -164,7 +166,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
         long now = System.currentTimeMillis();
         if (ingester.persistDue(now)) {
           try {
+            long persistStart = System.nanoTime();
             ingester.persist(now);
+            persistNanos += System.nanoTime() - persistStart;
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -173,7 +177,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
           lastControl = now;
           meters.update(ingester.stats(), now);
           keepAlive.beat(new Contracts.ReadProgress(known.of(consumer, parts), ingester.stats(), meters.averages()));
+          long controlStart = System.nanoTime();
           Contracts.TaskControl c = control(workflowId);
+          controlNanos += System.nanoTime() - controlStart;
           if (c.stopReading() && !task.replicated()) break;
           if (c.stopReading() && readTo == null && c.endOffsets() != null) {
             readTo = c.endOffsets();
@@ -219,10 +225,12 @@ public final class ReadActivitiesImpl implements ReadActivities {
     long publishingSince = System.nanoTime();
     double readSeconds = (publishingSince - readingSince) / 1e9;
     log.info("task {}: read {} -> {} in {} s ({} records/s; polling {} s, waiting for the parse thread {} s, adding "
-        + "rows {} s); publishing", task.taskId(), task.startOffsets(), end, String.format("%.2f", readSeconds),
+        + "rows {} s, asking its workflow for control {} s, starting persists {} s); publishing", task.taskId(), task.startOffsets(), end,
+        String.format("%.2f", readSeconds),
         String.format("%.0f", recordsBetween(task.startOffsets(), end) / readSeconds),
         String.format("%.2f", pollNanos / 1e9), String.format("%.2f", waitNanos / 1e9),
-        String.format("%.2f", addNanos / 1e9));
+        String.format("%.2f", addNanos / 1e9), String.format("%.2f", controlNanos / 1e9),
+        String.format("%.2f", persistNanos / 1e9));
     try {
       List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir, task.taskId(),
           task.sequenceName(), ingester,
