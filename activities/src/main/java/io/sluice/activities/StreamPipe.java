@@ -31,7 +31,7 @@ final class StreamPipe {
   StreamPipe(int chunkBytes, int chunks) {
     if (chunkBytes <= 0 || chunks <= 0) throw new IllegalArgumentException("chunkBytes and chunks must be positive");
     this.chunkBytes = chunkBytes;
-    this.queue = new ArrayBlockingQueue<>(chunks + 1); // room for END behind a full queue
+    this.queue = new ArrayBlockingQueue<>(chunks);
   }
 
   OutputStream output() {

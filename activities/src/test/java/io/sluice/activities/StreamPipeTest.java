@@ -101,7 +101,7 @@ class StreamPipeTest {
   void aReaderThatStopsEarlyMakesTheWritersNextWriteFailInsteadOfWaiting() throws Exception {
     StreamPipe pipe = new StreamPipe(4, 1);
     OutputStream out = pipe.output();
-    out.write(new byte[8]); // fills the queue: one chunk waits, the next is being filled
+    out.write(new byte[6]); // one chunk waits in the full queue, the next is being filled
     pipe.input().close(); // the upload failed
     IOException e = assertThrows(IOException.class, () -> out.write(new byte[100]));
     assertTrue(e.getMessage().contains("stopped reading"), e.getMessage());
