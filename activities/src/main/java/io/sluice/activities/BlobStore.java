@@ -2,7 +2,6 @@ package io.sluice.activities;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,8 +11,6 @@ public interface BlobStore {
   boolean createIfAbsent(String key, byte[] bytes) throws IOException;
 
   void put(String key, byte[] bytes) throws IOException;
-
-  void putFile(String key, Path file) throws IOException;
 
   /**
    * Uploads what {@code in} gives until its end, a length not known in advance, and closes it, also on failure (so

@@ -10,12 +10,10 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
-import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +71,7 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   }
 
   /**
-   * Part size of file uploads: a file up to this size goes in one PUT, a larger one in parts of this size. The
+   * Part size of uploads: a stream that ends within this size goes in one PUT, a longer one in parts of this size. The
    * client's default would cut a 114 MB segment into 5 MiB parts: 23 requests, then a server-side concatenation.
    * Not larger: some S3-compatible servers hold a whole request body in memory (S3Proxy does, and ran out of its
    * 256 MB heap on a 110 MB PUT).
@@ -87,20 +85,10 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   static final Checksum.Algorithm CHECKSUM = Checksum.Algorithm.CRC32;
 
   /**
-   * Parts of one upload sent at once. The client reads the next part from the file while these are sent, holding
+   * Parts of one upload sent at once. The client reads the next part from the stream while these are sent, holding
    * one part-sized buffer for each.
    */
   static final int PARALLEL_PARTS = 2;
-
-  @Override
-  public void putFile(String key, Path file) throws IOException {
-    try {
-      client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key)
-          .filename(file.toString(), UPLOAD_PART_BYTES).checksum(CHECKSUM).parallelUploads(PARALLEL_PARTS).build());
-    } catch (MinioException | IllegalStateException e) {
-      throw io("upload " + key, e);
-    }
-  }
 
   /** In parts of {@link #UPLOAD_PART_BYTES}, {@link #PARALLEL_PARTS} at a time; one PUT if it ends within one. */
   @Override

@@ -1,8 +1,5 @@
 package io.sluice.activities;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +17,6 @@ class InMemoryBlobStore implements BlobStore {
   @Override
   public void put(String key, byte[] bytes) {
     objects.put(key, bytes.clone());
-  }
-
-  @Override
-  public void putFile(String key, Path file) throws IOException {
-    objects.put(key, Files.readAllBytes(file));
   }
 
   @Override
