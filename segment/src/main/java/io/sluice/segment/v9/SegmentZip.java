@@ -83,7 +83,7 @@ public final class SegmentZip
       Files.createDirectories(zipFile.getParent());
     }
     try (OutputStream os = Files.newOutputStream(zipFile)) {
-      write(files, os);
+      write(files, os, PLAIN_ZIP_LIMIT);
     }
     return Files.size(zipFile);
   }
@@ -96,7 +96,13 @@ public final class SegmentZip
    */
   public static long zip(Path segmentDir, OutputStream out) throws IOException
   {
-    return write(segmentFiles(segmentDir), out);
+    return write(segmentFiles(segmentDir), out, PLAIN_ZIP_LIMIT);
+  }
+
+  /** As {@link #zip(Path, OutputStream)}, with ZIP64 above {@code plainZipLimit} input bytes (tests lower it). */
+  static long zip(Path segmentDir, OutputStream out, long plainZipLimit) throws IOException
+  {
+    return write(segmentFiles(segmentDir), out, plainZipLimit);
   }
 
   /** version.bin, factory.json, meta.smoosh and the smoosh chunks, in zip order, checked to exist. */
@@ -124,7 +130,7 @@ public final class SegmentZip
   }
 
   /** Writes the zip of {@code files} to {@code out}, flushed; returns its size in bytes. */
-  private static long write(List<Path> files, OutputStream out) throws IOException
+  private static long write(List<Path> files, OutputStream out, long plainZipLimit) throws IOException
   {
     long total = 0;
     for (Path f : files) {
@@ -132,7 +138,7 @@ public final class SegmentZip
     }
     final CountingOutputStream counted = new CountingOutputStream(out);
     final OutputStream os = new BufferedOutputStream(counted, 1 << 16);
-    if (total > PLAIN_ZIP_LIMIT) {
+    if (total > plainZipLimit) {
       zipWithZip64(files, os);
     } else {
       new Writer(os).write(files);
@@ -172,23 +178,10 @@ public final class SegmentZip
     }
   }
 
+  /** Closing the zip closes {@code os} down to {@link CountingOutputStream}, which does not close the caller's. */
   private static void zipWithZip64(List<Path> files, OutputStream os) throws IOException
   {
-    final OutputStream unclosed = new java.io.FilterOutputStream(os)
-    {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException
-      {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException
-      {
-        flush(); // the caller closes the stream
-      }
-    };
-    try (ZipOutputStream zip = new ZipOutputStream(unclosed)) {
+    try (ZipOutputStream zip = new ZipOutputStream(os)) {
       zip.setLevel(LEVEL);
       for (Path f : files) {
         final ZipEntry entry = new ZipEntry(f.getFileName().toString());

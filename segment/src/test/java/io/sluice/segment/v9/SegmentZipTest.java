@@ -142,4 +142,45 @@ class SegmentZipTest
       }
     }
   }
+
+  /**
+   * Into a caller's stream, both forms of zip (the block-parallel one, and ZIP64 for a segment too large for it, here
+   * with its threshold lowered) leave the stream open, count its bytes, and read back exactly.
+   */
+  @Test
+  void zipsIntoAStreamTheCallerKeepsOpen() throws IOException
+  {
+    Path dir = tmp.resolve("seg");
+    Files.createDirectories(dir);
+    byte[] smoosh = data(9, SegmentZip.BLOCK_BYTES + 5);
+    Files.write(dir.resolve("version.bin"), new byte[]{0, 0, 0, 9});
+    Files.write(dir.resolve("factory.json"), "{}".getBytes());
+    Files.write(dir.resolve("meta.smoosh"), "v1,2147483647,1\n".getBytes());
+    Files.write(dir.resolve("00000.smoosh"), smoosh);
+    for (long plainZipLimit : new long[]{Long.MAX_VALUE, 0}) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      boolean[] closed = {false};
+      java.io.OutputStream out = new java.io.FilterOutputStream(bytes)
+      {
+        @Override
+        public void close()
+        {
+          closed[0] = true;
+        }
+      };
+      long size = SegmentZip.zip(dir, out, plainZipLimit);
+      assertFalse(closed[0], "the caller's stream stays open");
+      assertEquals(bytes.size(), size, "the size returned is what was written");
+      Map<String, byte[]> read = new LinkedHashMap<>();
+      try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        ZipEntry e;
+        while ((e = in.getNextEntry()) != null) {
+          read.put(e.getName(), in.readAllBytes());
+        }
+      }
+      assertEquals(List.of("version.bin", "factory.json", "meta.smoosh", "00000.smoosh"),
+                   new ArrayList<>(read.keySet()));
+      assertArrayEquals(smoosh, read.get("00000.smoosh"), "limit " + plainZipLimit);
+    }
+  }
 }
