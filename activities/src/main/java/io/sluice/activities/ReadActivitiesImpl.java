@@ -99,11 +99,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
                                            RowIngester ingester) {
     String workflowId = ctx.getInfo().getWorkflowId();
     long readingSince = System.nanoTime();
-    long pollNanos = 0;
-    long waitNanos = 0;
-    long addNanos = 0;
-    long controlNanos = 0;
-    long persistNanos = 0;
+    ReadTimes times = new ReadTimes();
     Map<StreamPartition, Long> end;
     Map<String, Object> config = KafkaConsumerFactory.consumerConfig(
         KafkaConsumerFactory.resolve(spec.ioConfig().consumerProperties(), env), task.taskId());
@@ -144,7 +140,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
         } else {
           try {
             records = consumer.poll(pollTimeout);
-            pollNanos += System.nanoTime() - loopStart;
+            times.poll += System.nanoTime() - loopStart;
           } catch (OffsetOutOfRangeException e) {
             throw outOfRange(consumer, topic, e, spec.tuningConfig().resetOffsetAutomatically());
           }
@@ -158,9 +154,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
           long waitStart = System.nanoTime();
           Batch parsed = await(parsing);
           long addStart = System.nanoTime();
-          waitNanos += addStart - waitStart;
+          times.parseWait += addStart - waitStart;
           add(parsed, ingester, readTo, known);
-          addNanos += System.nanoTime() - addStart;
+          times.add += System.nanoTime() - addStart;
         }
         parsing = polled;
         long now = System.currentTimeMillis();
@@ -168,7 +164,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
           try {
             long persistStart = System.nanoTime();
             ingester.persist(now);
-            persistNanos += System.nanoTime() - persistStart;
+            times.persist += System.nanoTime() - persistStart;
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -179,7 +175,7 @@ public final class ReadActivitiesImpl implements ReadActivities {
           keepAlive.beat(new Contracts.ReadProgress(known.of(consumer, parts), ingester.stats(), meters.averages()));
           long controlStart = System.nanoTime();
           Contracts.TaskControl c = control(workflowId);
-          controlNanos += System.nanoTime() - controlStart;
+          times.control += System.nanoTime() - controlStart;
           if (c.stopReading() && !task.replicated()) break;
           if (c.stopReading() && readTo == null && c.endOffsets() != null) {
             readTo = c.endOffsets();
@@ -224,13 +220,9 @@ public final class ReadActivitiesImpl implements ReadActivities {
     keepAlive.beat(new Contracts.ReadProgress(end, ingester.stats()));
     long publishingSince = System.nanoTime();
     double readSeconds = (publishingSince - readingSince) / 1e9;
-    log.info("task {}: read {} -> {} in {} s ({} records/s; polling {} s, waiting for the parse thread {} s, adding "
-        + "rows {} s, asking its workflow for control {} s, starting persists {} s); publishing", task.taskId(), task.startOffsets(), end,
+    log.info("task {}: read {} -> {} in {} s ({} records/s; {}); publishing", task.taskId(), task.startOffsets(), end,
         String.format("%.2f", readSeconds),
-        String.format("%.0f", recordsBetween(task.startOffsets(), end) / readSeconds),
-        String.format("%.2f", pollNanos / 1e9), String.format("%.2f", waitNanos / 1e9),
-        String.format("%.2f", addNanos / 1e9), String.format("%.2f", controlNanos / 1e9),
-        String.format("%.2f", persistNanos / 1e9));
+        String.format("%.0f", recordsBetween(task.startOffsets(), end) / readSeconds), times);
     try {
       List<Contracts.PushedSegment> segments = publisher.publish(task.supervisorId(), attemptDir, task.taskId(),
           task.sequenceName(), ingester,
@@ -241,6 +233,22 @@ public final class ReadActivitiesImpl implements ReadActivities {
           ingester.savedParseExceptions());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Where the reading thread's time went, for the log: nanoseconds in each step of the read loop. */
+  static final class ReadTimes {
+    long poll;
+    long parseWait;
+    long add;
+    long control;
+    long persist;
+
+    @Override
+    public String toString() {
+      return String.format("polling %.2f s, waiting for the parse thread %.2f s, adding rows %.2f s, asking its "
+          + "workflow for control %.2f s, starting persists %.2f s", poll / 1e9, parseWait / 1e9, add / 1e9,
+          control / 1e9, persist / 1e9);
     }
   }
 
