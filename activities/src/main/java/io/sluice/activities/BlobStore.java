@@ -27,5 +27,11 @@ public interface BlobStore {
   /** Keys under {@code prefix}, recursively, in UTF-8 byte order, strictly after {@code startAfter} if given. */
   List<String> list(String prefix, String startAfter) throws IOException;
 
+  /** An object of a listing: its key, and when it was last written by the store's clock, in epoch millis. */
+  record Stored(String key, long lastModifiedMillis) {}
+
+  /** {@link #list} of everything under {@code prefix}, with each object's last-modified time. */
+  List<Stored> listStored(String prefix) throws IOException;
+
   void delete(String key) throws IOException;
 }

@@ -7,20 +7,39 @@ import io.sluice.workflows.Failures;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 public final class CommitActivitiesImpl implements CommitActivities {
   private static final Logger log = LoggerFactory.getLogger(CommitActivitiesImpl.class);
 
+  /**
+   * How much older than a candidate file the sweep reads commit records: covers the skew between the store's clock
+   * (a file's last-modified time) and the workers' (a record's commit time).
+   */
+  static final long CLOCK_SKEW_MILLIS = 3_600_000;
+
   private final CommitLog commitLog;
   private final BlobStore store;
+  private final TaskWorkflows tasks;
+  private final java.time.Clock clock;
 
+  /** Without {@link TaskWorkflows}: {@link #sweepOrphans} refuses to run. For tests of the other activities. */
   public CommitActivitiesImpl(CommitLog commitLog, BlobStore store) {
+    this(commitLog, store, null, java.time.Clock.systemUTC());
+  }
+
+  public CommitActivitiesImpl(CommitLog commitLog, BlobStore store, TaskWorkflows tasks, java.time.Clock clock) {
     this.commitLog = commitLog;
     this.store = store;
+    this.tasks = tasks;
+    this.clock = clock;
   }
 
   @Override
@@ -80,6 +99,68 @@ public final class CommitActivitiesImpl implements CommitActivities {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public int sweepOrphans(Contracts.SweepInput input) {
+    if (tasks == null) throw new IllegalStateException("this worker cannot ask Temporal about tasks");
+    try {
+      long cutoff = clock.millis() - input.graceMillis();
+      // 1. segment files pushed before the grace period, by task
+      Map<String, List<BlobStore.Stored>> candidates = new TreeMap<>();
+      int files = 0;
+      for (BlobStore.Stored o : store.listStored(commitLog.layout().segmentPrefix(input.dataSource()))) {
+        String task = CatalogLayout.pushingTask(o.key());
+        if (task == null) continue;
+        files++;
+        if (o.lastModifiedMillis() < cutoff) candidates.computeIfAbsent(task, t -> new ArrayList<>()).add(o);
+      }
+      // 2. a task that runs, or closed within the grace period, may still commit its files (a commit attempt in
+      //    flight when it was terminated lands within the commit's timeout)
+      Map<String, Long> closedAt = new TreeMap<>();
+      for (String task : candidates.keySet()) closedAt.put(task, tasks.closedAtMillis(task));
+      candidates.keySet().removeIf(task -> closedAt.get(task) == TaskWorkflows.RUNNING
+          || closedAt.get(task) >= cutoff);
+      if (candidates.isEmpty()) return 0;
+      // 3. what the commits reference: a commit of a file comes after its push, so the records back to the oldest
+      //    candidate's push (less the clock skew) hold every reference there can be
+      long oldest = Long.MAX_VALUE;
+      for (List<BlobStore.Stored> l : candidates.values()) {
+        for (BlobStore.Stored o : l) oldest = Math.min(oldest, o.lastModifiedMillis());
+      }
+      Set<String> referenced = commitLog.referencedSince(input.dataSource(), oldest - CLOCK_SKEW_MILLIS);
+      int deleted = 0;
+      for (Map.Entry<String, List<BlobStore.Stored>> e : candidates.entrySet()) {
+        for (BlobStore.Stored o : e.getValue()) {
+          if (referenced.contains(o.key())) continue;
+          store.delete(o.key());
+          deleted++;
+          log.info("supervisor {}: deleted segment file {}, pushed at {} by task {} (closed {}), which no commit "
+              + "references", input.dataSource(), o.key(), java.time.Instant.ofEpochMilli(o.lastModifiedMillis()),
+              e.getKey(), closedText(closedAt.get(e.getKey())));
+        }
+      }
+      if (deleted > 0) {
+        log.info("supervisor {}: the orphan sweep deleted {} of {} segment files", input.dataSource(), deleted,
+            files);
+      }
+      return deleted;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public List<String> endedTasks(List<String> taskIds) {
+    if (tasks == null) throw new IllegalStateException("this worker cannot ask Temporal about tasks");
+    List<String> out = new ArrayList<>();
+    for (String id : taskIds) if (tasks.closedAtMillis(id) != TaskWorkflows.RUNNING) out.add(id);
+    return out;
+  }
+
+  private static String closedText(long closedAtMillis) {
+    return closedAtMillis == TaskWorkflows.UNKNOWN ? "unknown to Temporal"
+        : "at " + java.time.Instant.ofEpochMilli(closedAtMillis);
   }
 
   @Override

@@ -81,6 +81,30 @@ public final class CommitLog {
   }
 
   /**
+   * The keys of the segment files referenced by the records committed at or after {@code sinceMillis} (by their
+   * {@code committedAtMillis}), read from the head back; the walk stops at the first record older than that, so it
+   * costs one read per record committed since. Throws if a record between it and the head is missing, so that a
+   * caller never decides a file is unreferenced from a partial log.
+   */
+  public java.util.Set<String> referencedSince(String dataSource, long sinceMillis) throws IOException {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    Optional<CommitRecord> head = headRecord(dataSource);
+    if (head.isEmpty()) return out;
+    for (long seq = head.get().seq(); seq > 0; seq--) {
+      String key = layout.commitKey(dataSource, seq);
+      CommitRecord r = seq == head.get().seq() ? head.get() : read(key).orElse(null);
+      if (r == null) throw new IOException("the commit log of " + dataSource + " has no record " + key);
+      for (Map<String, Object> segment : r.segments()) {
+        if (segment.get("loadSpec") instanceof Map<?, ?> loadSpec && loadSpec.get("key") instanceof String file) {
+          out.add(file);
+        }
+      }
+      if (r.committedAtMillis() < sinceMillis) break;
+    }
+    return out;
+  }
+
+  /**
    * Appends a commit if its start offsets equal the committed end offsets of its partitions (a partition never
    * committed, or committed for another topic, accepts any start). Retries a lost race for the next sequence
    * number against the new head.

@@ -130,6 +130,21 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
   }
 
   @Override
+  public List<Stored> listStored(String prefix) throws IOException {
+    List<Stored> out = new ArrayList<>();
+    try {
+      for (Result<Item> r : client.listObjects(
+          ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+        Item it = r.get();
+        if (!it.isDir()) out.add(new Stored(it.objectName(), it.lastModified().toInstant().toEpochMilli()));
+      }
+    } catch (MinioException | IllegalStateException e) {
+      throw io("list " + prefix, e);
+    }
+    return out;
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     try {
       client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());

@@ -44,7 +44,9 @@ public class SluiceApiApplication extends Application<SluiceApiConfiguration> {
     Contracts.SupervisorConfig supervisorConfig = new Contracts.SupervisorConfig(
         config.supervisor.unhealthinessThreshold, config.supervisor.healthinessThreshold,
         config.supervisor.taskUnhealthinessThreshold, config.supervisor.taskHealthinessThreshold,
-        config.supervisor.maxStoredExceptionEvents, Contracts.SupervisorConfig.DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS);
+        config.supervisor.maxStoredExceptionEvents, Contracts.SupervisorConfig.DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS,
+        SluiceApiConfiguration.Supervisor.millis("orphanSweepPeriod", config.supervisor.orphanSweepPeriod),
+        SluiceApiConfiguration.Supervisor.millis("orphanGracePeriod", config.supervisor.orphanGracePeriod));
     TemporalSupervisorService supervisors = new TemporalSupervisorService(client, catalog, supervisorConfig);
 
     env.lifecycle().manage(new Managed() {

@@ -35,6 +35,25 @@ public class SluiceApiConfiguration extends Configuration {
     @Min(1) @JsonProperty public int taskUnhealthinessThreshold = 3;
     @Min(1) @JsonProperty public int taskHealthinessThreshold = 3;
     @Min(0) @JsonProperty public int maxStoredExceptionEvents = 20;
+    /**
+     * Sluice's own (Druid has no such sweep): how often each supervisor deletes its dataSource's segment files that
+     * no commit references, and how long ago such a file must have been pushed, and its task's workflow have closed,
+     * before it goes. ISO-8601 durations.
+     */
+    @NotEmpty @JsonProperty public String orphanSweepPeriod = "PT1H";
+    @NotEmpty @JsonProperty public String orphanGracePeriod = "PT1H";
+
+    /** {@code value} of setting {@code name} in millis; a clear error for one that is not a positive duration. */
+    static long millis(String name, String value) {
+      try {
+        long ms = java.time.Duration.parse(value).toMillis();
+        if (ms > 0) return ms;
+      } catch (java.time.format.DateTimeParseException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("supervisor." + name + " must be a positive ISO-8601 duration such as "
+          + "PT1H; got '" + value + "'");
+    }
   }
 
   @Valid @NotNull @JsonProperty public Temporal temporal = new Temporal();

@@ -67,6 +67,9 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
+  /** Settings of the API's configuration over the dev stack's YAML (see {@link #start}). */
+  private Map<String, String> apiSettings = Map.of();
+
   private DevStack(Path home, Path dataDir, Ports ports, PrintStream out) {
     this.home = home;
     this.dataDir = dataDir;
@@ -77,6 +80,15 @@ public final class DevStack implements AutoCloseable {
   /** Starts Kafka, Temporal, S3Proxy, the API and {@code workers} workers; stops what it started on failure. */
   public static DevStack start(Path home, Path dataDir, Ports ports, int workers, PrintStream out)
       throws IOException, InterruptedException {
+    return start(home, dataDir, ports, workers, out, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, Ports, int, PrintStream)}, with settings of the API's configuration that differ
+   * from the dev stack's, by their dotted path ({@code supervisor.orphanGracePeriod}).
+   */
+  public static DevStack start(Path home, Path dataDir, Ports ports, int workers, PrintStream out,
+      Map<String, String> apiSettings) throws IOException, InterruptedException {
     checkPortFree(ports.kafka(), "Kafka");
     checkPortFree(ports.kafkaController(), "Kafka controller");
     checkPortFree(ports.temporal(), "Temporal");
@@ -86,6 +98,7 @@ public final class DevStack implements AutoCloseable {
     Files.createDirectories(dataDir.resolve("logs"));
     Files.createDirectories(dataDir.resolve("pids"));
     DevStack stack = new DevStack(home, dataDir, ports, out);
+    stack.apiSettings = Map.copyOf(apiSettings);
     try {
       stack.startS3();
       stack.startTemporal();
@@ -216,8 +229,14 @@ public final class DevStack implements AutoCloseable {
         "  secretKey: " + S3_SECRET_KEY,
         "  bucket: " + BUCKET,
         "  baseKey: " + BASE_KEY, ""));
-    launch("api", List.of(java(), "-Xmx384m", "-cp", classpath("api-gateway"), "io.sluice.api.SluiceApiApplication",
-        "server", yml.toString()));
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m"));
+    // Dropwizard reads dw.<path> system properties over the YAML
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(apiSettings).entrySet()) {
+      command.add("-Ddw." + e.getKey() + "=" + e.getValue());
+    }
+    command.addAll(List.of("-cp", classpath("api-gateway"), "io.sluice.api.SluiceApiApplication", "server",
+        yml.toString()));
+    launch("api", command);
   }
 
   /** Starts one more worker process (capacity 2) and returns it. */

@@ -3,6 +3,7 @@ package io.sluice.worker;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.sluice.activities.CommitActivitiesImpl;
 import io.sluice.activities.CommitLog;
+import io.sluice.activities.TaskWorkflows;
 import io.sluice.activities.KafkaConsumerFactory;
 import io.sluice.activities.MinioBlobStore;
 import io.sluice.activities.ReadActivitiesImpl;
@@ -94,7 +95,8 @@ public final class SluiceWorker {
     WorkerRegistry registry = new WorkerRegistry(store, layout);
     control.registerActivitiesImplementations(
         new StreamActivitiesImpl(consumers, System.getenv(), SupervisorProbe.temporal(client)),
-        new CommitActivitiesImpl(new CommitLog(store, layout), store), registry);
+        new CommitActivitiesImpl(new CommitLog(store, layout), store, TaskWorkflows.temporal(client),
+            java.time.Clock.systemUTC()), registry);
     ReadActivitiesImpl reading = new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
         store, config.bucket(), layout, config.workDir(), System.getenv());
     // the shared read queue, and this worker's own, where the supervisor places replicas on different workers

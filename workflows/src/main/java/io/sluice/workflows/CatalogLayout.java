@@ -107,10 +107,15 @@ public final class CatalogLayout {
 
   /** Whether {@code key} is a segment file ({@code …/index.zip}) pushed by task {@code taskId}. */
   public static boolean pushedBy(String key, String taskId) {
-    if (!key.endsWith("/index.zip")) return false;
+    return taskId.equals(pushingTask(key));
+  }
+
+  /** The id of the task that pushed segment file {@code key} ({@code …/index.zip}); null if it is none. */
+  public static String pushingTask(String key) {
+    if (!key.endsWith("/index.zip")) return null;
     String dir = key.substring(0, key.length() - "/index.zip".length());
     String uniquePath = dir.substring(dir.lastIndexOf('/') + 1);
     int random = uniquePath.lastIndexOf('_'); // the random part (a UUID) has no '_'
-    return random > 0 && uniquePath.substring(0, random).equals(taskId);
+    return random > 0 ? uniquePath.substring(0, random) : null;
   }
 }

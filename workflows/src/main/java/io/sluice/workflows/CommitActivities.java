@@ -1,6 +1,7 @@
 package io.sluice.workflows;
 
 import io.temporal.activity.ActivityInterface;
+import java.util.List;
 
 /** The dataSource's append-only commit log in deep storage: segments and offsets, committed as one record. */
 @ActivityInterface
@@ -26,4 +27,19 @@ public interface CommitActivities {
    * ends. Returns how many files were deleted.
    */
   int cleanupPushed(Contracts.CleanupInput input);
+
+  /**
+   * Deletes the dataSource's segment files that no commit references and none can any more: files pushed more than
+   * the grace period ago by a task whose workflow is not running and closed more than the grace period ago (or is
+   * unknown to Temporal). These are what a task's own cleanup cannot remove: the files of a task terminated in
+   * Temporal, or of one whose commit failed. Run by the supervisor every {@code orphanSweepPeriod}. Returns how many
+   * files were deleted.
+   */
+  int sweepOrphans(Contracts.SweepInput input);
+
+  /**
+   * Of the given task ids, those whose workflow is no longer running (or is unknown to Temporal). The supervisor asks
+   * about tasks it cancelled at completionTimeout that have not reported: a task terminated in Temporal never does.
+   */
+  List<String> endedTasks(List<String> taskIds);
 }

@@ -16,6 +16,9 @@ public final class Contracts {
    * Supervisor tunables that come from the gateway's configuration (never read inside workflow code).
    * {@code continueAsNewAfterEvents}: the supervisor continues as new past this many history events even if the
    * server does not suggest it (0 in inputs recorded before the field existed means the default, 10,000).
+   * {@code orphanSweepPeriodMillis} and {@code orphanGraceMillis}: how often the supervisor sweeps its dataSource's
+   * segment files that no commit references, and how old such a file, and how long closed its task, must be before
+   * it goes (0 means the default, an hour each).
    */
   public record SupervisorConfig(
       int unhealthinessThreshold,
@@ -23,11 +26,24 @@ public final class Contracts {
       int taskUnhealthinessThreshold,
       int taskHealthinessThreshold,
       int maxStoredExceptionEvents,
-      long continueAsNewAfterEvents) {
+      long continueAsNewAfterEvents,
+      long orphanSweepPeriodMillis,
+      long orphanGraceMillis) {
     public static final long DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
+    public static final long DEFAULT_ORPHAN_SWEEP_PERIOD_MILLIS = 3_600_000;
+    public static final long DEFAULT_ORPHAN_GRACE_MILLIS = 3_600_000;
 
     public SupervisorConfig {
       if (continueAsNewAfterEvents <= 0) continueAsNewAfterEvents = DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+      // 0: absent (a config recorded before these existed)
+      if (orphanSweepPeriodMillis <= 0) orphanSweepPeriodMillis = DEFAULT_ORPHAN_SWEEP_PERIOD_MILLIS;
+      if (orphanGraceMillis <= 0) orphanGraceMillis = DEFAULT_ORPHAN_GRACE_MILLIS;
+    }
+
+    public SupervisorConfig(int unhealthinessThreshold, int healthinessThreshold, int taskUnhealthinessThreshold,
+        int taskHealthinessThreshold, int maxStoredExceptionEvents, long continueAsNewAfterEvents) {
+      this(unhealthinessThreshold, healthinessThreshold, taskUnhealthinessThreshold, taskHealthinessThreshold,
+          maxStoredExceptionEvents, continueAsNewAfterEvents, 0, 0);
     }
 
     public static SupervisorConfig defaults() {
@@ -136,6 +152,13 @@ public final class Contracts {
    */
   /** A task's cleanup: its pushed files are deleted, but for {@code keep} (those it handed to its commit). */
   public record CleanupInput(String dataSource, String taskId, List<String> keep) {}
+
+  /**
+   * The supervisor's sweep of a dataSource's segment files that no commit references (see
+   * {@link CommitActivities#sweepOrphans}): only files pushed more than {@code graceMillis} ago, by tasks whose
+   * workflow is not running and closed more than {@code graceMillis} ago, are deleted.
+   */
+  public record SweepInput(String dataSource, long graceMillis) {}
 
   public record ResetInput(String dataSource, String topic, Map<StreamPartition, Long> offsets, String reason) {}
 

@@ -79,6 +79,15 @@ public final class SluiceOptions {
                 // a cancelled task waits for a commit attempt in flight, so its cleanup never races a commit
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .build(),
+            "SweepOrphans", ActivityOptions.newBuilder()
+                // lists the dataSource's segment files and reads commit records back to the oldest candidate
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(30))
+                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(5))
+                    .setMaximumInterval(Duration.ofMinutes(1)).setMaximumAttempts(3).build())
+                .build(),
+            "EndedTasks", ActivityOptions.newBuilder()
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build()).build(),
             "ReadAndPush", readOptions(READ_QUEUE),
             "LiveReadQueues", ActivityOptions.newBuilder()
                 .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofSeconds(30))

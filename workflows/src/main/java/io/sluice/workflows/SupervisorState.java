@@ -23,6 +23,8 @@ public final class SupervisorState {
     public long publishingSinceMillis;
     /** Set once a completionTimeout cancellation was sent, so it is sent once. */
     public boolean cancelRequested;
+    /** After that cancellation, when to ask Temporal whether its workflow has ended without a report. */
+    public long goneCheckAtMillis;
     /** Where reading ended, once the task reported it; null while reading. */
     public Map<StreamPartition, Long> endOffsets;
     /** Tasks, still publishing when this one started, whose end offsets it started from. */
@@ -48,6 +50,8 @@ public final class SupervisorState {
   public record ErrorEvent(long timestampMillis, String exceptionClass, String message, boolean streamException) {}
 
   public SupervisorSpec spec;
+  /** When the next sweep of segment files no commit references runs; 0 until the first is scheduled. */
+  public long nextSweepMillis;
   /** A spec submitted while tasks ran; applied when they have handed off. */
   public SupervisorSpec pendingSpec;
   public boolean committedLoaded;

@@ -58,6 +58,16 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    * recorded before the fix keep the old behavior on replay.
    */
   private boolean clearWakeBeforeIteration;
+  /**
+   * Whether the loop notices tasks that ended without reporting (terminated in Temporal, say) and sweeps segment
+   * files no commit references. Histories recorded before they existed replay without them.
+   */
+  private boolean goneTasksAndSweeps;
+  /**
+   * The tasks this run started, by id: a task whose workflow ends without its report (terminated in Temporal) is
+   * known by its promise. Not state: tasks adopted across continue-as-new are known gone when a signal to them fails.
+   */
+  private final Map<String, Promise<Contracts.TaskReport>> children = new LinkedHashMap<>();
   /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
   private Promise<Contracts.WatchResult> watch;
   private CancellationScope watchScope;
@@ -72,6 +82,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   @Override
   public void run(Contracts.SupervisorInput input) {
     clearWakeBeforeIteration = Workflow.getVersion("clear-wake-before-iteration", Workflow.DEFAULT_VERSION, 1) >= 1;
+    goneTasksAndSweeps = Workflow.getVersion("gone-tasks-and-orphan-sweep", Workflow.DEFAULT_VERSION, 1) >= 1;
     if (s.supervisorStartedMillis == 0) s.supervisorStartedMillis = Workflow.currentTimeMillis();
     if (!s.startDelayDone) {
       s.detailedState = "PENDING";
@@ -96,16 +107,89 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       if (!clearWakeBeforeIteration) wake = false;
       long deadline = nextDeadline();
       if (deadline == Long.MAX_VALUE) {
-        Workflow.await(() -> wake || watchReturned());
+        Workflow.await(() -> wake || watchReturned() || childGone());
       } else {
         Workflow.await(Duration.ofMillis(Math.max(1, deadline - Workflow.currentTimeMillis())),
-            () -> wake || watchReturned());
+            () -> wake || watchReturned() || childGone());
       }
     }
   }
 
   private boolean watchReturned() {
     return watch != null && watch.isCompleted();
+  }
+
+  /** Whether a task this run started has ended with a failure of its workflow, not of its work (which it reports). */
+  private boolean childGone() {
+    if (!goneTasksAndSweeps) return false;
+    for (Promise<Contracts.TaskReport> p : children.values()) if (p.isCompleted() && p.getFailure() != null) return true;
+    return false;
+  }
+
+  /**
+   * Check tasks: a task whose workflow ended without a report (terminated or timed out in Temporal) gets a failed
+   * report in its place, so its group starts again from the committed offsets, as Druid's supervisor does when a
+   * task it runs has failed. A report that arrives anyway is a duplicate, and ignored.
+   */
+  private void noticeGoneTasks() {
+    for (var it = children.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Promise<Contracts.TaskReport>> e = it.next();
+      if (!e.getValue().isCompleted()) continue;
+      it.remove();
+      RuntimeException failure = e.getValue().getFailure();
+      if (failure != null) taskGone(e.getKey(), "its workflow " + endedHow(failure) + " before it reported");
+    }
+  }
+
+  private static String endedHow(Throwable failure) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof io.temporal.failure.TerminatedFailure) return "was terminated";
+      if (c instanceof io.temporal.failure.TimeoutFailure) return "timed out";
+      if (c instanceof io.temporal.failure.CanceledFailure) return "was cancelled";
+    }
+    Throwable root = failure;
+    while (root.getCause() != null) root = root.getCause();
+    return "failed (" + (root instanceof ApplicationFailure af ? af.getOriginalMessage() : root.getMessage()) + ")";
+  }
+
+  /** How long after a completionTimeout cancellation, and then how often, Temporal is asked if the task ended. */
+  private long goneCheckMillis() {
+    return Math.max(io().periodMillis(), 10_000);
+  }
+
+  /**
+   * Check tasks, for those cancelled at completionTimeout that have not reported: a cancelled task reports once its
+   * commit attempt in flight is over, but one terminated in Temporal never does, and cancelling it may not fail.
+   * Temporal is asked about them, a while after the cancellation and then every {@link #goneCheckMillis}.
+   */
+  private void checkCancelledTasks(long now) {
+    List<String> due = new ArrayList<>();
+    for (SupervisorState.TaskEntry t : s.tasks) {
+      if (t.cancelRequested && now >= t.goneCheckAtMillis) due.add(t.taskId);
+    }
+    if (due.isEmpty()) return;
+    try {
+      for (String taskId : commits.endedTasks(due)) {
+        taskGone(taskId, "its workflow ended without a report (found after the completionTimeout cancellation)");
+      }
+    } catch (ActivityFailure e) {
+      log.warn("supervisor {}: could not ask Temporal about tasks {}: {}", s.spec.id(), due, e.getMessage());
+    }
+    for (SupervisorState.TaskEntry t : s.tasks) {
+      if (due.contains(t.taskId)) t.goneCheckAtMillis = Workflow.currentTimeMillis() + goneCheckMillis();
+    }
+  }
+
+  /** A task known to have ended without reporting: a failed report stands in for the one that never came. */
+  private void taskGone(String taskId, String how) {
+    for (SupervisorState.TaskEntry t : s.tasks) {
+      if (!t.taskId.equals(taskId)) continue;
+      log.warn("supervisor {}: task {} is gone: {}", s.spec.id(), taskId, how);
+      s.pendingReports.add(new Contracts.TaskReport(taskId, Contracts.TaskReport.FAILED, t.startOffsets, null, 0,
+          null, null, "TaskGone", how));
+      wake = true;
+      return;
+    }
   }
 
   private KafkaIoConfig io() {
@@ -119,10 +203,15 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (s.createTasksAfterMillis > Workflow.currentTimeMillis()) {
       deadline = RunLoopPolicy.earliest(deadline, s.createTasksAfterMillis);
     }
+    if (goneTasksAndSweeps && s.nextSweepMillis != 0 && !s.terminateRequested) {
+      deadline = RunLoopPolicy.earliest(deadline, s.nextSweepMillis);
+    }
     for (SupervisorState.TaskEntry t : s.tasks) {
       if ("READING".equals(t.phase)) {
         deadline = RunLoopPolicy.earliest(deadline, t.startedAtMillis + io().taskDurationMillis());
-      } else if (!t.cancelRequested) {
+      } else if (t.cancelRequested) {
+        if (goneTasksAndSweeps) deadline = RunLoopPolicy.earliest(deadline, t.goneCheckAtMillis);
+      } else {
         deadline = RunLoopPolicy.earliest(deadline, t.publishingSinceMillis + io().completionTimeoutMillis() + 1);
         if (t.endOffsets == null && io().replicas() > 1
             && t.publishingSinceMillis + pauseWaitMillis() > Workflow.currentTimeMillis()) {
@@ -137,6 +226,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     boolean opFailed = false;
     boolean fetched = false;
     long now = Workflow.currentTimeMillis();
+    if (goneTasksAndSweeps) noticeGoneTasks();
     applyTaskReports();
 
     if (!s.committedLoaded) {
@@ -170,11 +260,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       } else if ("PUBLISHING".equals(t.phase) && !t.cancelRequested
           && RunLoopPolicy.completionTimedOut(t.publishingSinceMillis, now, io().completionTimeoutMillis())) {
         t.cancelRequested = true;
+        t.goneCheckAtMillis = now + goneCheckMillis();
         recordError("CompletionTimeout", "task " + t.taskId + " did not publish within completionTimeout "
             + io().completionTimeout() + "; cancelling it", false);
         cancelTask(t.taskId);
       }
     }
+    if (goneTasksAndSweeps) checkCancelledTasks(now);
     s.handoffGroups.clear();
     if (io().replicas() > 1) agreeEndOffsets(now);
 
@@ -216,6 +308,14 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       opFailed = !createTasks(now);
     }
 
+    if (goneTasksAndSweeps && !s.terminateRequested && s.committedLoaded) {
+      if (s.nextSweepMillis == 0) {
+        s.nextSweepMillis = now + config.orphanSweepPeriodMillis();
+      } else if (now >= s.nextSweepMillis) {
+        sweepOrphans();
+      }
+    }
+
     // Health: each failed step counts as a failed iteration, and is retried after period; a retry that works
     // counts as a good one. The watcher's fetches were counted when its answer was applied.
     if (opFailed || s.retryAtMillis != 0) {
@@ -232,13 +332,44 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (!s.terminateRequested && Workflow.currentTimeMillis() >= s.watchRetryAtMillis) watchStream();
   }
 
+  /**
+   * Deletes the dataSource's segment files that no commit references and none can any more (a task's own cleanup
+   * cannot remove those of a task terminated in Temporal, or of one whose commit failed). Housekeeping: a failure is
+   * logged and the sweep runs again a period later.
+   */
+  private void sweepOrphans() {
+    try {
+      int deleted = commits.sweepOrphans(new Contracts.SweepInput(s.spec.id(), config.orphanGraceMillis()));
+      if (deleted > 0) {
+        log.info("supervisor {}: deleted {} segment files no commit references", s.spec.id(), deleted);
+      }
+    } catch (ActivityFailure e) {
+      log.warn("supervisor {}: the sweep of unreferenced segment files failed; next try in {} ms: {}", s.spec.id(),
+          config.orphanSweepPeriodMillis(), e.getMessage());
+    }
+    s.nextSweepMillis = Workflow.currentTimeMillis() + config.orphanSweepPeriodMillis();
+  }
+
   /** Cancels a task; one that has already ended (its report is on the way, or was applied) is left alone. */
   private void cancelTask(String taskId) {
+    if (goneTasksAndSweeps) {
+      // Not awaited: the request's answer may never come (the Temporal test server gives none for a workflow that
+      // has closed), and the loop must not wait on it. A task that does not report is checked on (see
+      // checkCancelledTasks).
+      Async.procedure(() -> requestCancel(taskId));
+    } else {
+      requestCancel(taskId);
+    }
+  }
+
+  private void requestCancel(String taskId) {
     try {
       Workflow.newUntypedExternalWorkflowStub(taskId).cancel();
     } catch (TemporalFailure | WorkflowException e) {
       log.info("supervisor {}: task {} could not be cancelled (it has ended): {}", s.spec.id(), taskId,
           e.getMessage());
+      // still tracked: it ended without a report (one that was sent is applied first, and this one ignored)
+      if (goneTasksAndSweeps) taskGone(taskId, "it could not be cancelled: " + e.getMessage());
     }
   }
 
@@ -579,8 +710,10 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     try {
       Workflow.newExternalWorkflowStub(IndexingTaskWorkflow.class, t.taskId).stopReading();
     } catch (TemporalFailure | WorkflowException e) {
-      // The task is gone; its report (or its absence) is handled by completionTimeout.
       recordError("SignalFailed", "could not tell task " + t.taskId + " to publish: " + e.getMessage(), false);
+      // The task has ended. A report it sent is applied first; without one, it failed (before, completionTimeout
+      // found such a task, and the group never started again).
+      if (goneTasksAndSweeps) taskGone(t.taskId, "it could not be told to publish: " + e.getMessage());
     }
   }
 
@@ -649,8 +782,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
             .setMemo(Map.of("dataSource", s.spec.id(), "taskGroupId", group))
             .build());
     try {
-      Async.function(child::run, input);
+      Promise<Contracts.TaskReport> ended = Async.function(child::run, input);
       Workflow.getWorkflowExecution(child).get();
+      children.put(taskId, ended);
       SupervisorState.TaskEntry entry = new SupervisorState.TaskEntry(taskId, group, sequenceName, start, now);
       entry.chainedFrom = new ArrayList<>(chainedFrom);
       entry.readQueue = queue;

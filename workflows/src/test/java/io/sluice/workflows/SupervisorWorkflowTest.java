@@ -37,12 +37,16 @@ class SupervisorWorkflowTest {
    * How fake tasks behave: commit two minutes after they stop reading, fail at once, or never finish publishing
    * (until cancelled).
    */
-  enum TaskMode { OK, FAIL, HANG }
+  enum TaskMode { OK, FAIL, HANG, CRASH }
 
   /** A fake task starting at this offset fails its commit after reporting its end offsets (-1: none does). */
   static volatile long failCommitAtOffset = -1;
 
   static volatile TaskMode taskMode = TaskMode.OK;
+
+  /** The orphan sweeps the supervisor asked for, and whether they fail. */
+  static final List<Contracts.SweepInput> sweeps = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static volatile boolean sweepFails;
 
   /**
    * Each task reads 100 offsets per partition once told to stop, and commits them; or, per {@link #taskMode},
@@ -66,6 +70,9 @@ class SupervisorWorkflowTest {
             "Offsets out of range in topic 't': " + in.startOffsets());
         Workflow.newDetachedCancellationScope(() -> supervisor.taskFinished(failed)).run();
         return failed;
+      }
+      if (mode == TaskMode.CRASH) { // the workflow itself fails, and never reports
+        throw ApplicationFailure.newNonRetryableFailure("a bug in the task", "Bug");
       }
       if (mode == TaskMode.FAIL || mode == TaskMode.HANG) {
         try {
@@ -316,6 +323,25 @@ class SupervisorWorkflowTest {
     }
 
     @Override
+    public List<String> endedTasks(List<String> taskIds) {
+      List<String> out = new java.util.ArrayList<>();
+      for (String id : taskIds) {
+        if (testEnv.getWorkflowClient().newUntypedWorkflowStub(id).describe().getStatus()
+            != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+          out.add(id);
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public int sweepOrphans(Contracts.SweepInput input) {
+      sweeps.add(input);
+      if (sweepFails) throw ApplicationFailure.newFailure("S3 is down", "IOException");
+      return 0;
+    }
+
+    @Override
     public Contracts.CommittedState resetOffsets(Contracts.ResetInput input) {
       synchronized (SupervisorWorkflowTest.class) {
         resets.add(input);
@@ -339,6 +365,8 @@ class SupervisorWorkflowTest {
     earliestOffset = 0;
     taskMode = TaskMode.OK;
     failCommitAtOffset = -1;
+    sweeps.clear();
+    sweepFails = false;
     synchronized (SupervisorWorkflowTest.class) {
       logOffsets.clear();
       logSeq = 0;
@@ -913,6 +941,82 @@ class SupervisorWorkflowTest {
     assertEquals(offs(0, 100L), s.activeTasks().get(0).startingOffsets());
     assertEquals(offs(0, 1000L), s.latestOffsets());
     assertTrue(s.healthy());
+  }
+
+  /** The recent errors' messages, one per line. */
+  static String errors(SupervisorStatus s) {
+    StringBuilder b = new StringBuilder();
+    for (SupervisorState.ErrorEvent e : s.recentErrors()) b.append(e.exceptionClass()).append(": ").append(e.message()).append('\n');
+    return b.toString();
+  }
+
+  @Test
+  void aTaskTerminatedInTemporalIsFoundGoneAndItsGroupStartsAgainFromTheCommittedOffsets() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    client.newUntypedWorkflowStub(first).terminate("an operator, in the Web UI");
+    // It never reports. A real Temporal server tells the parent at once; the test server does not, so here the
+    // supervisor finds it gone when it tells it to publish, at taskDuration. Before, the group waited for it
+    // forever: past taskDuration, then past completionTimeout, whose cancel found it gone and did nothing more.
+    env.sleep(Duration.ofHours(1));
+    eventually(() -> wf.status().activeTasks().size() == 1 && !wf.status().activeTasks().get(0).id().equals(first)
+        && wf.status().publishingTasks().isEmpty(), wf::status);
+    SupervisorStatus s = wf.status();
+    assertEquals(offs(0, 0L), s.activeTasks().get(0).startingOffsets(), "from the committed offsets: none yet");
+    assertTrue(errors(s).contains("TaskGone: task " + first + " failed: it could not be told to publish"),
+        errors(s));
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 100L)), wf::status);
+  }
+
+  @Test
+  void aTaskTerminatedWhilePublishingIsFoundGoneAfterItsCompletionTimeoutCancellation() {
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    env.sleep(Duration.ofHours(1));
+    eventually(() -> wf.status().publishingTasks().size() == 1, wf::status); // publishing for two minutes
+    client.newUntypedWorkflowStub(first).terminate("an operator, in the Web UI");
+    env.sleep(Duration.ofMinutes(31)); // completionTimeout: the cancellation does not fail, the task never reports
+    eventually(() -> errors(wf.status()).contains("TaskGone: task " + first + " failed: its workflow ended "
+        + "without a report"), wf::status);
+    env.sleep(Duration.ofSeconds(30));
+    eventually(() -> wf.status().publishingTasks().isEmpty() && wf.status().activeTasks().size() == 1
+        && wf.status().activeTasks().get(0).startingOffsets().equals(offs(0, 0L)), wf::status);
+  }
+
+  @Test
+  void aTaskWorkflowThatFailsWithoutReportingIsFoundGoneAtOnce() {
+    taskMode = TaskMode.CRASH;
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    env.sleep(Duration.ofSeconds(10));
+    eventually(() -> errors(wf.status()).contains("its workflow failed (a bug in the task) before it reported"),
+        wf::status);
+    String first = wf.status().recentErrors().get(0).message().split(" ")[1];
+    taskMode = TaskMode.OK;
+    env.sleep(Duration.ofSeconds(30)); // a period later, a new task from the committed offsets
+    eventually(() -> wf.status().activeTasks().size() == 1 && !wf.status().activeTasks().get(0).id().equals(first),
+        wf::status);
+    assertEquals(offs(0, 0L), wf.status().activeTasks().get(0).startingOffsets());
+  }
+
+  @Test
+  void theSupervisorSweepsUnreferencedSegmentFilesEveryPeriodAndAFailedSweepIsOnlyLogged() {
+    Contracts.SupervisorConfig config = new Contracts.SupervisorConfig(3, 3, 3, 3, 20, 10_000,
+        Duration.ofMinutes(10).toMillis(), Duration.ofMinutes(5).toMillis());
+    sweepFails = true;
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC), config);
+    oneTaskRunning(wf);
+    assertEquals(List.of(), sweeps, "the first sweep is a period after the start");
+    env.sleep(Duration.ofMinutes(11));
+    eventually(() -> sweeps.size() == 3, () -> sweeps); // its three attempts
+    assertEquals(new Contracts.SweepInput("ds", Duration.ofMinutes(5).toMillis()), sweeps.get(0));
+    assertTrue(wf.status().healthy(), "housekeeping that fails does not make the supervisor unhealthy");
+    assertEquals("RUNNING", wf.status().detailedState());
+    sweepFails = false;
+    env.sleep(Duration.ofMinutes(20)); // nothing else happens in these 20 minutes: the sweep's own deadline wakes it
+    eventually(() -> sweeps.size() == 5, () -> sweeps);
+    assertEquals("RUNNING", wf.status().detailedState());
   }
 
   /** Autoscaler: from 1 task, out by 2 at 5000 lag, in by 1 at 0 lag; samples every 30 s over 2 minutes. */

@@ -17,9 +17,21 @@ abstract class RealStackTest {
   static DevStack stack;
   static SupervisorApi api;
 
+  /** API settings a test class's stack runs with, as {@code path=value} (see {@link DevStack#start}). */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface ApiSettings {
+    String[] value();
+  }
+
   @BeforeAll
-  static void startStack() throws Exception {
-    stack = DevStack.start(DevStack.home(), tmp.resolve("stack"), DevStack.Ports.free(), 1, System.out);
+  static void startStack(org.junit.jupiter.api.TestInfo info) throws Exception {
+    java.util.Map<String, String> settings = new java.util.TreeMap<>();
+    ApiSettings a = info.getTestClass().orElseThrow().getAnnotation(ApiSettings.class);
+    if (a != null) {
+      for (String s : a.value()) settings.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+    }
+    stack = DevStack.start(DevStack.home(), tmp.resolve("stack"), DevStack.Ports.free(), 1, System.out, settings);
     api = new SupervisorApi(stack.apiUrl());
   }
 
