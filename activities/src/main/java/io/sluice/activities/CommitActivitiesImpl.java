@@ -4,6 +4,7 @@ import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.CommitActivities;
 import io.sluice.workflows.Contracts;
 import io.sluice.workflows.Failures;
+import io.sluice.workflows.SluiceOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,26 +21,43 @@ public final class CommitActivitiesImpl implements CommitActivities {
   private static final Logger log = LoggerFactory.getLogger(CommitActivitiesImpl.class);
 
   /**
-   * How much older than a candidate file the sweep reads commit records: covers the skew between the store's clock
-   * (a file's last-modified time) and the workers' (a record's commit time).
+   * How much older than a candidate file the sweep reads commit records, and how far before the last sweep's horizon
+   * it looks at files: covers the skew between the store's clock (a file's last-modified time), the workers' (a
+   * record's commit time) and Temporal's (the sweep's now).
    */
   static final long CLOCK_SKEW_MILLIS = 3_600_000;
 
   private final CommitLog commitLog;
   private final BlobStore store;
   private final TaskWorkflows tasks;
-  private final java.time.Clock clock;
+  private final java.util.function.LongSupplier commitDeadline;
 
-  /** Without {@link TaskWorkflows}: {@link #sweepOrphans} refuses to run. For tests of the other activities. */
+  /** For tests of the commit log's activities: no Temporal to ask about tasks, commits without a deadline. */
   public CommitActivitiesImpl(CommitLog commitLog, BlobStore store) {
-    this(commitLog, store, null, java.time.Clock.systemUTC());
+    this(commitLog, store, null, () -> Long.MAX_VALUE);
   }
 
-  public CommitActivitiesImpl(CommitLog commitLog, BlobStore store, TaskWorkflows tasks, java.time.Clock clock) {
+  /**
+   * @param tasks          what Temporal knows of task workflows (the sweep asks it)
+   * @param commitDeadline the time past which the running commit attempt must not write its record; see
+   *                       {@link #attemptDeadline()}
+   */
+  public CommitActivitiesImpl(CommitLog commitLog, BlobStore store, TaskWorkflows tasks,
+      java.util.function.LongSupplier commitDeadline) {
     this.commitLog = commitLog;
     this.store = store;
     this.tasks = tasks;
-    this.clock = clock;
+    this.commitDeadline = commitDeadline;
+  }
+
+  /**
+   * The running activity attempt's deadline: when it was scheduled plus its start-to-close timeout, less
+   * {@link SluiceOptions#COMMIT_DEADLINE_MARGIN}. Only inside an activity.
+   */
+  public static long attemptDeadline() {
+    io.temporal.activity.ActivityInfo info = io.temporal.activity.Activity.getExecutionContext().getInfo();
+    return info.getCurrentAttemptScheduledTimestamp() + info.getStartToCloseTimeout().toMillis()
+        - SluiceOptions.COMMIT_DEADLINE_MARGIN.toMillis();
   }
 
   @Override
@@ -54,7 +72,7 @@ public final class CommitActivitiesImpl implements CommitActivities {
   @Override
   public Contracts.CommitResult commitSegments(Contracts.CommitInput input) {
     try {
-      CommitLog.AppendResult r = commitLog.append(input);
+      CommitLog.AppendResult r = commitLog.append(input, commitDeadline.getAsLong());
       switch (r.outcome()) {
         case COMMITTED:
           log.info("task {} committed {} segments, offsets {} -> {} ({})", input.taskId(), input.segments().size(),
@@ -102,49 +120,46 @@ public final class CommitActivitiesImpl implements CommitActivities {
   }
 
   @Override
-  public int sweepOrphans(Contracts.SweepInput input) {
+  public Contracts.SweepResult sweepOrphans(Contracts.SweepInput input) {
     if (tasks == null) throw new IllegalStateException("this worker cannot ask Temporal about tasks");
     try {
-      long cutoff = clock.millis() - input.graceMillis();
-      // 1. segment files pushed before the grace period, by task
-      Map<String, List<BlobStore.Stored>> candidates = new TreeMap<>();
-      int files = 0;
-      for (BlobStore.Stored o : store.listStored(commitLog.layout().segmentPrefix(input.dataSource()))) {
-        String task = CatalogLayout.pushingTask(o.key());
-        if (task == null) continue;
-        files++;
-        if (o.lastModifiedMillis() < cutoff) candidates.computeIfAbsent(task, t -> new ArrayList<>()).add(o);
-      }
-      // 2. a task that runs, or closed within the grace period, may still commit its files (a commit attempt in
-      //    flight when it was terminated lands within the commit's timeout)
-      Map<String, Long> closedAt = new TreeMap<>();
-      for (String task : candidates.keySet()) closedAt.put(task, tasks.closedAtMillis(task));
-      candidates.keySet().removeIf(task -> closedAt.get(task) == TaskWorkflows.RUNNING
-          || closedAt.get(task) >= cutoff);
-      if (candidates.isEmpty()) return 0;
-      // 3. what the commits reference: a commit of a file comes after its push, so the records back to the oldest
-      //    candidate's push (less the clock skew) hold every reference there can be
+      long now = input.nowMillis();
+      long fileCutoff = now - input.graceMillis();
+      long closedCutoff = now - Math.max(input.graceMillis(), SluiceOptions.MIN_CLOSED_BEFORE_SWEEP.toMillis());
+      long windowStart = input.sinceMillis() <= 0 ? Long.MIN_VALUE : input.sinceMillis() - CLOCK_SKEW_MILLIS;
+      // 1. segment files pushed since the last sweep's horizon and before the grace period
+      List<BlobStore.Stored> candidates = new ArrayList<>();
       long oldest = Long.MAX_VALUE;
-      for (List<BlobStore.Stored> l : candidates.values()) {
-        for (BlobStore.Stored o : l) oldest = Math.min(oldest, o.lastModifiedMillis());
-      }
-      Set<String> referenced = commitLog.referencedSince(input.dataSource(), oldest - CLOCK_SKEW_MILLIS);
-      int deleted = 0;
-      for (Map.Entry<String, List<BlobStore.Stored>> e : candidates.entrySet()) {
-        for (BlobStore.Stored o : e.getValue()) {
-          if (referenced.contains(o.key())) continue;
-          store.delete(o.key());
-          deleted++;
-          log.info("supervisor {}: deleted segment file {}, pushed at {} by task {} (closed {}), which no commit "
-              + "references", input.dataSource(), o.key(), java.time.Instant.ofEpochMilli(o.lastModifiedMillis()),
-              e.getKey(), closedText(closedAt.get(e.getKey())));
+      for (BlobStore.Stored o : store.listStored(commitLog.layout().segmentPrefix(input.dataSource()))) {
+        if (CatalogLayout.pushingTask(o.key()) == null) continue;
+        if (o.lastModifiedMillis() >= windowStart && o.lastModifiedMillis() < fileCutoff) {
+          candidates.add(o);
+          oldest = Math.min(oldest, o.lastModifiedMillis());
         }
       }
-      if (deleted > 0) {
-        log.info("supervisor {}: the orphan sweep deleted {} of {} segment files", input.dataSource(), deleted,
-            files);
+      if (candidates.isEmpty()) return new Contracts.SweepResult(0, fileCutoff);
+      // 2. what the commits reference: a file is committed after its push, so the records back to the oldest
+      //    candidate's push (less the clock skew) hold every reference to a candidate
+      Set<String> referenced = commitLog.referencedSince(input.dataSource(), oldest - CLOCK_SKEW_MILLIS);
+      candidates.removeIf(o -> referenced.contains(o.key()));
+      // 3. a task that runs, or closed within the grace period, may still commit its files
+      Map<String, Long> closedAt = new TreeMap<>();
+      long next = fileCutoff;
+      int deleted = 0;
+      for (BlobStore.Stored o : candidates) {
+        String task = CatalogLayout.pushingTask(o.key());
+        long closed = closedAt.computeIfAbsent(task, tasks::closedAtMillis);
+        if (closed == TaskWorkflows.RUNNING || closed >= closedCutoff) {
+          next = Math.min(next, o.lastModifiedMillis()); // the next sweep looks at it again
+          continue;
+        }
+        store.delete(o.key());
+        deleted++;
+        log.info("supervisor {}: deleted segment file {}, pushed at {} by task {} (closed {}), which no commit "
+            + "references", input.dataSource(), o.key(), java.time.Instant.ofEpochMilli(o.lastModifiedMillis()),
+            task, closed == TaskWorkflows.UNKNOWN ? "unknown to Temporal" : "at " + java.time.Instant.ofEpochMilli(closed));
       }
-      return deleted;
+      return new Contracts.SweepResult(deleted, next);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -156,11 +171,6 @@ public final class CommitActivitiesImpl implements CommitActivities {
     List<String> out = new ArrayList<>();
     for (String id : taskIds) if (tasks.closedAtMillis(id) != TaskWorkflows.RUNNING) out.add(id);
     return out;
-  }
-
-  private static String closedText(long closedAtMillis) {
-    return closedAtMillis == TaskWorkflows.UNKNOWN ? "unknown to Temporal"
-        : "at " + java.time.Instant.ofEpochMilli(closedAtMillis);
   }
 
   @Override

@@ -110,6 +110,15 @@ public final class CommitLog {
    * number against the new head.
    */
   public AppendResult append(Contracts.CommitInput in) throws IOException {
+    return append(in, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #append(Contracts.CommitInput)}, but the record is not written once the clock is past
+   * {@code deadlineMillis}: a commit attempt Temporal has timed out must not land later (the orphan sweep counts on
+   * it). Past it, this throws; the next attempt has a deadline of its own.
+   */
+  public AppendResult append(Contracts.CommitInput in, long deadlineMillis) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       Optional<CommitRecord> headRecord = headRecord(in.dataSource());
       Contracts.CommittedState head = headRecord.map(CommitRecord::head).orElse(Contracts.CommittedState.empty());
@@ -153,6 +162,10 @@ public final class CommitLog {
           in.taskId(), in.sequenceName(), System.currentTimeMillis(), new TreeMap<>(in.startOffsets()),
           new TreeMap<>(in.endOffsets()), after, segments, in.rowStats(),
           head.totalSegments() + segments.size(), head.totalEvents() + events, CommitRecord.COMMIT);
+      if (System.currentTimeMillis() > deadlineMillis) {
+        throw new IOException("task " + in.taskId() + ": this commit attempt is past its deadline ("
+            + java.time.Instant.ofEpochMilli(deadlineMillis) + ") and does not write its record; the next one will");
+      }
       if (create(record)) return new AppendResult(Outcome.COMMITTED, record.head(), "committed as seq " + seq);
       // Another writer claimed seq first: look again.
     }

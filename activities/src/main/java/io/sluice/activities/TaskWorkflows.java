@@ -37,7 +37,9 @@ public interface TaskWorkflows {
         if (!info.hasCloseTime()) return RUNNING; // closing: treat as still able to act
         return info.getCloseTime().getSeconds() * 1000 + info.getCloseTime().getNanos() / 1_000_000;
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return UNKNOWN;
+        // NOT_FOUND is also the answer for a namespace that does not exist: only a missing workflow is unknown
+        String description = String.valueOf(e.getStatus().getDescription()).toLowerCase(java.util.Locale.ROOT);
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND && !description.contains("namespace")) return UNKNOWN;
         throw e;
       }
     };

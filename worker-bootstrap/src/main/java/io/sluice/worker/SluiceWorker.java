@@ -96,7 +96,7 @@ public final class SluiceWorker {
     control.registerActivitiesImplementations(
         new StreamActivitiesImpl(consumers, System.getenv(), SupervisorProbe.temporal(client)),
         new CommitActivitiesImpl(new CommitLog(store, layout), store, TaskWorkflows.temporal(client),
-            java.time.Clock.systemUTC()), registry);
+            CommitActivitiesImpl::attemptDeadline), registry);
     ReadActivitiesImpl reading = new ReadActivitiesImpl(consumers, TaskControlClient.temporal(client),
         store, config.bucket(), layout, config.workDir(), System.getenv());
     // the shared read queue, and this worker's own, where the supervisor places replicas on different workers

@@ -32,10 +32,10 @@ public interface CommitActivities {
    * Deletes the dataSource's segment files that no commit references and none can any more: files pushed more than
    * the grace period ago by a task whose workflow is not running and closed more than the grace period ago (or is
    * unknown to Temporal). These are what a task's own cleanup cannot remove: the files of a task terminated in
-   * Temporal, or of one whose commit failed. Run by the supervisor every {@code orphanSweepPeriod}. Returns how many
-   * files were deleted.
+   * Temporal, or of one whose commit failed. Run by the supervisor every {@code orphanSweepPeriod}, each time over
+   * the files pushed since the last one's horizon.
    */
-  int sweepOrphans(Contracts.SweepInput input);
+  Contracts.SweepResult sweepOrphans(Contracts.SweepInput input);
 
   /**
    * Of the given task ids, those whose workflow is no longer running (or is unknown to Temporal). The supervisor asks

@@ -155,10 +155,18 @@ public final class Contracts {
 
   /**
    * The supervisor's sweep of a dataSource's segment files that no commit references (see
-   * {@link CommitActivities#sweepOrphans}): only files pushed more than {@code graceMillis} ago, by tasks whose
-   * workflow is not running and closed more than {@code graceMillis} ago, are deleted.
+   * {@link CommitActivities#sweepOrphans}) at {@code nowMillis} (workflow time): only files pushed more than
+   * {@code graceMillis} ago, and since {@code sinceMillis} (the last sweep's {@link SweepResult#nextSinceMillis}; 0
+   * for every file), by tasks whose workflow is not running and closed more than {@code graceMillis} ago (and at
+   * least {@link SluiceOptions#MIN_CLOSED_BEFORE_SWEEP}), are deleted.
    */
-  public record SweepInput(String dataSource, long graceMillis) {}
+  public record SweepInput(String dataSource, long graceMillis, long nowMillis, long sinceMillis) {}
+
+  /**
+   * What a sweep deleted, and where the next may start: every file pushed before {@code nextSinceMillis} (less the
+   * clock skew) is now either referenced by a commit or deleted.
+   */
+  public record SweepResult(int deleted, long nextSinceMillis) {}
 
   public record ResetInput(String dataSource, String topic, Map<StreamPartition, Long> offsets, String reason) {}
 

@@ -37,6 +37,20 @@ public final class SluiceOptions {
   /** A stream watcher heartbeats at least this often, also while a Kafka call is slow (each is bounded). */
   public static final Duration WATCH_HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
 
+  /**
+   * A commit attempt's start-to-close timeout. An attempt does not write its record past it (less
+   * {@link #COMMIT_DEADLINE_MARGIN}), so a commit cannot land later than this after its attempt was scheduled.
+   */
+  public static final Duration COMMIT_TIMEOUT = Duration.ofMinutes(2);
+  /** How long before its start-to-close timeout a commit attempt stops trying to write its record. */
+  public static final Duration COMMIT_DEADLINE_MARGIN = Duration.ofSeconds(30);
+  /**
+   * How long a task's workflow must have been closed before the orphan sweep deletes its files, whatever the
+   * configured grace: a commit attempt of it may still land until {@link #COMMIT_TIMEOUT} after it was scheduled;
+   * the rest is for clock skew.
+   */
+  public static final Duration MIN_CLOSED_BEFORE_SWEEP = COMMIT_TIMEOUT.plusMinutes(1);
+
   private static final RetryOptions READING_RETRY = RetryOptions.newBuilder()
       .setInitialInterval(Duration.ofSeconds(1)).setMaximumInterval(Duration.ofSeconds(30))
       .setMaximumAttempts(10)
@@ -72,7 +86,7 @@ public final class SluiceOptions {
                 .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
                 .setRetryOptions(storage).build(),
             "CommitSegments", ActivityOptions.newBuilder()
-                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(COMMIT_TIMEOUT)
                 // short backoff: a chained commit retries until its predecessor's commit lands, seconds later
                 .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(500))
                     .setMaximumInterval(Duration.ofSeconds(5)).setDoNotRetry(Failures.INCONSISTENT_OFFSETS).build())

@@ -52,6 +52,8 @@ public final class SupervisorState {
   public SupervisorSpec spec;
   /** When the next sweep of segment files no commit references runs; 0 until the first is scheduled. */
   public long nextSweepMillis;
+  /** Where the next sweep starts looking (the last one's horizon, {@link Contracts.SweepResult#nextSinceMillis}). */
+  public long sweepSinceMillis;
   /** A spec submitted while tasks ran; applied when they have handed off. */
   public SupervisorSpec pendingSpec;
   public boolean committedLoaded;

@@ -68,6 +68,10 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    * known by its promise. Not state: tasks adopted across continue-as-new are known gone when a signal to them fails.
    */
   private final Map<String, Promise<Contracts.TaskReport>> children = new LinkedHashMap<>();
+  /** The orphan sweep under way, if any (not state: awaited before continue-as-new). */
+  private Promise<Contracts.SweepResult> sweep;
+  /** Cancellations handed to their own workflow thread whose request is not issued yet. */
+  private int cancelsToIssue;
   /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
   private Promise<Contracts.WatchResult> watch;
   private CancellationScope watchScope;
@@ -96,27 +100,43 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       publishDetails();
       if (s.terminateRequested && s.tasks.isEmpty() && s.pendingReports.isEmpty()) {
         stopWatchingAndWait();
+        finishSweepAndCancels();
         log.info("supervisor {} terminated; all tasks handed off", s.spec.id());
         return;
       }
       if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > config.continueAsNewAfterEvents()) {
         stopWatchingAndWait();
+        finishSweepAndCancels();
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(new Contracts.SupervisorInput(s.spec, config, s));
       }
       if (!clearWakeBeforeIteration) wake = false;
       long deadline = nextDeadline();
       if (deadline == Long.MAX_VALUE) {
-        Workflow.await(() -> wake || watchReturned() || childGone());
+        Workflow.await(() -> wake || watchReturned() || childGone() || sweepReturned());
       } else {
         Workflow.await(Duration.ofMillis(Math.max(1, deadline - Workflow.currentTimeMillis())),
-            () -> wake || watchReturned() || childGone());
+            () -> wake || watchReturned() || childGone() || sweepReturned());
       }
     }
   }
 
   private boolean watchReturned() {
     return watch != null && watch.isCompleted();
+  }
+
+  private boolean sweepReturned() {
+    return sweep != null && sweep.isCompleted();
+  }
+
+  /**
+   * Before this run ends: the sweep under way is awaited and applied (its horizon is state), and every cancellation
+   * handed to its own thread has issued its request (a run that ends first would drop it).
+   */
+  private void finishSweepAndCancels() {
+    if (!goneTasksAndSweeps) return;
+    Workflow.await(() -> cancelsToIssue == 0 && (sweep == null || sweep.isCompleted()));
+    applySweep();
   }
 
   /** Whether a task this run started has ended with a failure of its workflow, not of its work (which it reports). */
@@ -169,8 +189,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
     if (due.isEmpty()) return;
     try {
-      for (String taskId : commits.endedTasks(due)) {
-        taskGone(taskId, "its workflow ended without a report (found after the completionTimeout cancellation)");
+      List<String> ended = commits.endedTasks(due);
+      for (String taskId : due) {
+        if (ended.contains(taskId)) {
+          taskGone(taskId, "its workflow ended without a report (found after the completionTimeout cancellation)");
+        } else {
+          cancelTask(taskId); // still running: again, in case the first request was lost
+        }
       }
     } catch (ActivityFailure e) {
       log.warn("supervisor {}: could not ask Temporal about tasks {}: {}", s.spec.id(), due, e.getMessage());
@@ -203,7 +228,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     if (s.createTasksAfterMillis > Workflow.currentTimeMillis()) {
       deadline = RunLoopPolicy.earliest(deadline, s.createTasksAfterMillis);
     }
-    if (goneTasksAndSweeps && s.nextSweepMillis != 0 && !s.terminateRequested) {
+    if (goneTasksAndSweeps && s.nextSweepMillis != 0 && sweep == null && !s.terminateRequested) {
       deadline = RunLoopPolicy.earliest(deadline, s.nextSweepMillis);
     }
     for (SupervisorState.TaskEntry t : s.tasks) {
@@ -308,11 +333,16 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       opFailed = !createTasks(now);
     }
 
-    if (goneTasksAndSweeps && !s.terminateRequested && s.committedLoaded) {
-      if (s.nextSweepMillis == 0) {
-        s.nextSweepMillis = now + config.orphanSweepPeriodMillis();
-      } else if (now >= s.nextSweepMillis) {
-        sweepOrphans();
+    if (goneTasksAndSweeps) {
+      applySweep();
+      if (!s.terminateRequested && s.committedLoaded && sweep == null) {
+        if (s.nextSweepMillis == 0) {
+          s.nextSweepMillis = now + config.orphanSweepPeriodMillis();
+        } else if (now >= s.nextSweepMillis) {
+          // not awaited: it lists the dataSource's files and reads commit records, while the loop goes on
+          sweep = Async.function(commits::sweepOrphans, new Contracts.SweepInput(s.spec.id(),
+              config.orphanGraceMillis(), Workflow.currentTimeMillis(), s.sweepSinceMillis));
+        }
       }
     }
 
@@ -333,20 +363,24 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   }
 
   /**
-   * Deletes the dataSource's segment files that no commit references and none can any more (a task's own cleanup
-   * cannot remove those of a task terminated in Temporal, or of one whose commit failed). Housekeeping: a failure is
-   * logged and the sweep runs again a period later.
+   * The orphan sweep's result, once it has come: the dataSource's segment files that no commit references and none
+   * can any more are deleted (a task's own cleanup cannot remove those of a task terminated in Temporal, or of one
+   * whose commit failed). Housekeeping: a failure is logged, and the sweep runs again a period later from the same
+   * horizon.
    */
-  private void sweepOrphans() {
+  private void applySweep() {
+    if (sweep == null || !sweep.isCompleted()) return;
     try {
-      int deleted = commits.sweepOrphans(new Contracts.SweepInput(s.spec.id(), config.orphanGraceMillis()));
-      if (deleted > 0) {
-        log.info("supervisor {}: deleted {} segment files no commit references", s.spec.id(), deleted);
+      Contracts.SweepResult r = sweep.get();
+      s.sweepSinceMillis = Math.max(s.sweepSinceMillis, r.nextSinceMillis());
+      if (r.deleted() > 0) {
+        log.info("supervisor {}: deleted {} segment files no commit references", s.spec.id(), r.deleted());
       }
     } catch (ActivityFailure e) {
       log.warn("supervisor {}: the sweep of unreferenced segment files failed; next try in {} ms: {}", s.spec.id(),
           config.orphanSweepPeriodMillis(), e.getMessage());
     }
+    sweep = null;
     s.nextSweepMillis = Workflow.currentTimeMillis() + config.orphanSweepPeriodMillis();
   }
 
@@ -356,7 +390,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       // Not awaited: the request's answer may never come (the Temporal test server gives none for a workflow that
       // has closed), and the loop must not wait on it. A task that does not report is checked on (see
       // checkCancelledTasks).
-      Async.procedure(() -> requestCancel(taskId));
+      cancelsToIssue++;
+      Async.procedure(() -> {
+        cancelsToIssue--; // the request is issued below before this thread yields
+        requestCancel(taskId);
+      });
     } else {
       requestCancel(taskId);
     }

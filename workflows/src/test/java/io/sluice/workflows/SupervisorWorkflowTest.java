@@ -335,10 +335,10 @@ class SupervisorWorkflowTest {
     }
 
     @Override
-    public int sweepOrphans(Contracts.SweepInput input) {
+    public Contracts.SweepResult sweepOrphans(Contracts.SweepInput input) {
       sweeps.add(input);
       if (sweepFails) throw ApplicationFailure.newFailure("S3 is down", "IOException");
-      return 0;
+      return new Contracts.SweepResult(0, input.nowMillis() - input.graceMillis());
     }
 
     @Override
@@ -992,7 +992,11 @@ class SupervisorWorkflowTest {
     env.sleep(Duration.ofSeconds(10));
     eventually(() -> errors(wf.status()).contains("its workflow failed (a bug in the task) before it reported"),
         wf::status);
-    String first = wf.status().recentErrors().get(0).message().split(" ")[1];
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "TaskGone: task (\\S+) failed: its workflow failed \\(a bug in the task\\)").matcher(errors(wf.status()));
+    assertTrue(m.find(), errors(wf.status()));
+    String first = m.group(1);
+    assertTrue(first.startsWith("index_kafka_ds_"), first);
     taskMode = TaskMode.OK;
     env.sleep(Duration.ofSeconds(30)); // a period later, a new task from the committed offsets
     eventually(() -> wf.status().activeTasks().size() == 1 && !wf.status().activeTasks().get(0).id().equals(first),
@@ -1001,21 +1005,28 @@ class SupervisorWorkflowTest {
   }
 
   @Test
-  void theSupervisorSweepsUnreferencedSegmentFilesEveryPeriodAndAFailedSweepIsOnlyLogged() {
+  void theSupervisorSweepsUnreferencedSegmentFilesEveryPeriodFromTheLastHorizonAndAFailedSweepIsOnlyLogged() {
+    long grace = Duration.ofMinutes(5).toMillis();
     Contracts.SupervisorConfig config = new Contracts.SupervisorConfig(3, 3, 3, 3, 20, 10_000,
-        Duration.ofMinutes(10).toMillis(), Duration.ofMinutes(5).toMillis());
+        Duration.ofMinutes(10).toMillis(), grace);
     sweepFails = true;
     SupervisorWorkflow wf = start(SpecParser.parse(SPEC), config);
     oneTaskRunning(wf);
+    env.sleep(Duration.ofMinutes(9));
     assertEquals(List.of(), sweeps, "the first sweep is a period after the start");
-    env.sleep(Duration.ofMinutes(11));
+    env.sleep(Duration.ofMinutes(2));
     eventually(() -> sweeps.size() == 3, () -> sweeps); // its three attempts
-    assertEquals(new Contracts.SweepInput("ds", Duration.ofMinutes(5).toMillis()), sweeps.get(0));
+    assertEquals("ds", sweeps.get(0).dataSource());
+    assertEquals(grace, sweeps.get(0).graceMillis());
+    assertEquals(0, sweeps.get(0).sinceMillis(), "the first sweep looks at every file");
     assertTrue(wf.status().healthy(), "housekeeping that fails does not make the supervisor unhealthy");
     assertEquals("RUNNING", wf.status().detailedState());
     sweepFails = false;
     env.sleep(Duration.ofMinutes(20)); // nothing else happens in these 20 minutes: the sweep's own deadline wakes it
     eventually(() -> sweeps.size() == 5, () -> sweeps);
+    assertEquals(0, sweeps.get(3).sinceMillis(), "a failed sweep leaves the horizon where it was");
+    assertEquals(sweeps.get(3).nowMillis() - grace, sweeps.get(4).sinceMillis(), "the last one's horizon");
+    assertTrue(sweeps.get(4).nowMillis() - sweeps.get(3).nowMillis() >= Duration.ofMinutes(10).toMillis());
     assertEquals("RUNNING", wf.status().detailedState());
   }
 

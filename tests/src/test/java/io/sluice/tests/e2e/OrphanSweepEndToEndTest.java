@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.workflows.CatalogLayout;
@@ -15,7 +14,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * On the real stack, with the supervisor's orphan sweep every 10 s and a grace of 20 s: a task terminated in
+ * On the real stack, with the supervisor's orphan sweep every 10 s and a grace of 20 s (3 minutes, the least, for
+ * how long a task must have been closed): a task terminated in
  * Temporal between its push and its commit (an operator's "Terminate" in the Web UI) leaves files its own cleanup
  * never deletes. The supervisor finds the task gone and starts its group again from the committed offsets, every
  * event lands once, and the sweep deletes the terminated task's files.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 9, unit = TimeUnit.MINUTES)
 @RealStackTest.ApiSettings({"supervisor.orphanSweepPeriod=PT10S", "supervisor.orphanGracePeriod=PT20S"})
 class OrphanSweepEndToEndTest extends RealStackTest {
   @Test
@@ -37,17 +36,9 @@ class OrphanSweepEndToEndTest extends RealStackTest {
     String topic = "terminated";
     MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
     Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "t", 2000);
-    for (DevStack.Service s : stack.services()) {
-      if (s.name().startsWith("worker-") && s.process().isAlive()) s.kill9();
-    }
-    // this worker halts the moment its first task has pushed its segments, before Temporal hears of the push
-    DevStack.Service faulty = stack.startWorker(List.of("-Dsluice.fault.haltAfter=ReadAndPush"));
     ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, topic);
     ((ObjectNode) spec.get("ioConfig")).put("completionTimeout", "PT40S");
-    assertEquals(200, api.submit(spec.toString()).status());
-    assertTrue(faulty.process().waitFor(2, TimeUnit.MINUTES), "the faulty worker halted after its first push");
-    Set<String> orphans = Published.segmentFiles(stack, ds);
-    assertFalse(orphans.isEmpty(), "the task pushed its segments");
+    Set<String> orphans = submitAndHaltAfterPush(ds, spec);
     Set<String> tasks = new TreeSet<>();
     for (String key : orphans) tasks.add(CatalogLayout.pushingTask(key));
     assertEquals(1, tasks.size(), tasks.toString());
@@ -64,15 +55,16 @@ class OrphanSweepEndToEndTest extends RealStackTest {
 
     // the supervisor finds the task gone and starts its group again from the committed offsets (none). Here that is
     // after completionTimeout: the Temporal test server neither tells a parent that its child was terminated nor
-    // fails the cancellation of a closed workflow, so the supervisor asks Temporal about the cancelled task.
+    // answers the cancellation of a closed workflow, so the supervisor asks Temporal about the cancelled task.
     Published.awaitCommitted(api, ds, 2000, Duration.ofMinutes(3));
     IdEvents.assertExactlyOnce(ids, IdEvents.countsById(stack, ds, tmp.resolve(ds)));
     JsonNode status = api.status(ds).json().path("payload");
-    assertTrue(status.path("recentErrors").toString().contains("task " + task + " failed: its workflow ended without a report"),
-        status.path("recentErrors").toString());
+    String errors = status.path("recentErrors").toString();
+    assertTrue(errors.contains("task " + task + " failed: its workflow ended without a report"), errors);
 
-    // nothing else deletes the terminated task's files: the sweep does, once they and the task are 20 s gone
-    Set<String> files = Published.awaitOnlyCommittedFiles(stack, ds, tmp.resolve(ds + "-log"), Duration.ofSeconds(60));
+    // nothing else deletes the terminated task's files: the sweep does, once they are 20 s old and the task has
+    // been closed for the grace, and at least 3 minutes (a commit attempt of it could land until then)
+    Set<String> files = Published.awaitOnlyCommittedFiles(stack, ds, tmp.resolve(ds + "-log"), Duration.ofMinutes(4));
     for (String orphan : orphans) assertFalse(files.contains(orphan), orphan);
     assertFalse(files.isEmpty());
     io.sluice.tests.replay.HistoryRecorder.record(stack.temporalTarget(), SupervisorWorkflow.workflowId(ds),

@@ -35,6 +35,24 @@ abstract class RealStackTest {
     api = new SupervisorApi(stack.apiUrl());
   }
 
+  /**
+   * Kills every worker, starts one that halts (as {@code kill -9} would) the moment its first task has pushed its
+   * segments, before Temporal hears of the push, submits {@code spec} and waits for the halt. Returns the segment
+   * files pushed, which no commit references.
+   */
+  static java.util.Set<String> submitAndHaltAfterPush(String dataSource, ObjectNode spec) throws Exception {
+    for (DevStack.Service s : stack.services()) {
+      if (s.name().startsWith("worker-") && s.process().isAlive()) s.kill9();
+    }
+    DevStack.Service faulty = stack.startWorker(java.util.List.of("-Dsluice.fault.haltAfter=ReadAndPush"));
+    org.junit.jupiter.api.Assertions.assertEquals(200, api.submit(spec.toString()).status());
+    org.junit.jupiter.api.Assertions.assertTrue(faulty.process().waitFor(2, java.util.concurrent.TimeUnit.MINUTES),
+        "the faulty worker halted after its first push");
+    java.util.Set<String> pushed = Published.segmentFiles(stack, dataSource);
+    org.junit.jupiter.api.Assertions.assertFalse(pushed.isEmpty(), "the task pushed its segments");
+    return pushed;
+  }
+
   /** Druid's sample spec, pointed at this stack's broker, with its own dataSource and topic. */
   static ObjectNode sampleSpec(String dataSource, String topic, String taskDuration) throws java.io.IOException {
     ObjectNode spec = SupervisorApi.sampleSpec(stack.kafkaBootstrap(), taskDuration);

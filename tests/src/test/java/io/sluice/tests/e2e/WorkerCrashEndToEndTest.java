@@ -10,9 +10,7 @@ import io.sluice.dev.DevStack;
 import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -89,15 +87,7 @@ class WorkerCrashEndToEndTest extends RealStackTest {
     String topic = "push-crash";
     MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
     Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "p", 2000);
-    for (DevStack.Service s : stack.services()) {
-      if (s.name().startsWith("worker-") && s.process().isAlive()) s.kill9();
-    }
-    // this worker halts (as kill -9 would) the moment its first task has pushed its segments, before the commit
-    DevStack.Service faulty = stack.startWorker(List.of("-Dsluice.fault.haltAfter=ReadAndPush"));
-    assertEquals(200, api.submit(StreamFaultsEndToEndTest.spec(ds, topic).toString()).status());
-    assertTrue(faulty.process().waitFor(2, TimeUnit.MINUTES), "the faulty worker halted after its first push");
-    Set<String> orphans = Published.segmentFiles(stack, ds);
-    assertFalse(orphans.isEmpty(), "the dead attempt pushed its segments");
+    Set<String> orphans = submitAndHaltAfterPush(ds, StreamFaultsEndToEndTest.spec(ds, topic));
     assertTrue(Published.readBack(stack, ds, tmp.resolve(ds + "-before"), index -> { }).records().isEmpty(),
         "and committed nothing");
 
