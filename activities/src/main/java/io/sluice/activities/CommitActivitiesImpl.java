@@ -51,12 +51,14 @@ public final class CommitActivitiesImpl implements CommitActivities {
   }
 
   /**
-   * The running activity attempt's deadline: when it was scheduled plus its start-to-close timeout, less
-   * {@link SluiceOptions#COMMIT_DEADLINE_MARGIN}. Only inside an activity.
+   * The running activity attempt's deadline by this worker's clock: now (called as the attempt starts) plus its
+   * start-to-close timeout, less {@link SluiceOptions#COMMIT_DEADLINE_MARGIN}. The server started that timeout
+   * before this code ran, so the deadline comes before the attempt times out there, whatever the clocks' skew. Only
+   * inside an activity.
    */
   public static long attemptDeadline() {
     io.temporal.activity.ActivityInfo info = io.temporal.activity.Activity.getExecutionContext().getInfo();
-    return info.getCurrentAttemptScheduledTimestamp() + info.getStartToCloseTimeout().toMillis()
+    return System.currentTimeMillis() + info.getStartToCloseTimeout().toMillis()
         - SluiceOptions.COMMIT_DEADLINE_MARGIN.toMillis();
   }
 

@@ -39,7 +39,8 @@ public final class SluiceOptions {
 
   /**
    * A commit attempt's start-to-close timeout. An attempt does not write its record past it (less
-   * {@link #COMMIT_DEADLINE_MARGIN}), so a commit cannot land later than this after its attempt was scheduled.
+   * {@link #COMMIT_DEADLINE_MARGIN}), counted on the worker from when its code started, which is after the server
+   * started the timeout; so a commit cannot land later than this after its attempt started.
    */
   public static final Duration COMMIT_TIMEOUT = Duration.ofMinutes(2);
   /** How long before its start-to-close timeout a commit attempt stops trying to write its record. */
@@ -96,6 +97,7 @@ public final class SluiceOptions {
             "SweepOrphans", ActivityOptions.newBuilder()
                 // lists the dataSource's segment files and reads commit records back to the oldest candidate
                 .setTaskQueue(CONTROL_QUEUE).setStartToCloseTimeout(Duration.ofMinutes(30))
+                .setScheduleToCloseTimeout(Duration.ofHours(1))
                 .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(5))
                     .setMaximumInterval(Duration.ofMinutes(1)).setMaximumAttempts(3).build())
                 .build(),

@@ -54,6 +54,8 @@ public final class SupervisorState {
   public long nextSweepMillis;
   /** Where the next sweep starts looking (the last one's horizon, {@link Contracts.SweepResult#nextSinceMillis}). */
   public long sweepSinceMillis;
+  /** Sweeps started; every 24th looks a week further back (a deep sweep). */
+  public long sweepsStarted;
   /** A spec submitted while tasks ran; applied when they have handed off. */
   public SupervisorSpec pendingSpec;
   public boolean committedLoaded;

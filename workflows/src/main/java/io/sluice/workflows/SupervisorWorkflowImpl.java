@@ -68,10 +68,25 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    * known by its promise. Not state: tasks adopted across continue-as-new are known gone when a signal to them fails.
    */
   private final Map<String, Promise<Contracts.TaskReport>> children = new LinkedHashMap<>();
-  /** The orphan sweep under way, if any (not state: awaited before continue-as-new). */
+  /**
+   * The orphan sweep under way, if any. Not state: a run that ends leaves it behind, and the next sweeps again from
+   * the same horizon (sweeps that overlap are safe).
+   */
   private Promise<Contracts.SweepResult> sweep;
-  /** Cancellations handed to their own workflow thread whose request is not issued yet. */
-  private int cancelsToIssue;
+  /** Cancellations under way, each on its own workflow thread; those done are dropped. */
+  private final List<Promise<Void>> cancels = new ArrayList<>();
+  /**
+   * How long a run that ends waits for its cancellations to be answered: the server carries a request out after
+   * the workflow task that made it, and drops it if the requesting run has closed by then.
+   */
+  private static final Duration CANCELS_WAIT = Duration.ofSeconds(30);
+  /** Every this many sweeps, one looks back {@link #DEEP_SWEEP_LOOKBACK_MILLIS} before the horizon. */
+  private static final int DEEP_SWEEP_EVERY = 24;
+  /**
+   * How far before the horizon a deep sweep looks: a file's last-modified time is when its upload began, and a
+   * reading attempt cut off from Temporal may finish a slow upload long after.
+   */
+  private static final long DEEP_SWEEP_LOOKBACK_MILLIS = Duration.ofDays(7).toMillis();
   /** The running stream watcher (not state: a new run after continue-as-new starts its own). */
   private Promise<Contracts.WatchResult> watch;
   private CancellationScope watchScope;
@@ -100,13 +115,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       publishDetails();
       if (s.terminateRequested && s.tasks.isEmpty() && s.pendingReports.isEmpty()) {
         stopWatchingAndWait();
-        finishSweepAndCancels();
+        awaitCancels();
         log.info("supervisor {} terminated; all tasks handed off", s.spec.id());
         return;
       }
       if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > config.continueAsNewAfterEvents()) {
         stopWatchingAndWait();
-        finishSweepAndCancels();
+        awaitCancels();
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(new Contracts.SupervisorInput(s.spec, config, s));
       }
@@ -130,13 +145,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   }
 
   /**
-   * Before this run ends: the sweep under way is awaited and applied (its horizon is state), and every cancellation
-   * handed to its own thread has issued its request (a run that ends first would drop it).
+   * Before this run ends: its cancellations are answered (up to {@link #CANCELS_WAIT}; the Temporal test server
+   * never answers one for a workflow that has closed). The sweep under way is left behind.
    */
-  private void finishSweepAndCancels() {
+  private void awaitCancels() {
     if (!goneTasksAndSweeps) return;
-    Workflow.await(() -> cancelsToIssue == 0 && (sweep == null || sweep.isCompleted()));
-    applySweep();
+    cancels.removeIf(Promise::isCompleted);
+    if (!cancels.isEmpty()) Workflow.await(CANCELS_WAIT, () -> cancels.stream().allMatch(Promise::isCompleted));
   }
 
   /** Whether a task this run started has ended with a failure of its workflow, not of its work (which it reports). */
@@ -340,8 +355,13 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           s.nextSweepMillis = now + config.orphanSweepPeriodMillis();
         } else if (now >= s.nextSweepMillis) {
           // not awaited: it lists the dataSource's files and reads commit records, while the loop goes on
+          long since = s.sweepSinceMillis;
+          if (since > 0 && s.sweepsStarted % DEEP_SWEEP_EVERY == DEEP_SWEEP_EVERY - 1) {
+            since = Math.max(1, since - DEEP_SWEEP_LOOKBACK_MILLIS);
+          }
+          s.sweepsStarted++;
           sweep = Async.function(commits::sweepOrphans, new Contracts.SweepInput(s.spec.id(),
-              config.orphanGraceMillis(), Workflow.currentTimeMillis(), s.sweepSinceMillis));
+              config.orphanGraceMillis(), Workflow.currentTimeMillis(), since));
         }
       }
     }
@@ -390,11 +410,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       // Not awaited: the request's answer may never come (the Temporal test server gives none for a workflow that
       // has closed), and the loop must not wait on it. A task that does not report is checked on (see
       // checkCancelledTasks).
-      cancelsToIssue++;
-      Async.procedure(() -> {
-        cancelsToIssue--; // the request is issued below before this thread yields
-        requestCancel(taskId);
-      });
+      cancels.removeIf(Promise::isCompleted);
+      cancels.add(Async.procedure(() -> requestCancel(taskId)));
     } else {
       requestCancel(taskId);
     }

@@ -1028,6 +1028,14 @@ class SupervisorWorkflowTest {
     assertEquals(sweeps.get(3).nowMillis() - grace, sweeps.get(4).sinceMillis(), "the last one's horizon");
     assertTrue(sweeps.get(4).nowMillis() - sweeps.get(3).nowMillis() >= Duration.ofMinutes(10).toMillis());
     assertEquals("RUNNING", wf.status().detailedState());
+
+    // every 24th sweep started (the first, failed, had three attempts) looks a week further back
+    env.sleep(Duration.ofHours(4));
+    eventually(() -> sweeps.size() >= 27, () -> sweeps.size());
+    long week = Duration.ofDays(7).toMillis();
+    assertEquals(sweeps.get(24).nowMillis() - grace - week, sweeps.get(25).sinceMillis(), "a deep sweep");
+    assertEquals(sweeps.get(25).nowMillis() - grace, sweeps.get(26).sinceMillis(), "then from the horizon again");
+    assertEquals(sweeps.get(23).nowMillis() - grace, sweeps.get(24).sinceMillis());
   }
 
   /** Autoscaler: from 1 task, out by 2 at 5000 lag, in by 1 at 0 lag; samples every 30 s over 2 minutes. */
