@@ -123,7 +123,7 @@ public final class CommitActivitiesImpl implements CommitActivities {
 
   @Override
   public Contracts.SweepResult sweepOrphans(Contracts.SweepInput input) {
-    if (tasks == null) throw new IllegalStateException("this worker cannot ask Temporal about tasks");
+    TaskWorkflows tasks = tasks();
     try {
       long now = input.nowMillis();
       long fileCutoff = now - input.graceMillis();
@@ -159,7 +159,8 @@ public final class CommitActivitiesImpl implements CommitActivities {
         deleted++;
         log.info("supervisor {}: deleted segment file {}, pushed at {} by task {} (closed {}), which no commit "
             + "references", input.dataSource(), o.key(), java.time.Instant.ofEpochMilli(o.lastModifiedMillis()),
-            task, closed == TaskWorkflows.UNKNOWN ? "unknown to Temporal" : "at " + java.time.Instant.ofEpochMilli(closed));
+            task, closed == TaskWorkflows.UNKNOWN ? "unknown to Temporal"
+                : "at " + java.time.Instant.ofEpochMilli(closed));
       }
       return new Contracts.SweepResult(deleted, next);
     } catch (IOException e) {
@@ -169,10 +170,15 @@ public final class CommitActivitiesImpl implements CommitActivities {
 
   @Override
   public List<String> endedTasks(List<String> taskIds) {
-    if (tasks == null) throw new IllegalStateException("this worker cannot ask Temporal about tasks");
+    TaskWorkflows tasks = tasks();
     List<String> out = new ArrayList<>();
     for (String id : taskIds) if (tasks.closedAtMillis(id) != TaskWorkflows.RUNNING) out.add(id);
     return out;
+  }
+
+  private TaskWorkflows tasks() {
+    if (tasks == null) throw new IllegalStateException("this worker cannot ask Temporal about tasks");
+    return tasks;
   }
 
   @Override

@@ -115,28 +115,29 @@ public final class MinioBlobStore implements BlobStore, AutoCloseable {
 
   @Override
   public List<String> list(String prefix, String startAfter) throws IOException {
-    ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true);
-    if (startAfter != null) args.startAfter(startAfter);
     List<String> out = new ArrayList<>();
-    try {
-      for (Result<Item> r : client.listObjects(args.build())) {
-        Item it = r.get();
-        if (!it.isDir()) out.add(it.objectName());
-      }
-    } catch (MinioException | IllegalStateException e) {
-      throw io("list " + prefix, e);
-    }
+    for (Item it : objects(prefix, startAfter)) out.add(it.objectName());
     return out;
   }
 
   @Override
   public List<Stored> listStored(String prefix) throws IOException {
     List<Stored> out = new ArrayList<>();
+    for (Item it : objects(prefix, null)) {
+      out.add(new Stored(it.objectName(), it.lastModified().toInstant().toEpochMilli()));
+    }
+    return out;
+  }
+
+  /** The objects under {@code prefix}, recursively (no directory entries), strictly after {@code startAfter}. */
+  private List<Item> objects(String prefix, String startAfter) throws IOException {
+    ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true);
+    if (startAfter != null) args.startAfter(startAfter);
+    List<Item> out = new ArrayList<>();
     try {
-      for (Result<Item> r : client.listObjects(
-          ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+      for (Result<Item> r : client.listObjects(args.build())) {
         Item it = r.get();
-        if (!it.isDir()) out.add(new Stored(it.objectName(), it.lastModified().toInstant().toEpochMilli()));
+        if (!it.isDir()) out.add(it);
       }
     } catch (MinioException | IllegalStateException e) {
       throw io("list " + prefix, e);
