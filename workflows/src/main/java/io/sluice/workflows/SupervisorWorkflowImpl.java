@@ -195,7 +195,8 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   /**
    * Check tasks, for those cancelled at completionTimeout that have not reported: a cancelled task reports once its
    * commit attempt in flight is over, but one terminated in Temporal never does, and cancelling it may not fail.
-   * Temporal is asked about them, a while after the cancellation and then every {@link #goneCheckMillis}.
+   * Temporal is asked about them, a while after the cancellation and then every {@link #goneCheckMillis}, until they
+   * report or end.
    */
   private void checkCancelledTasks(long now) {
     List<String> due = new ArrayList<>();
@@ -208,8 +209,9 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       for (String taskId : due) {
         if (ended.contains(taskId)) {
           taskGone(taskId, "its workflow ended without a report (found after the completionTimeout cancellation)");
-        } else {
-          cancelTask(taskId); // still running: again, in case the first request was lost
+        } else { // not cancelled again: the request is durable, and the test server refuses a second one
+          log.info("supervisor {}: task {} is still running after its completionTimeout cancellation", s.spec.id(),
+              taskId);
         }
       }
     } catch (ActivityFailure e) {
@@ -402,6 +404,16 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
     }
     sweep = null;
     s.nextSweepMillis = Workflow.currentTimeMillis() + config.orphanSweepPeriodMillis();
+  }
+
+  /**
+   * Cancels a task taken out of the state, unless it was cancelled already (at completionTimeout). Temporal's test
+   * server, the dev stack's, refuses a second cancellation of a workflow with FAILED_PRECONDITION when the workflow
+   * task that asks for it completes, and that workflow task can then never complete: the supervisor would stall. A
+   * real server ignores a second request.
+   */
+  private void kill(SupervisorState.TaskEntry t) {
+    if (!t.cancelRequested) cancelTask(t.taskId);
   }
 
   /** Cancels a task; one that has already ended (its report is on the way, or was applied) is left alone. */
@@ -740,7 +752,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         // a task reads the partitions it started with; after a scale action they may not be its group's now
         if (!Collections.disjoint(t.startOffsets.keySet(), offsets.keySet())) {
           s.tasks.remove(t); // its report, if any, is ignored: a killed task publishes nothing that counts
-          cancelTask(t.taskId);
+          kill(t);
           log.info("supervisor {}: killed task {} for a reset", s.spec.id(), t.taskId);
         }
       }
@@ -879,7 +891,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
         if (r.head() != null && r.head().seq() >= s.committed.seq()) s.committed = r.head();
         for (SupervisorState.TaskEntry sib : siblings) { // its range is committed: the other replicas are redundant
           s.tasks.remove(sib);
-          cancelTask(sib.taskId);
+          kill(sib);
           log.info("supervisor {}: stopped replica {}; {} published its range", s.spec.id(), sib.taskId, t.taskId);
         }
         s.consecutiveTaskFailures = 0;
@@ -904,8 +916,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
           continue;
         }
         for (String doomed : RunLoopPolicy.chainedAfter(t.taskId, s.tasks)) { // they started from its offsets
-          s.tasks.removeIf(e -> e.taskId.equals(doomed));
-          cancelTask(doomed);
+          for (SupervisorState.TaskEntry e : new ArrayList<>(s.tasks)) {
+            if (!e.taskId.equals(doomed)) continue;
+            s.tasks.remove(e);
+            kill(e);
+          }
           log.info("supervisor {}: killed task {}, which started where failed task {} ended", s.spec.id(), doomed,
               t.taskId);
         }

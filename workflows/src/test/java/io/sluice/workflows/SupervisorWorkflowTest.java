@@ -34,10 +34,11 @@ class SupervisorWorkflowTest {
         "useEarliestOffset":true,"taskDuration":"PT1H","startDelay":"PT5S","period":"PT30S"}}""";
 
   /**
-   * How fake tasks behave: commit two minutes after they stop reading, fail at once, or never finish publishing
-   * (until cancelled).
+   * How fake tasks behave: commit two minutes after they stop reading, fail at once, never finish publishing
+   * (until cancelled), fail their workflow without reporting, or never finish publishing and ignore cancellation
+   * (a commit stuck in a call that does not return, say).
    */
-  enum TaskMode { OK, FAIL, HANG, CRASH }
+  enum TaskMode { OK, FAIL, HANG, CRASH, DEAF }
 
   /** A fake task starting at this offset fails its commit after reporting its end offsets (-1: none does). */
   static volatile long failCommitAtOffset = -1;
@@ -47,6 +48,12 @@ class SupervisorWorkflowTest {
   /** The orphan sweeps the supervisor asked for, and whether they fail. */
   static final List<Contracts.SweepInput> sweeps = new java.util.concurrent.CopyOnWriteArrayList<>();
   static volatile boolean sweepFails;
+  /**
+   * Sweeps from this one on (0-based; -1: none) do not return until {@link #sweepGate} opens: a slow sweep. The
+   * test server stops workflow time while an activity runs, so meanwhile the test's time is real time.
+   */
+  static volatile int slowSweepsFrom = -1;
+  static volatile java.util.concurrent.CountDownLatch sweepGate = new java.util.concurrent.CountDownLatch(0);
 
   /**
    * Each task reads 100 offsets per partition once told to stop, and commits them; or, per {@link #taskMode},
@@ -102,6 +109,9 @@ class SupervisorWorkflowTest {
       }
       supervisor.taskPublishing(new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.PUBLISHING,
           in.startOffsets(), end, 1, null, null, null, null));
+      if (mode == TaskMode.DEAF) { // a cancellation does not reach this scope: it publishes until terminated
+        Workflow.newDetachedCancellationScope(() -> Workflow.await(() -> false)).run();
+      }
       Workflow.sleep(Duration.ofMinutes(2)); // pushing and committing take a while
       if (in.startOffsets().containsValue(failCommitAt)) {
         Contracts.TaskReport failed = new Contracts.TaskReport(in.taskId(), Contracts.TaskReport.FAILED,
@@ -338,6 +348,14 @@ class SupervisorWorkflowTest {
     public Contracts.SweepResult sweepOrphans(Contracts.SweepInput input) {
       sweeps.add(input);
       if (sweepFails) throw ApplicationFailure.newFailure("S3 is down", "IOException");
+      if (slowSweepsFrom >= 0 && sweeps.size() > slowSweepsFrom) {
+        try {
+          if (!sweepGate.await(2, java.util.concurrent.TimeUnit.MINUTES)) throw new IllegalStateException("gate");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
       return new Contracts.SweepResult(0, input.nowMillis() - input.graceMillis());
     }
 
@@ -367,6 +385,8 @@ class SupervisorWorkflowTest {
     failCommitAtOffset = -1;
     sweeps.clear();
     sweepFails = false;
+    slowSweepsFrom = -1;
+    sweepGate = new java.util.concurrent.CountDownLatch(1);
     synchronized (SupervisorWorkflowTest.class) {
       logOffsets.clear();
       logSeq = 0;
@@ -403,6 +423,7 @@ class SupervisorWorkflowTest {
       java.nio.file.Files.writeString(out.resolve("supervisor-unit-" + info.getTestMethod().get().getName() + ".json"),
           client.fetchHistory(SupervisorWorkflow.workflowId("ds")).toJson(true));
     }
+    sweepGate.countDown();
     env.close();
   }
 
@@ -1036,6 +1057,100 @@ class SupervisorWorkflowTest {
     assertEquals(sweeps.get(24).nowMillis() - grace - week, sweeps.get(25).sinceMillis(), "a deep sweep");
     assertEquals(sweeps.get(25).nowMillis() - grace, sweeps.get(26).sinceMillis(), "then from the horizon again");
     assertEquals(sweeps.get(23).nowMillis() - grace, sweeps.get(24).sinceMillis());
+  }
+
+  /** How many times the supervisor's current run asked Temporal to cancel this task. */
+  long cancelRequests(String taskId) {
+    return client.fetchHistory(SupervisorWorkflow.workflowId("ds")).getEvents().stream()
+        .filter(e -> e.hasRequestCancelExternalWorkflowExecutionInitiatedEventAttributes()
+            && e.getRequestCancelExternalWorkflowExecutionInitiatedEventAttributes().getWorkflowExecution()
+            .getWorkflowId().equals(taskId))
+        .count();
+  }
+
+  /** How many times the supervisor's current run asked Temporal which tasks have ended. */
+  long endedTasksAsked() {
+    return client.fetchHistory(SupervisorWorkflow.workflowId("ds")).getEvents().stream()
+        .filter(e -> e.hasActivityTaskScheduledEventAttributes()
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("EndedTasks"))
+        .count();
+  }
+
+  @Test
+  void aPublisherThatIgnoresItsCancellationIsAskedAboutEveryPeriodAndNeverCancelledTwice() {
+    taskMode = TaskMode.DEAF;
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC));
+    String first = oneTaskRunning(wf).activeTasks().get(0).id();
+    env.sleep(Duration.ofHours(1));
+    eventually(() -> wf.status().publishingTasks().size() == 1, wf::status);
+    taskMode = TaskMode.OK; // tasks started from here on behave
+    env.sleep(Duration.ofMinutes(31)); // past completionTimeout (PT30M): cancelled, and it goes on publishing
+    eventually(() -> cancelRequests(first) == 1, wf::status);
+    // Temporal is asked about it a period (30 s) after the cancellation, then every period. The test server refuses
+    // a second cancellation of a workflow, and the supervisor's workflow task that asked for it could never
+    // complete: a resend stalled the supervisor for good (this test found it). So it asks, and waits.
+    env.sleep(Duration.ofMinutes(2));
+    eventually(() -> endedTasksAsked() >= 4, this::endedTasksAsked);
+    SupervisorStatus s = wf.status();
+    assertEquals(1, cancelRequests(first));
+    assertTrue(s.publishingTasks().stream().anyMatch(t -> t.id().equals(first)), "still tracked: " + s);
+    assertTrue(errors(s).contains("CompletionTimeout: task " + first), errors(s));
+    assertTrue(!errors(s).contains("TaskGone"), "a task still running is not gone: " + errors(s));
+
+    // a reset kills the tasks of its partitions: the one already cancelled is not cancelled again
+    wf.reset(new Contracts.ResetRequest("t", offs(0, 300L)));
+    env.sleep(Duration.ofSeconds(5));
+    eventually(() -> wf.status().publishingTasks().isEmpty() && wf.status().activeTasks().size() == 1
+        && wf.status().activeTasks().get(0).startingOffsets().equals(offs(0, 300L)), wf::status);
+    assertEquals(1, cancelRequests(first), "one cancellation of the deaf task, whatever else happened");
+    env.sleep(Duration.ofHours(1));
+    env.sleep(Duration.ofMinutes(3));
+    eventually(() -> wf.status().committedOffsets().equals(offs(0, 400L)), wf::status);
+    assertTrue(wf.status().healthy(), wf.status().toString());
+    assertEquals(List.of(), violations);
+  }
+
+  @Test
+  void theLoopGoesOnWhileASweepRunsAndASweepLeftBehindAtContinueAsNewStartsAgainFromTheSameHorizon() {
+    long grace = Duration.ofMinutes(5).toMillis();
+    // a short period: once a sweep has been left behind at continue-as-new, the test server's clock runs in real time
+    Contracts.SupervisorConfig config = new Contracts.SupervisorConfig(3, 3, 3, 3, 20, 150,
+        Duration.ofSeconds(10).toMillis(), grace);
+    slowSweepsFrom = 1; // the first sweep returns; the next ones wait for the gate
+    SupervisorWorkflow wf = start(SpecParser.parse(SPEC), config);
+    oneTaskRunning(wf);
+    eventually(() -> sweeps.size() == 2, () -> sweeps); // the second is under way, and slow
+    long horizon = sweeps.get(0).nowMillis() - grace;
+    assertEquals(horizon, sweeps.get(1).sinceMillis(), "from the first sweep's horizon");
+    String runId = client.newUntypedWorkflowStub(SupervisorWorkflow.workflowId("ds")).describe().getExecution()
+        .getRunId();
+
+    // the loop goes on while the sweep runs: a suspension hands the task off
+    wf.suspend();
+    eventually(() -> "SUSPENDED".equals(wf.status().detailedState()) && wf.status().activeTasks().isEmpty()
+        && wf.status().publishingTasks().size() == 1, wf::status);
+    assertEquals(2, sweeps.size(), "while one is under way, the run starts no other");
+
+    // signals until the history is long enough to continue as new, with the sweep still under way
+    String newRunId = runId;
+    for (int i = 0; i < 30 && newRunId.equals(runId); i++) {
+      SupervisorWorkflow latest = client.newWorkflowStub(SupervisorWorkflow.class,
+          SupervisorWorkflow.workflowId("ds"));
+      if (i % 2 == 0) latest.resume(); else latest.suspend();
+      env.sleep(Duration.ofSeconds(1));
+      newRunId = client.newUntypedWorkflowStub(SupervisorWorkflow.workflowId("ds")).describe().getExecution()
+          .getRunId();
+    }
+    assertTrue(!newRunId.equals(runId), "it continued as new");
+    // the new run has no result from the sweep left behind, so it sweeps again from the same horizon
+    eventually(() -> sweeps.size() == 3, () -> sweeps);
+    assertEquals(horizon, sweeps.get(2).sinceMillis(), "the horizon the left-behind sweep started from");
+
+    sweepGate.countDown(); // both slow sweeps return; only the new run's result is applied
+    eventually(() -> sweeps.size() == 4, () -> sweeps); // a period later
+    assertEquals(sweeps.get(2).nowMillis() - grace, sweeps.get(3).sinceMillis(), "the new run's sweep's horizon");
+    SupervisorWorkflow latest = client.newWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId("ds"));
+    assertTrue(latest.status().healthy(), latest.status().toString());
   }
 
   /** Autoscaler: from 1 task, out by 2 at 5000 lag, in by 1 at 0 lag; samples every 30 s over 2 minutes. */
