@@ -32,6 +32,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       with segments pushed to S3Proxy, without rollup and with MINUTE rollup, after a warm-up run; and events per
  *       CPU-second of the worker process (from {@code /proc/<pid>/stat}).</li>
  * </ol>
+ * For the raw run and each measured Sluice run it also prints where the CPU went, in CPU-microseconds per event, per
+ * process of the stack (and this JVM, which runs the raw consumer and polls the status), next to what the machine's
+ * cores allow per event at half the raw rate: the budget the issue's "50% of raw" target leaves.
  * It ends with {@code ratio sluice/raw = X.XX}: the no-rollup rate over the raw rate. Each run is its own
  * supervisor (dataSource) on the same topic, with {@code maxTotalRows} = N, so its task publishes as soon as it has
  * read every event (Druid's handoff at maxTotalRows) rather than when the status, polled every 100 ms, shows it has;
@@ -62,11 +65,11 @@ final class Bench {
       out.printf("produced %,d events (%.0f bytes each) in %.1f s%n", events, (double) bytes / events,
           (System.nanoTime() - t) / 1e9);
 
-      b.raw(events); // warms the broker's page cache too
-      double raw = b.raw(events);
-      b.sluice("bench-warmup", events, false, false);
-      double none = b.sluice("bench-none", events, false, true);
-      b.sluice("bench-minute", events, true, true);
+      b.raw(events, false); // warms the broker's page cache too
+      double raw = b.raw(events, true);
+      b.sluice("bench-warmup", events, false, false, raw);
+      double none = b.sluice("bench-none", events, false, true, raw);
+      b.sluice("bench-minute", events, true, true, raw);
       out.printf("ratio sluice/raw = %.2f%n", none / raw);
       return 0;
     }
@@ -97,8 +100,11 @@ final class Bench {
     return bytes;
   }
 
-  /** The raw consume rate: assign, seek to the start, poll until the end offset, no parsing. */
-  private double raw(long events) {
+  /**
+   * The raw consume rate: assign, seek to the start, poll until the end offset, no parsing. With {@code report} it
+   * also prints the CPU each process spent per event, against the budget at half the rate.
+   */
+  private double raw(long events, boolean report) throws IOException {
     Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
@@ -110,6 +116,7 @@ final class Bench {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long endOffset = c.endOffsets(List.of(tp)).get(tp);
+      Map<String, Long> cpuBefore = cpuTicks();
       long n = 0;
       long first = 0;
       while (c.position(tp) < endOffset) {
@@ -121,14 +128,16 @@ final class Bench {
       double rate = n / seconds;
       out.printf("raw consume: %,d events in %.2f s = %,.0f events/s%n", n, seconds, rate);
       if (n != events) throw new IllegalStateException("read " + n + " events, expected " + events);
+      if (report) printCpu("raw consume", cpuBefore, n, rate);
       return rate;
     }
   }
 
   /** One Sluice run; returns events per second. */
-  private double sluice(String dataSource, long events, boolean minuteRollup, boolean report) throws Exception {
+  private double sluice(String dataSource, long events, boolean minuteRollup, boolean report, double raw)
+      throws Exception {
     ObjectNode spec = benchSpec(dataSource, minuteRollup, events);
-    long cpuBefore = workerCpuTicks();
+    Map<String, Long> cpuBefore = cpuTicks();
     SupervisorApi.Answer a = api.submit(spec.toString());
     if (a.status() != 200) throw new IOException("submit refused: " + a.body());
     long firstTaskStart = 0;
@@ -151,7 +160,8 @@ final class Bench {
       Thread.sleep(100);
     }
     long done = System.currentTimeMillis();
-    double cpuSeconds = (workerCpuTicks() - cpuBefore) / (double) CLOCK_TICKS_PER_SECOND;
+    Map<String, Long> cpuAfter = cpuTicks();
+    double cpuSeconds = (cpuAfter.get(WORKER) - cpuBefore.get(WORKER)) / (double) CLOCK_TICKS_PER_SECOND;
     double seconds = (done - firstTaskStart) / 1000.0;
     double rate = events / seconds;
     JsonNode p = api.status(dataSource).json().path("payload");
@@ -159,6 +169,7 @@ final class Bench {
       out.printf("sluice %s: %,d events in %.2f s = %,.0f events/s, %,.0f events per worker CPU-second, "
               + "%d segments%n", minuteRollup ? "(MINUTE rollup)" : "(no rollup)", events, seconds, rate,
           events / cpuSeconds, p.path("publishedSegments").asLong());
+      printCpu("sluice " + (minuteRollup ? "(MINUTE rollup)" : "(no rollup)"), cpuBefore, events, raw);
     } else {
       out.printf("warm-up: %,d events in %.2f s%n", events, seconds);
     }
@@ -186,15 +197,43 @@ final class Bench {
     return (ObjectNode) SupervisorApi.JSON.readTree(json);
   }
 
-  /** User plus system CPU time of the worker process, in clock ticks. */
-  private long workerCpuTicks() throws IOException {
+  /** The worker's name in {@link #cpuTicks}. */
+  private static final String WORKER = "worker-1";
+  /** This JVM's name in {@link #cpuTicks}: the raw consumer, and the status polling of a Sluice run. */
+  private static final String BENCH = "bench";
+
+  /** User plus system CPU time of each process of the stack, and of this JVM, in clock ticks, in start order. */
+  private Map<String, Long> cpuTicks() throws IOException {
+    Map<String, Long> ticks = new java.util.LinkedHashMap<>();
     for (DevStack.Service s : stack.services()) {
-      if (s.name().startsWith("worker")) {
-        String stat = Files.readString(Path.of("/proc/" + s.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of stat)
-      }
+      ticks.put(s.name(), cpuTicks(s.pid()));
     }
-    throw new IOException("no worker process in the stack");
+    ticks.put(BENCH, cpuTicks(ProcessHandle.current().pid()));
+    if (!ticks.containsKey(WORKER)) throw new IOException("no process " + WORKER + " in the stack");
+    return ticks;
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of stat)
+  }
+
+  /**
+   * One line: CPU-microseconds per event each process spent since {@code before}, their total, and the budget two
+   * (that is, this machine's) cores leave per event at half the raw rate.
+   */
+  private void printCpu(String run, Map<String, Long> before, long events, double raw) throws IOException {
+    Map<String, Long> after = cpuTicks();
+    StringBuilder line = new StringBuilder();
+    double total = 0;
+    for (Map.Entry<String, Long> e : after.entrySet()) {
+      double micros = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) * 1e6 / CLOCK_TICKS_PER_SECOND / events;
+      total += micros;
+      line.append(line.isEmpty() ? "" : ", ").append(String.format("%s %.2f", e.getKey(), micros));
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf("  %s, CPU-µs per event: %s; total %.2f. At 50%% of raw (%,.0f events/s) %d cores allow %.2f%n",
+        run, line, total, raw / 2, cores, cores * 1e6 / (raw / 2));
   }
 }
