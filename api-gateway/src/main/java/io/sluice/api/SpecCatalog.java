@@ -39,6 +39,11 @@ public final class SpecCatalog {
     return store.get(layout.specKey(id)).map(SpecParser::parse);
   }
 
+  /** Whether the supervisor has a spec and is not terminated: {@link #current} without reading the spec. */
+  public boolean isActive(String id) throws IOException {
+    return !isTerminated(id) && store.get(layout.specKey(id)).isPresent();
+  }
+
   public boolean isTerminated(String id) throws IOException {
     return store.get(layout.tombstoneKey(id)).isPresent();
   }

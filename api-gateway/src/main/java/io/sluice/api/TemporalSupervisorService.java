@@ -94,9 +94,9 @@ public final class TemporalSupervisorService implements SupervisorService {
 
   @Override
   public Optional<Map<String, Object>> status(String id) throws Exception {
-    Optional<SupervisorStatus> s = supervisorStatus(id);
-    return s.isEmpty() ? Optional.empty()
-        : Optional.of(DruidJson.statusReport(s.get(), currentOffsets(s.get()), streamSnapshot(id)));
+    Optional<Live> live = live(id);
+    return live.isEmpty() ? Optional.empty() : Optional.of(DruidJson.statusReport(live.get().status(),
+        currentOffsets(live.get().status()), streamSnapshot(id, live.get().described())));
   }
 
   @Override
@@ -116,13 +116,25 @@ public final class TemporalSupervisorService implements SupervisorService {
     return supervisorStatus(id).map(SupervisorStatus::healthy);
   }
 
+  /** A running supervisor: its own status, by query, and its workflow's description. */
+  private record Live(SupervisorStatus status, DescribeWorkflowExecutionResponse described) {}
+
   /** The supervisor's own status, by query; empty if there is no such supervisor running. */
   private Optional<SupervisorStatus> supervisorStatus(String id) throws Exception {
-    if (catalog.current(id).isEmpty()) return Optional.empty();
+    return live(id).map(Live::status);
+  }
+
+  /**
+   * The supervisor, if it is in the catalog and its workflow runs. One status call reads the catalog's two small
+   * objects, describes the workflow once (whether it runs, and its watcher's heartbeat) and queries it once.
+   */
+  private Optional<Live> live(String id) throws Exception {
+    if (!catalog.isActive(id)) return Optional.empty();
     String wfId = SupervisorWorkflow.workflowId(id);
-    if (!isRunning(wfId)) return Optional.empty();
+    Optional<DescribeWorkflowExecutionResponse> described = describeRunning(wfId);
+    if (described.isEmpty()) return Optional.empty();
     try {
-      return Optional.of(client.newWorkflowStub(SupervisorWorkflow.class, wfId).status());
+      return Optional.of(new Live(client.newWorkflowStub(SupervisorWorkflow.class, wfId).status(), described.get()));
     } catch (io.temporal.client.WorkflowException | StatusRuntimeException e) {
       // a query needs a live worker: say so promptly instead of hanging the caller
       throw new jakarta.ws.rs.ServiceUnavailableException("supervisor " + id + " did not answer its status query;"
@@ -134,10 +146,9 @@ public final class TemporalSupervisorService implements SupervisorService {
    * The stream watcher's latest answer, from its heartbeat: fresher than the supervisor's own copy, which it only
    * takes when the watcher returns. Null if there is none.
    */
-  private Contracts.StreamSnapshot streamSnapshot(String id) {
+  private Contracts.StreamSnapshot streamSnapshot(String id, DescribeWorkflowExecutionResponse described) {
     try {
-      return heartbeat(describe(SupervisorWorkflow.workflowId(id)).getPendingActivitiesList(), "WatchStream",
-          Contracts.StreamSnapshot.class);
+      return heartbeat(described.getPendingActivitiesList(), "WatchStream", Contracts.StreamSnapshot.class);
     } catch (RuntimeException e) {
       log.debug("supervisor {}: no stream watcher heartbeat: {}", id, e.toString());
     }
@@ -322,11 +333,17 @@ public final class TemporalSupervisorService implements SupervisorService {
   }
 
   boolean isRunning(String workflowId) {
+    return describeRunning(workflowId).isPresent();
+  }
+
+  /** The workflow's description if it is running; empty if it has ended or never existed. */
+  private Optional<DescribeWorkflowExecutionResponse> describeRunning(String workflowId) {
     try {
-      return describe(workflowId).getWorkflowExecutionInfo().getStatus()
-          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+      DescribeWorkflowExecutionResponse d = describe(workflowId);
+      return d.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          ? Optional.of(d) : Optional.empty();
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return false;
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return Optional.empty();
       throw e;
     }
   }
