@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.workflows.CatalogLayout;
 import io.sluice.workflows.SupervisorWorkflow;
@@ -34,8 +33,7 @@ class OrphanSweepEndToEndTest extends RealStackTest {
   void aTaskTerminatedBetweenPushAndCommitIsReplacedAndTheSweepDeletesItsFiles() throws Exception {
     String ds = "terminated";
     String topic = "terminated";
-    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
-    Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "t", 2000);
+    Set<String> ids = createTopicWithIds(topic, 1, "t", 2000);
     ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, topic);
     ((ObjectNode) spec.get("ioConfig")).put("completionTimeout", "PT40S");
     Set<String> orphans = submitAndHaltAfterPush(ds, spec);

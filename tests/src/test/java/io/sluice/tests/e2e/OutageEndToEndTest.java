@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
@@ -30,8 +29,7 @@ class OutageEndToEndTest extends RealStackTest {
   void aKafkaBrokerRestartMidReadIsLostContactThenRecovery() throws Exception {
     String ds = "broker-restart";
     String topic = "broker-restart";
-    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 2);
-    Set<String> ids = new LinkedHashSet<>(IdEvents.produce(stack.kafkaBootstrap(), topic, "before", 3000));
+    Set<String> ids = new LinkedHashSet<>(createTopicWithIds(topic, 2, "before", 3000));
     ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, topic);
     ((ObjectNode) spec.get("ioConfig")).put("taskDuration", "PT10S");
     assertEquals(200, api.submit(spec.toString()).status());
@@ -64,8 +62,7 @@ class OutageEndToEndTest extends RealStackTest {
   void theS3ServerDownWhileATaskPublishesLosesAndDuplicatesNothing() throws Exception {
     String ds = "s3-outage";
     String topic = "s3-outage";
-    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
-    Set<String> ids = new LinkedHashSet<>(IdEvents.produce(stack.kafkaBootstrap(), topic, "e", 5000));
+    Set<String> ids = new LinkedHashSet<>(createTopicWithIds(topic, 1, "e", 5000));
     ObjectNode spec = StreamFaultsEndToEndTest.spec(ds, topic);
     ((ObjectNode) spec.get("ioConfig")).put("taskDuration", "PT10S");
     assertEquals(200, api.submit(spec.toString()).status());

@@ -36,6 +36,16 @@ abstract class RealStackTest {
   }
 
   /**
+   * Creates a topic of {@code partitions} partitions and produces {@code count} events with unique ids
+   * ({@code idPrefix}-0, -1, …) round-robin over them; returns the ids, in the order produced.
+   */
+  static java.util.Set<String> createTopicWithIds(String topic, int partitions, String idPrefix, int count)
+      throws Exception {
+    io.sluice.dev.MetricEvents.createTopic(stack.kafkaBootstrap(), topic, partitions);
+    return IdEvents.produce(stack.kafkaBootstrap(), topic, idPrefix, count);
+  }
+
+  /**
    * Kills every worker, starts one that halts (as {@code kill -9} would) the moment its first task has pushed its
    * segments, before Temporal hears of the push, submits {@code spec} and waits for the halt. Returns the segment
    * files pushed, which no commit references.

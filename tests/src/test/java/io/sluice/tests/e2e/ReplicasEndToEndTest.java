@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.activities.MinioBlobStore;
 import io.sluice.activities.WorkerRegistry;
 import io.sluice.dev.DevStack;
-import io.sluice.dev.MetricEvents;
 import io.sluice.dev.SupervisorApi;
 import io.sluice.workflows.CatalogLayout;
 import java.nio.file.Files;
@@ -63,8 +62,7 @@ class ReplicasEndToEndTest extends RealStackTest {
   void replicasOnTwoWorkersSurviveOneWorkerKilledMidRead() throws Exception {
     String ds = "replicas";
     String topic = "replicas";
-    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 2);
-    Set<String> ids = new LinkedHashSet<>(IdEvents.produce(stack.kafkaBootstrap(), topic, "a", 3000));
+    Set<String> ids = new LinkedHashSet<>(createTopicWithIds(topic, 2, "a", 3000));
     DevStack.Service second = stack.startWorker(); // worker-2, next to worker-1
     try (MinioBlobStore store = new MinioBlobStore(stack.s3Endpoint(), DevStack.S3_ACCESS_KEY,
         DevStack.S3_SECRET_KEY, "us-east-1", DevStack.BUCKET)) { // until both workers have registered themselves

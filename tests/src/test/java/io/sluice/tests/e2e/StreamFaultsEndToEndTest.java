@@ -313,8 +313,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
     for (boolean automatic : new boolean[] {false, true}) {
       String ds = automatic ? "retention-auto" : "retention-strict";
       String topic = ds;
-      MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
-      List<String> idAt = new ArrayList<>(IdEvents.produce(stack.kafkaBootstrap(), topic, "a", 500)); // 0-499
+      List<String> idAt = new ArrayList<>(createTopicWithIds(topic, 1, "a", 500)); // 0-499
       ObjectNode spec = spec(ds, topic);
       if (automatic) ((ObjectNode) spec.get("tuningConfig")).put("resetOffsetAutomatically", true);
       assertEquals(200, api.submit(spec.toString()).status());
@@ -367,8 +366,7 @@ class StreamFaultsEndToEndTest extends RealStackTest {
   void aDeletedTopicMeansLostContactNotACrashLoop() throws Exception {
     String ds = "deleted";
     String topic = "deleted";
-    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
-    Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "d", 500);
+    Set<String> ids = createTopicWithIds(topic, 1, "d", 500);
     assertEquals(200, api.submit(spec(ds, topic).toString()).status());
     Published.awaitCommitted(api, ds, 500, Duration.ofSeconds(90));
     try (Admin admin = IdEvents.admin(stack.kafkaBootstrap())) {

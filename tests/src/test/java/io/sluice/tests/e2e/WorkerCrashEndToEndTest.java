@@ -85,8 +85,7 @@ class WorkerCrashEndToEndTest extends RealStackTest {
   void aWorkerKilledBetweenPushAndCommitLosesNothingAndLeavesNoFileBehind() throws Exception {
     String ds = "push-crash";
     String topic = "push-crash";
-    MetricEvents.createTopic(stack.kafkaBootstrap(), topic, 1);
-    Set<String> ids = IdEvents.produce(stack.kafkaBootstrap(), topic, "p", 2000);
+    Set<String> ids = createTopicWithIds(topic, 1, "p", 2000);
     Set<String> orphans = submitAndHaltAfterPush(ds, StreamFaultsEndToEndTest.spec(ds, topic));
     assertTrue(Published.readBack(stack, ds, tmp.resolve(ds + "-before"), index -> { }).records().isEmpty(),
         "and committed nothing");
