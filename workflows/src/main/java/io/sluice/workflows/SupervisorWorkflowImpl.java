@@ -64,6 +64,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    */
   private boolean goneTasksAndSweeps;
   /**
+   * Whether a task is cancelled at most once (see {@link #kill}). Histories recorded before may hold a second
+   * cancellation of a task (a real server accepts it) and replay with it.
+   */
+  private boolean cancelOnce;
+  /**
    * The tasks this run started, by id: a task whose workflow ends without its report (terminated in Temporal) is
    * known by its promise. Not state: tasks adopted across continue-as-new are known gone when a signal to them fails.
    */
@@ -102,6 +107,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
   public void run(Contracts.SupervisorInput input) {
     clearWakeBeforeIteration = Workflow.getVersion("clear-wake-before-iteration", Workflow.DEFAULT_VERSION, 1) >= 1;
     goneTasksAndSweeps = Workflow.getVersion("gone-tasks-and-orphan-sweep", Workflow.DEFAULT_VERSION, 1) >= 1;
+    cancelOnce = Workflow.getVersion("cancel-once", Workflow.DEFAULT_VERSION, 1) >= 1;
     if (s.supervisorStartedMillis == 0) s.supervisorStartedMillis = Workflow.currentTimeMillis();
     if (!s.startDelayDone) {
       s.detailedState = "PENDING";
@@ -209,7 +215,11 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
       for (String taskId : due) {
         if (ended.contains(taskId)) {
           taskGone(taskId, "its workflow ended without a report (found after the completionTimeout cancellation)");
-        } else { // not cancelled again: the request is durable, and the test server refuses a second one
+        } else if (!cancelOnce) {
+          cancelTask(taskId); // still running: again (this run's version; the test server refuses it, see kill)
+        } else {
+          // Not cancelled again: the request was recorded in this history when it was made, and Temporal carries
+          // it out; it reaches a running task, which ends once its commit attempt in flight is over.
           log.info("supervisor {}: task {} is still running after its completionTimeout cancellation", s.spec.id(),
               taskId);
         }
@@ -413,7 +423,7 @@ public class SupervisorWorkflowImpl implements SupervisorWorkflow {
    * real server ignores a second request.
    */
   private void kill(SupervisorState.TaskEntry t) {
-    if (!t.cancelRequested) cancelTask(t.taskId);
+    if (!cancelOnce || !t.cancelRequested) cancelTask(t.taskId);
   }
 
   /** Cancels a task; one that has already ended (its report is on the way, or was applied) is left alone. */

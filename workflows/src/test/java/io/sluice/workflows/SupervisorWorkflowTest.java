@@ -416,6 +416,7 @@ class SupervisorWorkflowTest {
    */
   @AfterEach
   void tearDown(org.junit.jupiter.api.TestInfo info) throws java.io.IOException {
+    sweepGate.countDown(); // first: a slow sweep's thread must not outlive its test
     String dir = System.getProperty("sluice.recordHistories", "");
     if (!dir.isBlank() && info.getTestMethod().isPresent()) {
       java.nio.file.Path out = java.nio.file.Path.of(dir);
@@ -423,7 +424,6 @@ class SupervisorWorkflowTest {
       java.nio.file.Files.writeString(out.resolve("supervisor-unit-" + info.getTestMethod().get().getName() + ".json"),
           client.fetchHistory(SupervisorWorkflow.workflowId("ds")).toJson(true));
     }
-    sweepGate.countDown();
     env.close();
   }
 
@@ -1083,7 +1083,9 @@ class SupervisorWorkflowTest {
     String first = oneTaskRunning(wf).activeTasks().get(0).id();
     env.sleep(Duration.ofHours(1));
     eventually(() -> wf.status().publishingTasks().size() == 1, wf::status);
-    taskMode = TaskMode.OK; // tasks started from here on behave
+    // tasks started from here on behave (the one chained after it may have started deaf: the reset below kills it
+    // while it reads, before deafness matters)
+    taskMode = TaskMode.OK;
     env.sleep(Duration.ofMinutes(31)); // past completionTimeout (PT30M): cancelled, and it goes on publishing
     eventually(() -> cancelRequests(first) == 1, wf::status);
     // Temporal is asked about it a period (30 s) after the cancellation, then every period. The test server refuses
@@ -1146,7 +1148,7 @@ class SupervisorWorkflowTest {
     eventually(() -> sweeps.size() == 3, () -> sweeps);
     assertEquals(horizon, sweeps.get(2).sinceMillis(), "the horizon the left-behind sweep started from");
 
-    sweepGate.countDown(); // both slow sweeps return; only the new run's result is applied
+    sweepGate.countDown(); // both slow sweeps return; the new run applies its own
     eventually(() -> sweeps.size() == 4, () -> sweeps); // a period later
     assertEquals(sweeps.get(2).nowMillis() - grace, sweeps.get(3).sinceMillis(), "the new run's sweep's horizon");
     SupervisorWorkflow latest = client.newWorkflowStub(SupervisorWorkflow.class, SupervisorWorkflow.workflowId("ds"));
