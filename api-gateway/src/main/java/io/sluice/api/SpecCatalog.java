@@ -35,13 +35,17 @@ public final class SpecCatalog {
   }
 
   public Optional<SupervisorSpec> current(String id) throws IOException {
-    if (isTerminated(id)) return Optional.empty();
-    return store.get(layout.specKey(id)).map(SpecParser::parse);
+    return activeSpecBytes(id).map(SpecParser::parse);
   }
 
-  /** Whether the supervisor has a spec and is not terminated: {@link #current} without reading the spec. */
+  /** Whether the supervisor has a spec and is not terminated: {@link #current} without parsing the spec. */
   public boolean isActive(String id) throws IOException {
-    return !isTerminated(id) && store.get(layout.specKey(id)).isPresent();
+    return activeSpecBytes(id).isPresent();
+  }
+
+  /** The stored spec's bytes; empty if there is none or the supervisor is terminated. */
+  private Optional<byte[]> activeSpecBytes(String id) throws IOException {
+    return isTerminated(id) ? Optional.empty() : store.get(layout.specKey(id));
   }
 
   public boolean isTerminated(String id) throws IOException {

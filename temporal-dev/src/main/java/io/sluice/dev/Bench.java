@@ -125,10 +125,11 @@ final class Bench {
         n += records.count();
       }
       double seconds = (System.nanoTime() - first) / 1e9;
+      Map<String, Long> cpuAfter = cpuTicks();
       double rate = n / seconds;
       out.printf("raw consume: %,d events in %.2f s = %,.0f events/s%n", n, seconds, rate);
       if (n != events) throw new IllegalStateException("read " + n + " events, expected " + events);
-      if (report) printCpu("raw consume", cpuBefore, n, rate);
+      if (report) printCpu("raw consume", cpuBefore, cpuAfter, n, rate);
       return rate;
     }
   }
@@ -181,7 +182,7 @@ final class Bench {
       out.printf("sluice %s: %,d events in %.2f s = %,.0f events/s, %,.0f events per worker CPU-second, "
               + "%d segments%n", minuteRollup ? "(MINUTE rollup)" : "(no rollup)", events, seconds, rate,
           events / cpuSeconds, p.path("publishedSegments").asLong());
-      printCpu("sluice " + (minuteRollup ? "(MINUTE rollup)" : "(no rollup)"), cpuBefore, events, raw);
+      printCpu("sluice " + (minuteRollup ? "(MINUTE rollup)" : "(no rollup)"), cpuBefore, cpuAfter, events, raw);
     } else {
       out.printf("warm-up: %,d events in %.2f s%n", events, seconds);
     }
@@ -272,11 +273,10 @@ final class Bench {
   }
 
   /**
-   * One line: CPU-microseconds per event each process spent since {@code before}, their total, and the budget two
-   * (that is, this machine's) cores leave per event at half the raw rate.
+   * One line: CPU-microseconds per event each process spent between {@code before} and {@code after}, their total,
+   * and the budget this machine's cores leave per event at half the raw rate.
    */
-  private void printCpu(String run, Map<String, Long> before, long events, double raw) throws IOException {
-    Map<String, Long> after = cpuTicks();
+  private void printCpu(String run, Map<String, Long> before, Map<String, Long> after, long events, double raw) {
     StringBuilder line = new StringBuilder();
     double total = 0;
     for (Map.Entry<String, Long> e : after.entrySet()) {
